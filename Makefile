@@ -1,0 +1,33 @@
+# Entry points. The README's two set-up commands use `make run` and `make test`.
+#   make run    build (release) and start a single-node dev ledger under ./devnet
+#   make test   build with ASan+UBSan and -Werror, then run every test with ctest
+#   make build  release build only
+#   make bench  build and run the benchmarks
+JOBS ?= $(shell nproc)
+BUILD_DIR ?= build
+TEST_BUILD_DIR ?= build-test
+HOME_DIR ?= devnet
+GENERATOR := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
+
+.PHONY: build run test bench clean
+
+build:
+	@test -f $(BUILD_DIR)/CMakeCache.txt || cmake -S . -B $(BUILD_DIR) $(GENERATOR) -DCMAKE_BUILD_TYPE=Release -DJOBCARD_BUILD_TESTS=OFF
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target jobcard
+
+run: build
+	@test -f $(HOME_DIR)/genesis.json || $(BUILD_DIR)/jobcard node init --dev --home $(HOME_DIR)
+	$(BUILD_DIR)/jobcard node start --home $(HOME_DIR)
+
+test:
+	@test -f $(TEST_BUILD_DIR)/CMakeCache.txt || cmake -S . -B $(TEST_BUILD_DIR) $(GENERATOR) -DCMAKE_BUILD_TYPE=Debug -DJOBCARD_WERROR=ON -DJOBCARD_SANITIZE=ON
+	cmake --build $(TEST_BUILD_DIR) -j $(JOBS)
+	cd $(TEST_BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 600
+
+bench:
+	@test -f build-bench/CMakeCache.txt || cmake -S . -B build-bench $(GENERATOR) -DCMAKE_BUILD_TYPE=Release -DJOBCARD_BUILD_TESTS=ON
+	cmake --build build-bench -j $(JOBS)
+	build-bench/tests/bench/jobcard_bench
+
+clean:
+	rm -rf $(BUILD_DIR) $(TEST_BUILD_DIR) build-bench

@@ -1,0 +1,20 @@
+// Every `jobcard` subcommand: one function each, defined in its own file.
+// Each takes the words after its name and returns the process exit code
+// (0 success, 1 operation failed, 2 usage error).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace jobcard::cli {
+
+using Words = std::vector<std::string>;
+
+int RunNodeCommand(const Words& words);     // node_command.cpp
+int RunVersionCommand(const Words& words);  // main.cpp
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitUsage = 2;
+
+}  // namespace jobcard::cli

@@ -1,0 +1,57 @@
+// The `jobcard` executable: dispatches to one subcommand.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+
+namespace jobcard::cli {
+namespace {
+
+struct Command {
+  const char* name;
+  const char* summary;
+  int (*run)(const Words&);
+};
+
+constexpr Command kCommands[] = {
+    {"node", "run a node or prepare its data directory (node init, node start)", RunNodeCommand},
+    {"version", "print the version", RunVersionCommand},
+};
+
+void PrintUsage(std::FILE* out) {
+  std::fputs(
+      "jobcard: a node and client for the JobCard career ledger\n\n"
+      "usage: jobcard <command> [options]   (jobcard <command> --help for more)\n\ncommands:\n",
+      out);
+  for (const Command& c : kCommands) std::fprintf(out, "  %-10s %s\n", c.name, c.summary);
+}
+
+}  // namespace
+
+int RunVersionCommand(const Words&) {
+  std::puts("jobcard 0.1.0");
+  return kExitOk;
+}
+
+}  // namespace jobcard::cli
+
+int main(int argc, char** argv) {
+  using namespace jobcard::cli;
+  if (argc < 2) {
+    PrintUsage(stderr);
+    return kExitUsage;
+  }
+  std::string name = argv[1];
+  if (name == "-h" || name == "--help" || name == "help") {
+    PrintUsage(stdout);
+    return kExitOk;
+  }
+  Words rest(argv + 2, argv + argc);
+  for (const Command& c : kCommands) {
+    if (name == c.name) return c.run(rest);
+  }
+  std::fprintf(stderr, "jobcard: unknown command '%s'\n\n", name.c_str());
+  PrintUsage(stderr);
+  return kExitUsage;
+}

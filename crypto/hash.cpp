@@ -1,0 +1,53 @@
+#include "crypto/hash.h"
+
+#include <sodium.h>
+
+#include <cassert>
+#include <cstring>
+
+#include "crypto/sodium_init.h"
+
+namespace jobcard::crypto {
+
+static_assert(sizeof(crypto_hash_sha256_state) <= 128, "Sha256Hasher state buffer too small");
+
+Hash32 Sha256(ByteView data) {
+  EnsureSodium();
+  Hash32 out{};
+  crypto_hash_sha256(out.data(), data.data(), data.size());
+  return out;
+}
+
+Sha256Hasher::Sha256Hasher() {
+  EnsureSodium();
+  std::memset(state_, 0, sizeof(state_));
+  crypto_hash_sha256_init(reinterpret_cast<crypto_hash_sha256_state*>(state_));
+}
+
+Sha256Hasher& Sha256Hasher::Update(ByteView data) {
+  crypto_hash_sha256_update(reinterpret_cast<crypto_hash_sha256_state*>(state_), data.data(),
+                            data.size());
+  return *this;
+}
+
+Hash32 Sha256Hasher::Finish() {
+  Hash32 out{};
+  crypto_hash_sha256_final(reinterpret_cast<crypto_hash_sha256_state*>(state_), out.data());
+  return out;
+}
+
+Bytes DomainPrefix(std::string_view tag) {
+  assert(!tag.empty() && tag.size() <= 255);
+  Bytes out;
+  out.reserve(1 + tag.size());
+  out.push_back(static_cast<std::uint8_t>(tag.size()));
+  out.insert(out.end(), tag.begin(), tag.end());
+  return out;
+}
+
+Hash32 TaggedHash(std::string_view tag, ByteView data) {
+  Bytes prefix = DomainPrefix(tag);
+  return Sha256Hasher().Update(prefix).Update(data).Finish();
+}
+
+}  // namespace jobcard::crypto

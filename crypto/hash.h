@@ -1,0 +1,33 @@
+// SHA-256, plain and domain-separated. SHA-256 is the project's one hash
+// (spec/crypto.md says why: RFC 9162 Merkle logs and their test vectors use it).
+#pragma once
+
+#include <string_view>
+
+#include "crypto/bytes.h"
+
+namespace jobcard::crypto {
+
+Hash32 Sha256(ByteView data);
+
+// Incremental SHA-256 for data assembled in parts.
+class Sha256Hasher {
+ public:
+  Sha256Hasher();
+  Sha256Hasher& Update(ByteView data);
+  Sha256Hasher& Update(std::string_view text) { return Update(AsBytes(text)); }
+  Hash32 Finish();
+
+ private:
+  alignas(16) unsigned char state_[128];
+};
+
+// The domain-separation prefix used everywhere a tag is bound to data:
+// one byte with the tag's length, then the tag's ASCII bytes. Tags are at most
+// 255 bytes (asserted).
+Bytes DomainPrefix(std::string_view tag);
+
+// SHA-256(DomainPrefix(tag) || data).
+Hash32 TaggedHash(std::string_view tag, ByteView data);
+
+}  // namespace jobcard::crypto

@@ -51,3 +51,20 @@ Hash32 TaggedHash(std::string_view tag, ByteView data) {
 }
 
 }  // namespace jobcard::crypto
+
+namespace jobcard::crypto {
+
+Hash32 KeyedHash(ByteView key, std::string_view tag, ByteView data) {
+  EnsureSodium();
+  crypto_auth_hmacsha256_state state;
+  crypto_auth_hmacsha256_init(&state, key.data(), key.size());
+  Bytes prefix = DomainPrefix(tag);
+  crypto_auth_hmacsha256_update(&state, prefix.data(), prefix.size());
+  crypto_auth_hmacsha256_update(&state, data.data(), data.size());
+  Hash32 out{};
+  crypto_auth_hmacsha256_final(&state, out.data());
+  sodium_memzero(&state, sizeof state);
+  return out;
+}
+
+}  // namespace jobcard::crypto

@@ -31,3 +31,11 @@ Bytes DomainPrefix(std::string_view tag);
 Hash32 TaggedHash(std::string_view tag, ByteView data);
 
 }  // namespace jobcard::crypto
+
+namespace jobcard::crypto {
+
+// HMAC-SHA-256(key, DomainPrefix(tag) || data): a keyed hash for values that
+// must not be recomputable without the key (subject pseudonyms).
+Hash32 KeyedHash(ByteView key, std::string_view tag, ByteView data);
+
+}  // namespace jobcard::crypto

@@ -1,0 +1,39 @@
+#include <algorithm>
+
+#include "crypto/hash.h"
+#include "ledger/tx.h"
+
+namespace jobcard::ledger {
+
+EntryId TxId(std::string_view chain_id, const Tx& tx) {
+  return crypto::Sha256Hasher()
+      .Update(crypto::DomainPrefix(KindTag(tx.kind)))
+      .Update(SigningMessage(chain_id, tx))
+      .Finish();
+}
+
+void SignTx(Tx& tx, std::string_view chain_id, const crypto::SigningKey& key) {
+  TxSignature sig{key.public_key(), key.Sign(KindTag(tx.kind), SigningMessage(chain_id, tx))};
+  auto it = std::lower_bound(tx.signatures.begin(), tx.signatures.end(), sig.signer,
+                             [](const TxSignature& s, const crypto::PublicKey& k) { return s.signer < k; });
+  if (it != tx.signatures.end() && it->signer == sig.signer) {
+    *it = sig;
+  } else {
+    tx.signatures.insert(it, sig);
+  }
+}
+
+Status VerifyTxSignatures(const Tx& tx, std::string_view chain_id) {
+  if (tx.signatures.empty()) return MakeError("tx.unsigned", "the transaction carries no signature");
+  Bytes message = SigningMessage(chain_id, tx);
+  std::string tag = KindTag(tx.kind);
+  for (const auto& s : tx.signatures) {
+    if (!crypto::Verify(s.signer, tag, message, s.signature)) {
+      return MakeError("tx.bad_signature", "the signature by key " + ToHex(s.signer).substr(0, 16) +
+                                               "… does not verify (wrong chain, altered content or wrong key)");
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace jobcard::ledger

@@ -1,0 +1,47 @@
+// StateOverlay: a StateView over a base view plus pending changes. Executing
+// a block writes only into the overlay; its change sets are the block's state
+// delta, which the store commits in one batch with the block. Nothing is
+// written anywhere else, which is what makes execution a pure function of
+// (state, block).
+#pragma once
+
+#include <map>
+
+#include "ledger/state_view.h"
+
+namespace jobcard::ledger {
+
+struct StateDelta {
+  std::map<CorporateNumber, EmployerRecord> employers;
+  std::map<crypto::PublicKey, CorporateNumber> key_owners;
+  std::map<SubjectId, SubjectRecord> subjects;
+  std::map<EntryId, EntryRecord> entries;
+  std::map<EntryId, TxLocation> tx_locations;
+  std::map<crypto::PublicKey, MatcherRecord> matchers;
+  std::vector<HeadcountRecord> headcounts;
+  std::optional<std::vector<ValidatorRecord>> validators;  // set when changed
+  std::vector<EntryId> log_appends;                        // tx ids in commit order
+};
+
+class StateOverlay final : public StateView {
+ public:
+  explicit StateOverlay(const StateView& base) : base_(base) {}
+
+  std::optional<EmployerRecord> GetEmployer(const CorporateNumber& id) const override;
+  std::optional<CorporateNumber> GetKeyOwner(const crypto::PublicKey& key) const override;
+  std::optional<SubjectRecord> GetSubject(const SubjectId& id) const override;
+  std::optional<EntryRecord> GetEntry(const EntryId& id) const override;
+  std::optional<TxLocation> GetTxLocation(const EntryId& id) const override;
+  std::vector<ValidatorRecord> GetValidators() const override;
+  std::optional<MatcherRecord> GetMatcher(const crypto::PublicKey& key) const override;
+  std::uint64_t LogSize() const override { return base_.LogSize() + delta_.log_appends.size(); }
+
+  StateDelta& delta() { return delta_; }
+  const StateDelta& delta() const { return delta_; }
+
+ private:
+  const StateView& base_;
+  StateDelta delta_;
+};
+
+}  // namespace jobcard::ledger

@@ -11,6 +11,7 @@ namespace jobcard::cli {
 using Words = std::vector<std::string>;
 
 int RunNodeCommand(const Words& words);     // node_command.cpp
+int RunKeyCommand(const Words& words);      // key_command.cpp
 int RunVersionCommand(const Words& words);  // main.cpp
 
 inline constexpr int kExitOk = 0;

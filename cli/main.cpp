@@ -16,6 +16,7 @@ struct Command {
 
 constexpr Command kCommands[] = {
     {"node", "run a node or prepare its data directory (node init, node start)", RunNodeCommand},
+    {"key", "create and inspect encrypted key files (key new, key show, key export-public)", RunKeyCommand},
     {"version", "print the version", RunVersionCommand},
 };
 

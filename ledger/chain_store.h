@@ -1,0 +1,106 @@
+// ChainStore: the node's one RocksDB database, and the committed state.
+//
+// Column families (spec/storage.md):
+//   meta         tip, genesis hash, format version
+//   blocks       height (u64 BE) -> header || tx ids
+//   block_hashes block hash -> height
+//   certs        height -> commit certificate
+//   txs          tx id -> TxLocation || encoded tx
+//   log_nodes    RFC 9162 complete-subtree nodes (ledger/log_node_store.h)
+//   smt_nodes    state-index nodes (ledger/sparse_merkle.h)
+//   state        employer/subject/entry/validator/matcher/headcount records
+//   by_subject   subject || log index -> tx id
+//   by_employer  employer || log index -> tx id
+//
+// A block and every write derived from it go into one WriteBatch written
+// with sync=true, so after a crash the store is at block h or h+1, never in
+// between. Open() checks the tip against the stored blocks before serving.
+//
+// Thread safety: reads may run concurrently with each other and with one
+// writer; PrepareBlock/Commit must be called from one thread (the node's
+// block loop). A read sees the state before or after a commit, never part.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ledger/block.h"
+#include "ledger/execution.h"
+#include "ledger/genesis.h"
+#include "ledger/state_view.h"
+
+namespace jobcard::ledger {
+
+struct ChainTip {
+  std::uint64_t height = 0;
+  Hash32 block_hash{};  // the genesis hash at height 0
+  std::uint64_t time_ms = 0;
+  Hash32 state_root{};
+  Hash32 log_root{};
+  std::uint64_t log_size = 0;
+  bool operator==(const ChainTip&) const = default;
+};
+
+// A block ready to commit: the block itself and every derived write.
+struct PreparedBlock {
+  Block block;
+  Hash32 block_hash{};
+  BlockExecution execution;      // outcomes of every candidate (rejected ones included)
+  std::vector<Tx> rejected;      // candidates left out, with their reasons in execution.outcomes
+  struct Impl;                   // derived node writes (log, state index), opaque to callers
+  std::shared_ptr<const Impl> writes;
+};
+
+class ChainStore final : public StateView {
+ public:
+  ~ChainStore() override;
+  // Opens or creates the database under `dir`. A new database is initialised
+  // from the genesis; an existing one must belong to the same genesis.
+  static Result<std::unique_ptr<ChainStore>> Open(const std::string& dir, const Genesis& genesis);
+
+  const Genesis& genesis() const { return genesis_; }
+  ChainTip Tip() const;
+
+  // Builds the next block from candidates (in order, invalid ones left out).
+  // Reads only; nothing is written until Commit.
+  Result<PreparedBlock> PrepareBlock(const std::vector<Tx>& candidates, std::uint64_t time_ms,
+                                     const crypto::PublicKey& proposer) const;
+  // Re-executes a block made elsewhere and checks every root in its header.
+  Result<PreparedBlock> ReplayBlock(const Block& block) const;
+  // Writes the block, its certificate and all derived writes atomically and durably.
+  Status Commit(const PreparedBlock& prepared, const CommitCertificate& cert);
+
+  // Queries.
+  Result<Block> GetBlock(std::uint64_t height) const;
+  Result<CommitCertificate> GetCertificate(std::uint64_t height) const;
+  std::optional<Tx> GetTx(const EntryId& id) const;
+  // Transaction ids touching a subject / recorded by an employer, in log order.
+  std::vector<EntryId> SubjectTxIds(const SubjectId& subject, std::size_t limit) const;
+  std::vector<EntryId> EmployerTxIds(const CorporateNumber& employer, std::uint64_t from_log_index, std::size_t limit) const;
+  std::vector<HeadcountRecord> Headcounts(const CorporateNumber& employer) const;
+  // Approximate bytes on disk (SST + WAL files) for benchmarks.
+  std::uint64_t ApproximateDiskBytes() const;
+
+  // StateView over the committed state.
+  std::optional<EmployerRecord> GetEmployer(const CorporateNumber& id) const override;
+  std::optional<CorporateNumber> GetKeyOwner(const crypto::PublicKey& key) const override;
+  std::optional<SubjectRecord> GetSubject(const SubjectId& id) const override;
+  std::optional<EntryRecord> GetEntry(const EntryId& id) const override;
+  std::optional<TxLocation> GetTxLocation(const EntryId& id) const override;
+  std::vector<ValidatorRecord> GetValidators() const override;
+  std::optional<MatcherRecord> GetMatcher(const crypto::PublicKey& key) const override;
+  std::uint64_t LogSize() const override;
+
+  struct Db;  // RocksDB handles; defined in chain_store.cpp
+
+ private:
+  ChainStore(Genesis genesis, std::unique_ptr<Db> db);
+  Result<PreparedBlock> Prepare(const std::vector<Tx>& txs, const BlockHeader& draft, bool replay) const;
+
+  Genesis genesis_;
+  std::unique_ptr<Db> db_;
+};
+
+}  // namespace jobcard::ledger

@@ -28,21 +28,25 @@ bool ActsFor(const StateView& state, const CorporateNumber& owner, const Corpora
 Status CheckEmployerSigned(const StateView& state, const Tx& tx, const CorporateNumber& employer_id,
                            const TxContext& ctx, std::set<crypto::PublicKey>& used, const char* role) {
   auto employer = state.GetEmployer(employer_id);
-  if (!employer) return Reject("unknown_employer", std::string(role) + " employer " + employer_id.str() + " is not registered");
+  if (!employer) {
+    return Reject(std::string(role) == "the host" ? "host_not_active" : "unknown_employer",
+                  std::string(role) + " employer " + employer_id.str() + " is not registered");
+  }
   if (employer->status != EmployerStatus::kActive) {
-    return Reject("employer_inactive", std::string(role) + " employer " + employer_id.str() + " is suspended or closed");
+    return Reject(std::string(role) == "the host" ? "host_not_active" : "employer_not_active",
+                  std::string(role) + " employer " + employer_id.str() + " is suspended or closed");
   }
   for (const auto& sig : tx.signatures) {
     const EmployerKeyRecord* key = employer->FindKey(sig.signer);
     if (key == nullptr) continue;
     if (!key->ActiveAt(ctx.height)) {
-      return Reject("key_revoked", "key " + ShortKey(sig.signer) + " of employer " + employer_id.str() +
+      return Reject("key_not_active", "key " + ShortKey(sig.signer) + " of employer " + employer_id.str() +
                                        " is not active at height " + std::to_string(ctx.height));
     }
     used.insert(sig.signer);
     return Status::Ok();
   }
-  return Reject("unauthorized_signer", "no signature by an active key of " + std::string(role) + " employer " + employer_id.str());
+  return Reject("missing_signature", "no signature by an active key of " + std::string(role) + " employer " + employer_id.str());
 }
 
 Status CheckOnlyExpectedSigners(const Tx& tx, const std::set<crypto::PublicKey>& used) {
@@ -55,8 +59,16 @@ Status CheckOnlyExpectedSigners(const Tx& tx, const std::set<crypto::PublicKey>&
 Status CheckRecordedAt(std::uint64_t recorded_at, const TxContext& ctx) {
   const std::uint64_t limit_ms = ctx.block_time_ms + ctx.genesis.params.max_clock_skew_seconds * 1000ull;
   if (recorded_at > limit_ms / 1000) {
-    return Reject("recorded_in_future", "recorded_at is ahead of the block time by more than " +
+    return Reject("recorded_at_in_future", "recorded_at is ahead of the block time by more than " +
                                             std::to_string(ctx.genesis.params.max_clock_skew_seconds) + " s");
+  }
+  return Status::Ok();
+}
+
+// One day of skew absorbs the UTC date of a JST morning.
+Status CheckEffectiveDate(const Date& effective, std::uint64_t recorded_at) {
+  if (effective.DaysSinceEpoch() > Date::FromUnixSeconds(recorded_at).DaysSinceEpoch() + 1) {
+    return Reject("effective_date_in_future", "the effective date is after the date it was recorded");
   }
   return Status::Ok();
 }
@@ -69,7 +81,7 @@ Status CheckRegistrarQuorum(const Tx& tx, const TxContext& ctx) {
     }
   }
   if (tx.signatures.size() < ctx.genesis.registrar_threshold) {
-    return Reject("registrar_quorum", "governance needs " + std::to_string(ctx.genesis.registrar_threshold) +
+    return Reject("governance_quorum", "governance needs " + std::to_string(ctx.genesis.registrar_threshold) +
                                           " registrar signatures, got " + std::to_string(tx.signatures.size()));
   }
   return Status::Ok();
@@ -78,32 +90,30 @@ Status CheckRegistrarQuorum(const Tx& tx, const TxContext& ctx) {
 Status CheckReference(const StateView& state, const Tx& tx, const CareerEntry& e) {
   if (e.references.empty()) return Status::Ok();
   auto target = state.GetEntry(e.references[0]);
-  if (!target) return Reject("unknown_reference", "the referenced entry " + ToHex(e.references[0]).substr(0, 16) + "… does not exist");
+  if (!target) return Reject("reference_not_found", "the referenced entry " + ToHex(e.references[0]).substr(0, 16) + "… does not exist");
   if (target->subject != e.subject) return Reject("reference_mismatch", "the referenced entry is about another subject");
   switch (tx.kind) {
     case TxKind::kCorrection:
-      if (target->kind == TxKind::kDispute) return Reject("reference_mismatch", "a dispute cannot be corrected by the employer");
+      if (target->kind == TxKind::kDispute) return Reject("correction_of_dispute", "a dispute cannot be corrected by the employer");
       if (!ActsFor(state, target->employer, e.employer)) {
         return Reject("reference_mismatch", "an employer may only correct its own entries (or a predecessor's)");
       }
       if (target->superseded_by != EntryId{}) return Reject("already_superseded", "the referenced entry was already corrected");
       return Status::Ok();
     case TxKind::kSecondmentEnd:
-      if (target->kind != TxKind::kSecondmentStart) return Reject("reference_mismatch", "secondment_end must reference a secondment_start");
+      if (target->kind != TxKind::kSecondmentStart) return Reject("reference_kind", "secondment_end must reference a secondment_start");
       if (!ActsFor(state, target->employer, e.employer) || target->host_employer != e.host_employer) {
         return Reject("reference_mismatch", "secondment_end must name the same home and host employers as its start");
       }
-      if (target->closed_by != EntryId{}) return Reject("already_closed", "that secondment has already ended");
+      if (target->closed_by != EntryId{}) return Reject("secondment_not_open", "that secondment has already ended");
       return Status::Ok();
     case TxKind::kSideJobEnd:
-      if (target->kind != TxKind::kSideJobStart) return Reject("reference_mismatch", "side_job_end must reference a side_job_start");
+      if (target->kind != TxKind::kSideJobStart) return Reject("reference_kind", "side_job_end must reference a side_job_start");
       if (!ActsFor(state, target->employer, e.employer)) return Reject("reference_mismatch", "side_job_end must come from the same employer");
-      if (target->closed_by != EntryId{}) return Reject("already_closed", "that side job has already ended");
+      if (target->closed_by != EntryId{}) return Reject("side_job_not_open", "that side job has already ended");
       return Status::Ok();
     case TxKind::kDispute:
-      if (!IsCareerEntry(target->kind) || target->kind == TxKind::kDispute) {
-        return Reject("reference_mismatch", "a dispute must reference a career entry");
-      }
+      if (target->kind == TxKind::kDispute) return Reject("dispute_of_dispute", "a dispute cannot contest another dispute");
       if (target->employer != e.employer) return Reject("reference_mismatch", "the dispute must name the disputed entry's employer");
       return Status::Ok();
     default:
@@ -113,14 +123,14 @@ Status CheckReference(const StateView& state, const Tx& tx, const CareerEntry& e
 
 Status ValidateCareerEntry(const StateView& state, const Tx& tx, const CareerEntry& e, const TxContext& ctx) {
   auto subject = state.GetSubject(e.subject);
-  if (!subject) return Reject("unknown_subject", "the subject is not enrolled");
+  if (!subject) return Reject("subject_not_enrolled", "the subject is not enrolled");
   if (subject->entries.size() >= kMaxSubjectEntries) return Reject("subject_full", "the subject's history is full");
   std::set<crypto::PublicKey> used;
   if (tx.kind == TxKind::kDispute) {
     for (const auto& sig : tx.signatures) {
       if (sig.signer == subject->key) used.insert(sig.signer);
     }
-    if (used.empty()) return Reject("unauthorized_signer", "a dispute must be signed by the subject's current key");
+    if (used.empty()) return Reject("missing_signature", "a dispute must be signed by the subject's current key");
   } else {
     JOBCARD_TRY_STATUS(CheckEmployerSigned(state, tx, e.employer, ctx, used, "the"));
     if (tx.kind == TxKind::kSecondmentStart || tx.kind == TxKind::kSecondmentEnd) {
@@ -129,14 +139,27 @@ Status ValidateCareerEntry(const StateView& state, const Tx& tx, const CareerEnt
   }
   JOBCARD_TRY_STATUS(CheckOnlyExpectedSigners(tx, used));
   JOBCARD_TRY_STATUS(CheckRecordedAt(e.recorded_at, ctx));
-  if (e.effective_date.DaysSinceEpoch() > Date::FromUnixSeconds(e.recorded_at).DaysSinceEpoch() + 1) {
-    return Reject("future_effective_date", "the effective date is after the date it was recorded");
-  }
+  JOBCARD_TRY_STATUS(CheckEffectiveDate(e.effective_date, e.recorded_at));
   return CheckReference(state, tx, e);
+}
+
+// The public key a governance body introduces, if any (rule S3).
+std::optional<crypto::PublicKey> IntroducedKey(const TxBody& body) {
+  if (const auto* g = std::get_if<RegisterEmployer>(&body)) return g->key;
+  if (const auto* g = std::get_if<AddEmployerKey>(&body)) return g->key;
+  if (const auto* g = std::get_if<RotateEmployerKey>(&body)) return g->new_key;
+  if (const auto* g = std::get_if<AddValidator>(&body)) return g->key;
+  if (const auto* g = std::get_if<EnrollSubject>(&body)) return g->key;
+  if (const auto* g = std::get_if<RecoverSubjectKey>(&body)) return g->new_key;
+  if (const auto* g = std::get_if<RegisterMatcher>(&body)) return g->key;
+  return std::nullopt;
 }
 
 Status ValidateGovernance(const StateView& state, const Tx& tx, const TxContext& ctx) {
   JOBCARD_TRY_STATUS(CheckRegistrarQuorum(tx, ctx));
+  if (auto key = IntroducedKey(tx.body); key && !crypto::X25519PublicKeyOf(*key).ok()) {
+    return Reject("bad_key", "key " + ShortKey(*key) + " is not a usable Ed25519 public key");
+  }
   auto key_free = [&](const crypto::PublicKey& key) -> Status {
     if (state.GetKeyOwner(key)) return Reject("key_in_use", "key " + ShortKey(key) + " already belongs to an employer");
     return Status::Ok();
@@ -151,10 +174,17 @@ Status ValidateGovernance(const StateView& state, const Tx& tx, const TxContext&
     if (state.GetEmployer(g->employer)) return Reject("employer_exists", "employer " + g->employer.str() + " is already registered");
     return key_free(g->key);
   }
-  if (const auto* g = std::get_if<SetEmployerStatus>(&body)) return employer(g->employer).ok() ? Status::Ok() : Status(employer(g->employer).error());
+  if (const auto* g = std::get_if<SetEmployerStatus>(&body)) {
+    auto rec = employer(g->employer);
+    if (!rec.ok()) return rec.error();
+    if (rec->status == EmployerStatus::kClosed) return Reject("employer_closed", "employer " + g->employer.str() + " is closed; closing is final");
+    if (rec->status == g->status) return Reject("status_unchanged", "the employer already has that status");
+    return Status::Ok();
+  }
   if (const auto* g = std::get_if<AddEmployerKey>(&body)) {
     auto rec = employer(g->employer);
     if (!rec.ok()) return rec.error();
+    if (rec->status == EmployerStatus::kClosed) return Reject("employer_closed", "employer " + g->employer.str() + " is closed");
     if (rec->keys.size() >= kMaxEmployerKeys) return Reject("too_many_keys", "the employer has too many keys");
     return key_free(g->key);
   }
@@ -162,7 +192,8 @@ Status ValidateGovernance(const StateView& state, const Tx& tx, const TxContext&
     auto rec = employer(g->employer);
     if (!rec.ok()) return rec.error();
     const EmployerKeyRecord* old_key = rec->FindKey(g->old_key);
-    if (!old_key || !old_key->ActiveAt(ctx.height)) return Reject("unknown_key", "the old key is not an active key of this employer");
+    if (rec->status == EmployerStatus::kClosed) return Reject("employer_closed", "employer " + g->employer.str() + " is closed");
+    if (!old_key || !old_key->ActiveAt(ctx.height)) return Reject("key_not_active", "the old key is not an active key of this employer");
     if (rec->keys.size() >= kMaxEmployerKeys) return Reject("too_many_keys", "the employer has too many keys");
     return key_free(g->new_key);
   }
@@ -171,7 +202,7 @@ Status ValidateGovernance(const StateView& state, const Tx& tx, const TxContext&
     if (!rec.ok()) return rec.error();
     const EmployerKeyRecord* key = rec->FindKey(g->key);
     if (!key) return Reject("unknown_key", "the key does not belong to this employer");
-    if (g->effective_height < key->added_height) return Reject("bad_height", "a key cannot be revoked before it was added");
+    if (g->effective_height < key->added_height) return Reject("revoke_before_added", "a key cannot be revoked before it was added");
     if (key->revoked_from_height != 0 && key->revoked_from_height <= g->effective_height) {
       return Reject("already_revoked", "the key is already revoked from an earlier height");
     }
@@ -198,8 +229,8 @@ Status ValidateGovernance(const StateView& state, const Tx& tx, const TxContext&
   }
   if (const auto* g = std::get_if<RecoverSubjectKey>(&body)) {
     auto rec = state.GetSubject(g->subject);
-    if (!rec) return Reject("unknown_subject", "the subject is not enrolled");
-    if (rec->key == g->new_key) return Reject("same_key", "the new key equals the current key");
+    if (!rec) return Reject("subject_not_enrolled", "the subject is not enrolled");
+    if (rec->key == g->new_key) return Reject("key_in_use", "the new key equals the current key");
     return Status::Ok();
   }
   if (const auto* g = std::get_if<RegisterMatcher>(&body)) {
@@ -212,7 +243,9 @@ Status ValidateGovernance(const StateView& state, const Tx& tx, const TxContext&
     auto succ = employer(g->successor);
     if (!succ.ok()) return succ.error();
     if (pred->successor != CorporateNumber{}) return Reject("already_succeeded", "the predecessor already has a successor");
-    if (succ->status != EmployerStatus::kActive) return Reject("employer_inactive", "the successor is not active");
+    if (pred->status == EmployerStatus::kClosed || succ->status == EmployerStatus::kClosed) {
+      return Reject("employer_closed", "neither employer of a succession may be closed");
+    }
     if (ActsFor(state, g->successor, g->predecessor)) return Reject("succession_cycle", "the succession would form a cycle");
     return Status::Ok();
   }
@@ -336,15 +369,15 @@ struct GovernanceApplier {
 
 Status ValidateTx(const StateView& state, const Tx& tx, const EntryId& id, const TxContext& ctx) {
   JOBCARD_TRY_STATUS(CheckTxForm(tx));
-  if (state.GetTxLocation(id)) return Reject("duplicate", "this transaction is already on the ledger");
-  Status sigs = VerifyTxSignatures(tx, ctx.genesis.chain_id);
-  if (!sigs.ok()) return Reject("bad_signature", sigs.error().message);
+  if (state.GetTxLocation(id)) return Reject("duplicate_tx", "this transaction is already on the ledger");
+  JOBCARD_TRY_STATUS(VerifyTxSignatures(tx, ctx.genesis.chain_id));
   if (const auto* e = std::get_if<CareerEntry>(&tx.body)) return ValidateCareerEntry(state, tx, *e, ctx);
   if (const auto* h = std::get_if<Headcount>(&tx.body)) {
     std::set<crypto::PublicKey> used;
     JOBCARD_TRY_STATUS(CheckEmployerSigned(state, tx, h->employer, ctx, used, "the"));
     JOBCARD_TRY_STATUS(CheckOnlyExpectedSigners(tx, used));
-    return CheckRecordedAt(h->recorded_at, ctx);
+    JOBCARD_TRY_STATUS(CheckRecordedAt(h->recorded_at, ctx));
+    return CheckEffectiveDate(h->as_of, h->recorded_at);
   }
   return ValidateGovernance(state, tx, ctx);
 }

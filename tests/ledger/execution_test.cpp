@@ -107,7 +107,7 @@ class ExecutionTest : public ::testing::Test {
 };
 
 TEST_F(ExecutionTest, HireNeedsEnrolledSubject) {
-  EXPECT_EQ(Code(Entry(TxKind::kHire)), "validation.unknown_subject");
+  EXPECT_EQ(Code(Entry(TxKind::kHire)), "validation.subject_not_enrolled");
   EXPECT_EQ(Code(Enroll()), "ok");
   EXPECT_EQ(Code(Entry(TxKind::kHire)), "ok");
   auto subject = overlay_.GetSubject(subject_);
@@ -119,7 +119,7 @@ TEST_F(ExecutionTest, ReplayIsRejected) {
   ASSERT_EQ(Code(Enroll()), "ok");
   Tx hire = Entry(TxKind::kHire);
   EXPECT_EQ(Code(hire), "ok");
-  EXPECT_EQ(Code(hire), "validation.duplicate");
+  EXPECT_EQ(Code(hire), "validation.duplicate_tx");
 }
 
 TEST_F(ExecutionTest, SignatureMustVerifyOnThisChain) {
@@ -127,16 +127,16 @@ TEST_F(ExecutionTest, SignatureMustVerifyOnThisChain) {
   EntryDraft d = Draft(TxKind::kHire);
   Tx tx = std::move(BuildEntry(d)).value();
   SignTx(tx, "another-chain", ka_);
-  EXPECT_EQ(Code(tx), "validation.bad_signature");
+  EXPECT_EQ(Code(tx), "tx.bad_signature");
 }
 
 TEST_F(ExecutionTest, UnknownOrInactiveEmployerOrWrongKey) {
   ASSERT_EQ(Code(Enroll()), "ok");
   EXPECT_EQ(Code(Signed(Draft(TxKind::kHire, c_), {&ka_})), "validation.unknown_employer");
-  EXPECT_EQ(Code(Signed(Draft(TxKind::kHire), {&kb_})), "validation.unauthorized_signer");
+  EXPECT_EQ(Code(Signed(Draft(TxKind::kHire), {&kb_})), "validation.missing_signature");
   EXPECT_EQ(Code(Signed(Draft(TxKind::kHire), {&ka_, &outsider_})), "validation.unexpected_signer");
   ASSERT_EQ(Code(Governance(TxKind::kSetEmployerStatus, SetEmployerStatus{a_, EmployerStatus::kSuspended}, {&r1_, &r3_})), "ok");
-  EXPECT_EQ(Code(Entry(TxKind::kHire)), "validation.employer_inactive");
+  EXPECT_EQ(Code(Entry(TxKind::kHire)), "validation.employer_not_active");
   ASSERT_EQ(Code(Governance(TxKind::kSetEmployerStatus, SetEmployerStatus{a_, EmployerStatus::kActive}, {&r1_, &r3_})), "ok");
   EXPECT_EQ(Code(Entry(TxKind::kHire)), "ok");
 }
@@ -147,21 +147,21 @@ TEST_F(ExecutionTest, RevokedKeyInvalidFromItsHeightOnly) {
   std::uint64_t revoke_at = height_ + 2;
   ASSERT_EQ(Code(Governance(TxKind::kRevokeEmployerKey, RevokeEmployerKey{a_, ka_.public_key(), revoke_at}, {&r1_, &r2_})), "ok");
   ASSERT_EQ(height_ + 1, revoke_at) << "the next submit is at the revocation height";
-  EXPECT_EQ(Code(Entry(TxKind::kPositionChange)), "validation.key_revoked");
+  EXPECT_EQ(Code(Entry(TxKind::kPositionChange)), "validation.key_not_active");
   EXPECT_EQ(overlay_.GetSubject(subject_)->entries.size(), 1u) << "the earlier hire is untouched";
 }
 
 TEST_F(ExecutionTest, RotationSwitchesKeys) {
   ASSERT_EQ(Code(Enroll()), "ok");
   ASSERT_EQ(Code(Governance(TxKind::kRotateEmployerKey, RotateEmployerKey{a_, ka_.public_key(), ka2_.public_key()}, {&r2_, &r3_})), "ok");
-  EXPECT_EQ(Code(Entry(TxKind::kHire)), "validation.key_revoked");
+  EXPECT_EQ(Code(Entry(TxKind::kHire)), "validation.key_not_active");
   EXPECT_EQ(Code(Signed(Draft(TxKind::kHire), {&ka2_})), "ok");
   // A key cannot move to another employer.
   EXPECT_EQ(Code(Governance(TxKind::kAddEmployerKey, AddEmployerKey{b_, ka2_.public_key()}, {&r1_, &r2_})), "validation.key_in_use");
 }
 
 TEST_F(ExecutionTest, GovernanceNeedsRegistrarQuorum) {
-  EXPECT_EQ(Code(Governance(TxKind::kEnrollSubject, EnrollSubject{subject_, ks_.public_key()}, {&r1_})), "validation.registrar_quorum");
+  EXPECT_EQ(Code(Governance(TxKind::kEnrollSubject, EnrollSubject{subject_, ks_.public_key()}, {&r1_})), "validation.governance_quorum");
   EXPECT_EQ(Code(Governance(TxKind::kEnrollSubject, EnrollSubject{subject_, ks_.public_key()}, {&r1_, &outsider_})),
             "validation.unexpected_signer");
   EXPECT_EQ(Code(Enroll()), "ok");
@@ -178,25 +178,26 @@ TEST_F(ExecutionTest, RegisterEmployerOnce) {
 
 TEST_F(ExecutionTest, SecondmentNeedsHostSignatureAndEndsOnce) {
   ASSERT_EQ(Code(Enroll()), "ok");
-  EXPECT_EQ(Code(Signed(Draft(TxKind::kSecondmentStart), {&ka_})), "validation.unauthorized_signer");
+  EXPECT_EQ(Code(Signed(Draft(TxKind::kSecondmentStart), {&ka_})), "validation.missing_signature");
   Tx start = Entry(TxKind::kSecondmentStart);
   ASSERT_EQ(Code(start), "ok");
   Tx end = Entry(TxKind::kSecondmentEnd, {Id(start)});
   EXPECT_EQ(Code(end), "ok");
   EXPECT_EQ(overlay_.GetEntry(Id(start))->closed_by, Id(end));
-  EXPECT_EQ(Code(Entry(TxKind::kSecondmentEnd, {Id(start)})), "validation.already_closed");
+  EXPECT_EQ(Code(Entry(TxKind::kSecondmentEnd, {Id(start)})), "validation.secondment_not_open");
 }
 
 TEST_F(ExecutionTest, EndsMustReferenceTheirStart) {
   ASSERT_EQ(Code(Enroll()), "ok");
   Tx hire = Entry(TxKind::kHire);
   ASSERT_EQ(Code(hire), "ok");
-  EXPECT_EQ(Code(Entry(TxKind::kSideJobEnd, {Id(hire)})), "validation.reference_mismatch");
-  EXPECT_EQ(Code(Entry(TxKind::kSecondmentEnd, {Id(hire)})), "validation.reference_mismatch");
-  EXPECT_EQ(Code(Entry(TxKind::kSideJobEnd, {EntryId{}})), "validation.unknown_reference");
+  EXPECT_EQ(Code(Entry(TxKind::kSideJobEnd, {Id(hire)})), "validation.reference_kind");
+  EXPECT_EQ(Code(Entry(TxKind::kSecondmentEnd, {Id(hire)})), "validation.reference_kind");
+  EXPECT_EQ(Code(Entry(TxKind::kSideJobEnd, {EntryId{}})), "validation.reference_not_found");
   Tx side = Entry(TxKind::kSideJobStart);
   ASSERT_EQ(Code(side), "ok");
   EXPECT_EQ(Code(Entry(TxKind::kSideJobEnd, {Id(side)})), "ok");
+  EXPECT_EQ(Code(Entry(TxKind::kSideJobEnd, {Id(side)})), "validation.side_job_not_open");
 }
 
 TEST_F(ExecutionTest, CorrectionSupersedesOnceAndOnlyOwnEntries) {
@@ -220,7 +221,7 @@ TEST_F(ExecutionTest, DisputeBySubjectOnly) {
   ASSERT_EQ(Code(hire), "ok");
   EntryDraft d = Draft(TxKind::kDispute);
   d.references = {Id(hire)};
-  EXPECT_EQ(Code(Signed(d, {&ka_})), "validation.unauthorized_signer");
+  EXPECT_EQ(Code(Signed(d, {&ka_})), "validation.missing_signature");
   d.nonce = nonce_++;
   EXPECT_EQ(Code(Signed(d, {&ks_})), "ok");
   EXPECT_TRUE(overlay_.GetSubject(subject_)->entries[0].disputed);
@@ -235,7 +236,7 @@ TEST_F(ExecutionTest, RecoveredSubjectKeySignsDisputes) {
   ASSERT_EQ(Code(Governance(TxKind::kRecoverSubjectKey, RecoverSubjectKey{subject_, new_key.public_key()}, {&r1_, &r2_})), "ok");
   EntryDraft d = Draft(TxKind::kDispute);
   d.references = {Id(hire)};
-  EXPECT_EQ(Code(Signed(d, {&ks_})), "validation.unauthorized_signer");
+  EXPECT_EQ(Code(Signed(d, {&ks_})), "validation.missing_signature");
   d.nonce = nonce_++;
   EXPECT_EQ(Code(Signed(d, {&new_key})), "ok");
 }
@@ -244,13 +245,13 @@ TEST_F(ExecutionTest, DatesAndClock) {
   ASSERT_EQ(Code(Enroll()), "ok");
   EntryDraft future = Draft(TxKind::kHire);
   future.effective_date = *Date::Parse("2026-04-03");  // two days after recorded_at
-  EXPECT_EQ(Code(Signed(future, {&ka_})), "validation.future_effective_date");
+  EXPECT_EQ(Code(Signed(future, {&ka_})), "validation.effective_date_in_future");
   EntryDraft tomorrow = Draft(TxKind::kHire);
   tomorrow.effective_date = *Date::Parse("2026-04-02");  // within the one-day skew
   EXPECT_EQ(Code(Signed(tomorrow, {&ka_})), "ok");
   EntryDraft ahead = Draft(TxKind::kHire);
   ahead.recorded_at = kNowSeconds + genesis_.params.max_clock_skew_seconds + 1;
-  EXPECT_EQ(Code(Signed(ahead, {&ka_})), "validation.recorded_in_future");
+  EXPECT_EQ(Code(Signed(ahead, {&ka_})), "validation.recorded_at_in_future");
 }
 
 TEST_F(ExecutionTest, SuccessionPassesRecordsOn) {
@@ -259,7 +260,7 @@ TEST_F(ExecutionTest, SuccessionPassesRecordsOn) {
   ASSERT_EQ(Code(side), "ok");
   ASSERT_EQ(Code(Governance(TxKind::kSuccession, Succession{a_, b_, *Date::Parse("2026-04-01")}, {&r1_, &r2_})), "ok");
   EXPECT_EQ(overlay_.GetEmployer(a_)->status, EmployerStatus::kClosed);
-  EXPECT_EQ(Code(Entry(TxKind::kHire)), "validation.employer_inactive");
+  EXPECT_EQ(Code(Entry(TxKind::kHire)), "validation.employer_not_active");
   // The successor may end the predecessor's open side job.
   EntryDraft end = Draft(TxKind::kSideJobEnd, b_);
   end.references = {Id(side)};
@@ -267,7 +268,40 @@ TEST_F(ExecutionTest, SuccessionPassesRecordsOn) {
   EXPECT_EQ(Code(Governance(TxKind::kSuccession, Succession{a_, b_, *Date::Parse("2026-04-01")}, {&r1_, &r3_})),
             "validation.already_succeeded");
   EXPECT_EQ(Code(Governance(TxKind::kSuccession, Succession{b_, a_, *Date::Parse("2026-04-01")}, {&r1_, &r3_})),
-            "validation.employer_inactive");
+            "validation.employer_closed");
+}
+
+TEST_F(ExecutionTest, EmployerStatusRules) {
+  EXPECT_EQ(Code(Governance(TxKind::kSetEmployerStatus, SetEmployerStatus{a_, EmployerStatus::kActive}, {&r1_, &r2_})),
+            "validation.status_unchanged");
+  EXPECT_EQ(Code(Governance(TxKind::kSetEmployerStatus, SetEmployerStatus{a_, EmployerStatus::kClosed}, {&r1_, &r2_})), "ok");
+  EXPECT_EQ(Code(Governance(TxKind::kSetEmployerStatus, SetEmployerStatus{a_, EmployerStatus::kActive}, {&r1_, &r2_})),
+            "validation.employer_closed");
+  EXPECT_EQ(Code(Governance(TxKind::kAddEmployerKey, AddEmployerKey{a_, ka2_.public_key()}, {&r1_, &r2_})),
+            "validation.employer_closed");
+}
+
+TEST_F(ExecutionTest, HostMustBeActive) {
+  ASSERT_EQ(Code(Enroll()), "ok");
+  ASSERT_EQ(Code(Governance(TxKind::kSetEmployerStatus, SetEmployerStatus{b_, EmployerStatus::kSuspended}, {&r1_, &r2_})), "ok");
+  EXPECT_EQ(Code(Entry(TxKind::kSecondmentStart)), "validation.host_not_active");
+}
+
+TEST_F(ExecutionTest, IntroducedKeysMustBeUsable) {
+  crypto::PublicKey identity{};
+  identity[0] = 1;  // the neutral point: small order
+  EXPECT_EQ(Code(Governance(TxKind::kEnrollSubject, EnrollSubject{subject_, identity}, {&r1_, &r2_})), "validation.bad_key");
+  EXPECT_EQ(Code(Governance(TxKind::kRegisterEmployer, RegisterEmployer{c_, "C社", identity}, {&r1_, &r2_})), "validation.bad_key");
+}
+
+TEST_F(ExecutionTest, DisputesAndCorrectionsDoNotChain) {
+  ASSERT_EQ(Code(Enroll()), "ok");
+  Tx hire = Entry(TxKind::kHire);
+  ASSERT_EQ(Code(hire), "ok");
+  Tx dispute = Entry(TxKind::kDispute, {Id(hire)});
+  ASSERT_EQ(Code(dispute), "ok");
+  EXPECT_EQ(Code(Entry(TxKind::kDispute, {Id(dispute)})), "validation.dispute_of_dispute");
+  EXPECT_EQ(Code(Entry(TxKind::kCorrection, {Id(dispute)})), "validation.correction_of_dispute");
 }
 
 TEST_F(ExecutionTest, ValidatorSetChanges) {
@@ -285,8 +319,11 @@ TEST_F(ExecutionTest, HeadcountByEmployer) {
   Tx by_b = h;
   SignTx(h, genesis_.chain_id, ka_);
   SignTx(by_b, genesis_.chain_id, kb_);
-  EXPECT_EQ(Code(by_b), "validation.unauthorized_signer");
+  EXPECT_EQ(Code(by_b), "validation.missing_signature");
   EXPECT_EQ(Code(h), "ok");
+  Tx future{TxKind::kHeadcount, nonce_++, Headcount{a_, *Date::Parse("2026-05-01"), 12, kNowSeconds}, {}};
+  SignTx(future, genesis_.chain_id, ka_);
+  EXPECT_EQ(Code(future), "validation.effective_date_in_future");
   ASSERT_EQ(overlay_.delta().headcounts.size(), 1u);
   EXPECT_EQ(overlay_.delta().headcounts[0].active_employees, 12u);
 }
@@ -298,9 +335,9 @@ TEST_F(ExecutionTest, ExecuteTxsSkipsInvalidAndSeesEarlierEffects) {
   TxContext ctx{genesis_, 1, kNowSeconds * 1000};
   BlockExecution ex = ExecuteTxs(overlay_, {hire, enroll, bad, hire}, ctx);
   ASSERT_EQ(ex.outcomes.size(), 4u);
-  EXPECT_EQ(ex.outcomes[0].status.error().code, "validation.unknown_subject") << "order matters";
+  EXPECT_EQ(ex.outcomes[0].status.error().code, "validation.subject_not_enrolled") << "order matters";
   EXPECT_TRUE(ex.outcomes[1].status.ok());
-  EXPECT_EQ(ex.outcomes[2].status.error().code, "validation.unauthorized_signer");
+  EXPECT_EQ(ex.outcomes[2].status.error().code, "validation.missing_signature");
   EXPECT_TRUE(ex.outcomes[3].status.ok()) << "the hire after the enrolment sees it";
   EXPECT_EQ(ex.accepted, 2u);
   EXPECT_EQ(ex.delta.log_appends.size(), 2u);

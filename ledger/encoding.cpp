@@ -104,13 +104,19 @@ bool Reader::Text(std::string& out, std::size_t max_size, std::string_view field
   Bytes raw;
   if (!VarBytes(raw, max_size, field)) return false;
   out.assign(raw.begin(), raw.end());
-  if (!IsValidUtf8(out)) return Fail("encoding.bad_utf8", std::string(field) + " is not valid UTF-8");
-  for (unsigned char c : out) {
+  Status valid = ValidateText(out, field);
+  if (!valid.ok()) return Fail(valid.error().code, valid.error().message);
+  return true;
+}
+
+Status ValidateText(std::string_view text, std::string_view field) {
+  if (!IsValidUtf8(text)) return MakeError("encoding.bad_utf8", std::string(field) + " is not valid UTF-8");
+  for (unsigned char c : text) {
     if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f) {
-      return Fail("encoding.control_char", std::string(field) + " contains a control character");
+      return MakeError("encoding.control_char", std::string(field) + " contains a control character");
     }
   }
-  return true;
+  return Status::Ok();
 }
 
 bool Reader::Count(std::size_t& n, std::size_t max_count, std::string_view field) {

@@ -78,6 +78,10 @@ class Reader {
   Error error_;
 };
 
+// The rule for every text field: well-formed UTF-8 and no control
+// characters other than tab and newline. `field` names it in the error.
+Status ValidateText(std::string_view text, std::string_view field);
+
 // True when `text` is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF).
 bool IsValidUtf8(std::string_view text);
 

@@ -2,7 +2,7 @@
 //
 //   CorporateNumber  法人番号: 13 ASCII digits, the first is a check digit.
 //   SubjectId        a worker's pseudonym: 32 bytes from the registrar's keyed
-//                    hash of their My Number (crypto/pseudonym.h). The My
+//                    hash of their My Number (ledger/pseudonym.h). The My
 //                    Number itself never reaches the ledger.
 //   Date             a calendar date (year, month, day), always a real date.
 #pragma once

@@ -116,7 +116,7 @@ Status ValidatePayload(const Payload& payload) {
       return MakeError("payload.field_too_large", std::string(PayloadFieldName(f.id)) + " is longer than " +
                                                       std::to_string(kMaxPayloadFieldBytes) + " bytes");
     }
-    if (!IsValidUtf8(f.value)) return MakeError("payload.bad_utf8", std::string(PayloadFieldName(f.id)) + " is not valid UTF-8");
+    JOBCARD_TRY_STATUS(ValidateText(f.value, PayloadFieldName(f.id)));
   }
   if (EncodePayload(payload).size() > kMaxPayloadBytes) {
     return MakeError("payload.too_large", "the payload is larger than " + std::to_string(kMaxPayloadBytes) + " bytes");

@@ -1,6 +1,8 @@
 // Stateless per-kind rules: what a transaction must look like before any
-// state is consulted. Stateful rules live in ledger/validation.
+// state is consulted. Stateful rules live in ledger/execution.cpp.
 #include <set>
+
+#include "ledger/encoding.h"
 
 #include "ledger/tx.h"
 
@@ -69,6 +71,54 @@ Status CheckEntry(TxKind kind, const CareerEntry& e) {
   return Status::Ok();
 }
 
+bool Valid(const CorporateNumber& c) { return CorporateNumber::Parse(c.str()).ok(); }
+bool Valid(const Date& d) { return Date::Make(d.year, d.month, d.day).ok(); }
+
+// Every identifier, date and text in the body must be one the decoder
+// accepts, so that whatever passes here encodes to bytes that decode.
+struct WellFormed {
+  TxKind kind;
+  Status Corp(const CorporateNumber& c, const char* field) const {
+    return Valid(c) ? Status::Ok() : FormError(kind, std::string(field) + " is not a valid corporate number");
+  }
+  Status Day(const Date& d, const char* field) const {
+    return Valid(d) ? Status::Ok() : FormError(kind, std::string(field) + " is not a calendar date");
+  }
+  Status Name(const std::string& text) const {
+    Status s = ValidateText(text, "name");
+    return s.ok() ? s : FormError(kind, s.error().message);
+  }
+  Status operator()(const CareerEntry& e) const {
+    JOBCARD_TRY_STATUS(Corp(e.employer, "employer"));
+    JOBCARD_TRY_STATUS(Day(e.effective_date, "effective_date"));
+    if (kind == TxKind::kSecondmentStart || kind == TxKind::kSecondmentEnd) JOBCARD_TRY_STATUS(Corp(e.host_employer, "host_employer"));
+    if (kind == TxKind::kSecondmentStart) JOBCARD_TRY_STATUS(Day(e.expected_end, "expected_end"));
+    return Status::Ok();
+  }
+  Status operator()(const Headcount& h) const {
+    JOBCARD_TRY_STATUS(Corp(h.employer, "employer"));
+    return Day(h.as_of, "as_of");
+  }
+  Status operator()(const RegisterEmployer& g) const {
+    JOBCARD_TRY_STATUS(Corp(g.employer, "employer"));
+    return Name(g.name);
+  }
+  Status operator()(const SetEmployerStatus& g) const { return Corp(g.employer, "employer"); }
+  Status operator()(const AddEmployerKey& g) const { return Corp(g.employer, "employer"); }
+  Status operator()(const RotateEmployerKey& g) const { return Corp(g.employer, "employer"); }
+  Status operator()(const RevokeEmployerKey& g) const { return Corp(g.employer, "employer"); }
+  Status operator()(const AddValidator& g) const { return Name(g.name); }
+  Status operator()(const RemoveValidator&) const { return Status::Ok(); }
+  Status operator()(const EnrollSubject&) const { return Status::Ok(); }
+  Status operator()(const RecoverSubjectKey&) const { return Status::Ok(); }
+  Status operator()(const RegisterMatcher& g) const { return Name(g.name); }
+  Status operator()(const Succession& g) const {
+    JOBCARD_TRY_STATUS(Corp(g.predecessor, "predecessor"));
+    JOBCARD_TRY_STATUS(Corp(g.successor, "successor"));
+    return Day(g.effective_date, "effective_date");
+  }
+};
+
 template <typename T>
 bool Holds(const Tx& tx) {
   return std::holds_alternative<T>(tx.body);
@@ -98,6 +148,7 @@ bool BodyMatchesKind(const Tx& tx) {
 Status CheckTxForm(const Tx& tx) {
   if (!BodyMatchesKind(tx)) return FormError(tx.kind, "the body does not match the kind");
   if (tx.signatures.size() > kMaxSignatures) return FormError(tx.kind, "too many signatures");
+  JOBCARD_TRY_STATUS(std::visit(WellFormed{tx.kind}, tx.body));
   if (const auto* e = std::get_if<CareerEntry>(&tx.body)) return CheckEntry(tx.kind, *e);
   if (const auto* h = std::get_if<Headcount>(&tx.body)) {
     if (h->recorded_at == 0) return FormError(tx.kind, "recorded_at is missing");

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "ledger/encoding.h"
+#include "ledger/payload.h"
 #include "ledger/tx.h"
 #include "ledger/tx_json.h"
 #include "tests/support/fixtures.h"
@@ -207,6 +208,34 @@ TEST(EntryBuilder, RecipientsOpenAndCommitmentHolds) {
   Tx moved = *tx;
   std::get<CareerEntry>(moved.body).subject.fill(6);
   EXPECT_EQ(OpenEntryPayload(moved, subject).error().code, "envelope.corrupt");
+}
+
+}  // namespace
+}  // namespace jobcard::ledger
+
+namespace jobcard::ledger {
+namespace {
+
+// Whatever CheckTxForm accepts must encode to bytes DecodeTx accepts.
+TEST(TxForm, RejectsWhatCouldNotBeDecoded) {
+  std::mt19937_64 rng(10);
+  Tx secondment = testing::RandomTx(TxKind::kSecondmentStart, rng);
+  std::get<CareerEntry>(secondment.body).host_employer = CorporateNumber{};
+  EXPECT_EQ(CheckTxForm(secondment).error().code, "tx.form");
+  Tx succession = testing::RandomTx(TxKind::kSuccession, rng);
+  std::get<Succession>(succession.body).effective_date = Date{};
+  EXPECT_EQ(CheckTxForm(succession).error().code, "tx.form");
+  Tx named = testing::RandomTx(TxKind::kRegisterMatcher, rng);
+  std::get<RegisterMatcher>(named.body).name = "bad\x01name";
+  EXPECT_EQ(CheckTxForm(named).error().code, "tx.form");
+  std::get<RegisterMatcher>(named.body).name = "bad\xc0\xafname";
+  EXPECT_EQ(CheckTxForm(named).error().code, "tx.form");
+}
+
+TEST(Payload, ValidateRejectsControlCharactersLikeTheDecoder) {
+  Payload p;
+  p.fields = {{PayloadFieldId::kNote, "line\rbreak"}};
+  EXPECT_EQ(ValidatePayload(p).error().code, "encoding.control_char");
 }
 
 }  // namespace

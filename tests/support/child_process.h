@@ -1,0 +1,100 @@
+// A child process the test can watch and kill: for crash tests and tests
+// that run a long-lived node. stdout is a pipe the test reads; stderr is
+// inherited so a failing child explains itself in the test log.
+#pragma once
+
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace jobcard::testing {
+
+class ChildProcess {
+ public:
+  ChildProcess(const std::string& program, const std::vector<std::string>& args) {
+    std::vector<std::string> argv_strings{program};
+    argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& s : argv_strings) argv.push_back(s.data());
+    argv.push_back(nullptr);
+    int out[2];
+    if (::pipe(out) != 0) return;
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::dup2(out[1], 1);
+      ::close(out[0]);
+      ::close(out[1]);
+      ::execv(argv[0], argv.data());
+      ::_exit(127);
+    }
+    ::close(out[1]);
+    out_fd_ = out[0];
+  }
+  ~ChildProcess() {
+    if (pid_ > 0 && !reaped_) {
+      ::kill(pid_, SIGKILL);
+      Wait();
+    }
+    if (out_fd_ >= 0) ::close(out_fd_);
+  }
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+
+  bool started() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }
+
+  // Appends what the child prints within `duration` (or until it closes stdout).
+  void ReadFor(std::chrono::milliseconds duration) {
+    const auto deadline = std::chrono::steady_clock::now() + duration;
+    char buf[4096];
+    while (out_fd_ >= 0) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) break;
+      pollfd p{out_fd_, POLLIN, 0};
+      if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
+      ssize_t n = ::read(out_fd_, buf, sizeof buf);
+      if (n <= 0) {
+        ::close(out_fd_);
+        out_fd_ = -1;
+        break;
+      }
+      output_.append(buf, static_cast<std::size_t>(n));
+    }
+  }
+  // Reads until stdout contains `needle` or `timeout` passes.
+  bool WaitForOutput(const std::string& needle, std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (output_.find(needle) == std::string::npos && std::chrono::steady_clock::now() < deadline && out_fd_ >= 0) {
+      ReadFor(std::chrono::milliseconds(50));
+    }
+    return output_.find(needle) != std::string::npos;
+  }
+
+  void Signal(int sig) {
+    if (pid_ > 0 && !reaped_) ::kill(pid_, sig);
+  }
+  // Waits for exit; returns the exit code, or 128 + signal.
+  int Wait() {
+    if (reaped_) return status_;
+    int raw = 0;
+    ::waitpid(pid_, &raw, 0);
+    reaped_ = true;
+    status_ = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
+    return status_;
+  }
+  const std::string& output() const { return output_; }
+
+ private:
+  pid_t pid_ = -1;
+  int out_fd_ = -1;
+  bool reaped_ = false;
+  int status_ = -1;
+  std::string output_;
+};
+
+}  // namespace jobcard::testing

@@ -29,6 +29,7 @@
 #include "ledger/block.h"
 #include "ledger/execution.h"
 #include "ledger/genesis.h"
+#include "ledger/smt_proof.h"
 #include "ledger/state_view.h"
 
 namespace jobcard::ledger {
@@ -80,6 +81,12 @@ class ChainStore final : public StateView {
   std::vector<EntryId> SubjectTxIds(const SubjectId& subject, std::size_t limit) const;
   std::vector<EntryId> EmployerTxIds(const CorporateNumber& employer, std::uint64_t from_log_index, std::size_t limit) const;
   std::vector<HeadcountRecord> Headcounts(const CorporateNumber& employer) const;
+  // Proofs. Log proofs work for any size up to the tip's; state proofs are
+  // against the tip's state root.
+  Result<std::vector<Hash32>> LogInclusionProof(std::uint64_t log_index, std::uint64_t log_size) const;
+  Result<std::vector<Hash32>> LogConsistencyProof(std::uint64_t old_size, std::uint64_t new_size) const;
+  Result<Hash32> LogRoot(std::uint64_t log_size) const;
+  Result<SmtProof> StateProof(const Hash32& state_key) const;
   // Approximate bytes on disk (SST + WAL files) for benchmarks.
   std::uint64_t ApproximateDiskBytes() const;
 

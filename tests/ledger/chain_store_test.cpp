@@ -1,0 +1,192 @@
+#include "ledger/chain_store.h"
+
+#include <gtest/gtest.h>
+
+#include "ledger/merkle_log.h"
+#include "ledger/merkle_log_tree.h"
+#include "ledger/sparse_merkle.h"
+#include "node/solo_producer.h"
+#include "tests/support/chain_fixture.h"
+#include "tests/support/fixtures.h"
+#include "tests/support/temp_dir.h"
+
+namespace jobcard::ledger {
+namespace {
+
+using testing::MakeTestChain;
+using testing::SyntheticBlockTimeMs;
+using testing::SyntheticBlockTxs;
+
+class ChainStoreTest : public ::testing::Test {
+ protected:
+  std::unique_ptr<ChainStore> Open() {
+    auto s = ChainStore::Open((dir_.path() / "db").string(), chain_.genesis);
+    EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().message);
+    return s.ok() ? std::move(*s) : nullptr;
+  }
+  void CommitBlocks(ChainStore& store, std::uint64_t count) {
+    for (std::uint64_t i = 0; i < count; ++i) {
+      std::uint64_t h = store.Tip().height + 1;
+      auto b = node::ProduceSoloBlock(store, SyntheticBlockTxs(chain_, h, 4), SyntheticBlockTimeMs(chain_, h), chain_.validator);
+      ASSERT_TRUE(b.ok()) << b.error().message;
+      ASSERT_TRUE(b->rejected.empty()) << b->rejected[0].status.error().message;
+    }
+  }
+  testing::TempDir dir_;
+  testing::TestChain chain_ = MakeTestChain();
+};
+
+TEST_F(ChainStoreTest, NewStoreStartsAtGenesis) {
+  auto store = Open();
+  ChainTip tip = store->Tip();
+  EXPECT_EQ(tip.height, 0u);
+  EXPECT_EQ(tip.block_hash, GenesisHash(chain_.genesis));
+  EXPECT_EQ(tip.log_size, 0u);
+  ASSERT_TRUE(store->GetEmployer(chain_.a).has_value());
+  EXPECT_EQ(store->GetKeyOwner(chain_.employer_b.public_key()), chain_.b);
+  EXPECT_EQ(store->GetValidators().size(), 1u);
+  // The genesis state root commits to the genesis employers.
+  EXPECT_NE(tip.state_root, kSmtEmptyRoot);
+}
+
+TEST_F(ChainStoreTest, CommitsPersistAcrossReopen) {
+  ChainTip before;
+  {
+    auto store = Open();
+    CommitBlocks(*store, 5);
+    before = store->Tip();
+    EXPECT_EQ(before.height, 5u);
+  }
+  auto store = Open();
+  EXPECT_EQ(store->Tip(), before);
+  auto block = store->GetBlock(3);
+  ASSERT_TRUE(block.ok());
+  EXPECT_EQ(block->header.height, 3u);
+  auto cert = store->GetCertificate(3);
+  ASSERT_TRUE(cert.ok());
+  EXPECT_TRUE(VerifyCertificate(chain_.genesis.chain_id, block->header, *cert, store->GetValidators()).ok());
+  EXPECT_EQ(store->GetBlock(6).error().code, "store.not_found");
+}
+
+TEST_F(ChainStoreTest, ReopeningWithAnotherGenesisIsRefused) {
+  { Open(); }
+  Genesis other = chain_.genesis;
+  other.chain_id = "another-chain";
+  auto s = ChainStore::Open((dir_.path() / "db").string(), other);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, "store.wrong_genesis");
+}
+
+TEST_F(ChainStoreTest, HistoryIndexesAndLocations) {
+  auto store = Open();
+  CommitBlocks(*store, 4);
+  // Subject 0: enrolled at 1, hired at 2, promoted at 3.
+  auto subject = testing::SyntheticSubject(0);
+  auto ids = store->SubjectTxIds(subject, 100);
+  ASSERT_EQ(ids.size(), 2u);
+  auto hire = store->GetTx(ids[0]);
+  ASSERT_TRUE(hire.has_value());
+  EXPECT_EQ(hire->kind, TxKind::kHire);
+  EXPECT_EQ(store->GetTxLocation(ids[0])->height, 2u);
+  auto record = store->GetSubject(subject);
+  ASSERT_TRUE(record.has_value());
+  EXPECT_EQ(record->entries.size(), 2u);
+  EXPECT_EQ(store->EmployerTxIds(chain_.a, 0, 1000).size() + store->EmployerTxIds(chain_.b, 0, 1000).size(), 4u * 2 + 4u);
+}
+
+TEST_F(ChainStoreTest, HeaderRootsMatchTheLogAndStateIndex) {
+  auto store = Open();
+  CommitBlocks(*store, 3);
+  auto block = store->GetBlock(3);
+  ASSERT_TRUE(block.ok());
+  std::vector<EntryId> ids;
+  for (const auto& tx : block->txs) ids.push_back(TxId(chain_.genesis.chain_id, tx));
+  EXPECT_EQ(block->header.tx_root, TxRoot(ids));
+  EXPECT_EQ(block->header.log_size, store->Tip().log_size);
+  EXPECT_EQ(block->header.state_root, store->Tip().state_root);
+}
+
+TEST_F(ChainStoreTest, ReplayRejectsTamperedBlocks) {
+  auto store = Open();
+  CommitBlocks(*store, 2);
+  auto block = store->GetBlock(2);
+  ASSERT_TRUE(block.ok());
+  testing::TempDir other_dir;
+  auto fresh = ChainStore::Open((other_dir.path() / "db").string(), chain_.genesis);
+  ASSERT_TRUE(fresh.ok());
+  auto b1 = store->GetBlock(1);
+  auto prepared1 = (*fresh)->ReplayBlock(*b1);
+  ASSERT_TRUE(prepared1.ok());
+  ASSERT_TRUE((*fresh)->Commit(*prepared1, *store->GetCertificate(1)).ok());
+  Block tampered = *block;
+  tampered.header.state_root[0] ^= 1;
+  EXPECT_EQ((*fresh)->ReplayBlock(tampered).error().code, "block.header_mismatch");
+  Block dropped = *block;
+  dropped.txs.pop_back();
+  EXPECT_FALSE((*fresh)->ReplayBlock(dropped).ok());
+  EXPECT_TRUE((*fresh)->ReplayBlock(*block).ok());
+}
+
+TEST_F(ChainStoreTest, CommitRequiresAValidCertificateAndTheCurrentTip) {
+  auto store = Open();
+  auto txs = SyntheticBlockTxs(chain_, 1, 2);
+  auto prepared = store->PrepareBlock(txs, SyntheticBlockTimeMs(chain_, 1), chain_.validator.public_key());
+  ASSERT_TRUE(prepared.ok());
+  CommitCertificate cert{1, 0, prepared->block_hash, {}};
+  EXPECT_EQ(store->Commit(*prepared, cert).error().code, "certificate.insufficient_power");
+  cert.signatures = {SignPrecommit(chain_.genesis.chain_id, 1, 0, prepared->block_hash, testing::KeyFromByte(0x77))};
+  EXPECT_EQ(store->Commit(*prepared, cert).error().code, "certificate.unknown_validator");
+  cert.signatures = {SignPrecommit(chain_.genesis.chain_id, 1, 0, prepared->block_hash, chain_.validator)};
+  ASSERT_TRUE(store->Commit(*prepared, cert).ok());
+  EXPECT_EQ(store->Commit(*prepared, cert).error().code, "store.stale_block");
+  EXPECT_EQ(store->Tip().height, 1u);
+}
+
+TEST_F(ChainStoreTest, InvalidCandidatesAreLeftOut) {
+  auto store = Open();
+  auto txs = SyntheticBlockTxs(chain_, 1, 2);
+  Tx forged = txs[0];
+  forged.nonce += 1;  // the signature no longer matches
+  txs.push_back(forged);
+  auto b = node::ProduceSoloBlock(*store, txs, SyntheticBlockTimeMs(chain_, 1), chain_.validator);
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(b->committed_ids.size(), 2u);
+  ASSERT_EQ(b->rejected.size(), 1u);
+  EXPECT_EQ(b->rejected[0].status.error().code, "tx.bad_signature");
+}
+
+TEST_F(ChainStoreTest, LogProofsFromTheStoreVerifyAgainstHeaders) {
+  auto store = Open();
+  CommitBlocks(*store, 3);
+  auto b2 = store->GetBlock(2);
+  auto b3 = store->GetBlock(3);
+  ASSERT_TRUE(b2.ok() && b3.ok());
+  // The first tx of block 2 is in the log at some index; prove it against block 3's log root.
+  EntryId id = TxId(chain_.genesis.chain_id, b2->txs[0]);
+  auto loc = store->GetTxLocation(id);
+  ASSERT_TRUE(loc.has_value());
+  auto proof = store->LogInclusionProof(loc->log_index, b3->header.log_size);
+  ASSERT_TRUE(proof.ok()) << proof.error().message;
+  EXPECT_TRUE(VerifyInclusion(LeafHash(id), loc->log_index, b3->header.log_size, *proof, b3->header.log_root).ok());
+  auto consistency = store->LogConsistencyProof(b2->header.log_size, b3->header.log_size);
+  ASSERT_TRUE(consistency.ok());
+  EXPECT_TRUE(VerifyConsistency(b2->header.log_size, b3->header.log_size, b2->header.log_root, b3->header.log_root, *consistency).ok());
+}
+
+TEST_F(ChainStoreTest, StateProofsVerifyAgainstTheTip) {
+  auto store = Open();
+  CommitBlocks(*store, 2);
+  auto subject = testing::SyntheticSubject(1);
+  auto record = store->GetSubject(subject);
+  ASSERT_TRUE(record.has_value());
+  auto proof = store->StateProof(SubjectStateKey(subject));
+  ASSERT_TRUE(proof.ok());
+  EXPECT_TRUE(VerifySmtProof(store->Tip().state_root, SubjectStateKey(subject), SubjectStateValue(*record), *proof).ok());
+  auto absent = testing::SyntheticSubject(999999);
+  auto none = store->StateProof(SubjectStateKey(absent));
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(VerifySmtProof(store->Tip().state_root, SubjectStateKey(absent), std::nullopt, *none).ok());
+}
+
+}  // namespace
+}  // namespace jobcard::ledger

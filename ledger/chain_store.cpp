@@ -1,0 +1,529 @@
+#include "ledger/chain_store.h"
+
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
+#include <rocksdb/write_batch.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <mutex>
+
+#include "ledger/encoding.h"
+#include "ledger/log_node_store.h"
+#include "ledger/merkle_log.h"
+#include "ledger/merkle_log_tree.h"
+#include "ledger/sparse_merkle.h"
+
+namespace jobcard::ledger {
+
+namespace {
+
+enum Cf : std::size_t { kMeta, kBlocks, kBlockHashes, kCerts, kTxs, kLogNodes, kSmtNodes, kState, kBySubject, kByEmployer, kCfCount };
+// "default" is RocksDB's default column family (rocksdb::kDefaultColumnFamilyName).
+constexpr const char* kCfNames[kCfCount] = {"default", "blocks", "block_hashes", "certs", "txs",
+                                        "log_nodes", "smt_nodes", "state", "by_subject", "by_employer"};
+
+constexpr std::uint32_t kStoreFormat = 1;
+const std::string kTipKey = "tip";
+const std::string kGenesisKey = "genesis";
+const std::string kFormatKey = "format";
+
+// A failed read of committed data cannot be worked around: serving or
+// validating on top of a partial view would be wrong. Crash loudly; the
+// operator sees the message and `jobcard node check` tells more.
+[[noreturn]] void FatalStorage(const std::string& what, const rocksdb::Status& s) {
+  std::fprintf(stderr, "fatal: storage: %s: %s\n", what.c_str(), s.ToString().c_str());
+  std::abort();
+}
+[[noreturn]] void FatalCorrupt(const std::string& what) {
+  std::fprintf(stderr, "fatal: storage: corrupt record: %s\n", what.c_str());
+  std::abort();
+}
+
+std::string Key(char prefix, ByteView bytes) {
+  std::string k(1, prefix);
+  k.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  return k;
+}
+std::string CorpKey(char prefix, const CorporateNumber& c) { return std::string(1, prefix) + c.str(); }
+std::string HeightKey(std::uint64_t h) {
+  Writer w;
+  w.U64(h);
+  return std::string(w.bytes().begin(), w.bytes().end());
+}
+rocksdb::Slice AsSlice(const Bytes& b) { return rocksdb::Slice(reinterpret_cast<const char*>(b.data()), b.size()); }
+ByteView AsView(const std::string& s) { return ByteView(reinterpret_cast<const std::uint8_t*>(s.data()), s.size()); }
+
+Bytes EncodeTip(const ChainTip& t) {
+  Writer w;
+  w.U64(t.height).Fixed(t.block_hash).U64(t.time_ms).Fixed(t.state_root).Fixed(t.log_root).U64(t.log_size);
+  return std::move(w).take();
+}
+Result<ChainTip> DecodeTip(ByteView b) {
+  Reader r(b);
+  ChainTip t;
+  r.U64(t.height);
+  r.Fixed(t.block_hash);
+  r.U64(t.time_ms);
+  r.Fixed(t.state_root);
+  r.Fixed(t.log_root);
+  r.U64(t.log_size);
+  Status s = r.Finish();
+  if (!s.ok()) return s.error();
+  return t;
+}
+
+}  // namespace
+
+struct ChainStore::Db {
+  std::unique_ptr<rocksdb::DB> db;
+  std::vector<rocksdb::ColumnFamilyHandle*> cfs;
+  mutable std::mutex tip_mutex;
+  ChainTip tip;
+
+  ~Db() {
+    for (auto* h : cfs) {
+      if (h) db->DestroyColumnFamilyHandle(h);
+    }
+  }
+
+  std::optional<std::string> Get(Cf cf, const rocksdb::Slice& key) const {
+    std::string value;
+    rocksdb::Status s = db->Get(rocksdb::ReadOptions(), cfs[cf], key, &value);
+    if (s.IsNotFound()) return std::nullopt;
+    if (!s.ok()) FatalStorage(std::string("read from ") + kCfNames[cf], s);
+    return value;
+  }
+};
+
+struct PreparedBlock::Impl {
+  std::vector<LogNodeWrite> log_writes;
+  std::vector<std::pair<Hash32, SmtNode>> smt_writes;
+  std::vector<ValidatorRecord> validators_after;
+};
+
+namespace {
+
+class StoredLogNodes final : public LogNodeStore {
+ public:
+  explicit StoredLogNodes(const ChainStore::Db& db) : db_(db) {}
+  std::optional<Hash32> Get(std::uint8_t level, std::uint64_t index) const override {
+    auto key = EncodeLogNodeKey(LogNodeId{level, index});
+    auto v = db_.Get(kLogNodes, rocksdb::Slice(reinterpret_cast<const char*>(key.data()), key.size()));
+    if (!v) return std::nullopt;
+    if (v->size() != 32) FatalCorrupt("log node");
+    Hash32 h{};
+    std::copy(v->begin(), v->end(), h.begin());
+    return h;
+  }
+
+ private:
+  const ChainStore::Db& db_;
+};
+
+class StoredSmtNodes final : public SmtNodeStore {
+ public:
+  explicit StoredSmtNodes(const ChainStore::Db& db) : db_(db) {}
+  Result<SmtNode> GetNode(const Hash32& hash) const override {
+    auto v = db_.Get(kSmtNodes, rocksdb::Slice(reinterpret_cast<const char*>(hash.data()), hash.size()));
+    if (!v) return MakeError("smt.missing_node", "state index node " + ToHex(hash).substr(0, 16) + " is missing");
+    return DecodeSmtNode(AsView(*v));
+  }
+
+ private:
+  const ChainStore::Db& db_;
+};
+
+void PutRecord(rocksdb::WriteBatch& batch, rocksdb::ColumnFamilyHandle* cf, const std::string& key, const Bytes& value) {
+  batch.Put(cf, key, AsSlice(value));
+}
+
+// Writes a state delta's records (not the derived tree nodes).
+void WriteDelta(rocksdb::WriteBatch& batch, const std::vector<rocksdb::ColumnFamilyHandle*>& cfs, const StateDelta& d) {
+  auto* state = cfs[kState];
+  for (const auto& [id, rec] : d.employers) PutRecord(batch, state, CorpKey('E', id), EncodeEmployer(rec));
+  for (const auto& [key, owner] : d.key_owners) batch.Put(state, Key('K', key), owner.str());
+  for (const auto& [id, rec] : d.subjects) PutRecord(batch, state, Key('S', id), EncodeSubject(rec));
+  for (const auto& [id, rec] : d.entries) PutRecord(batch, state, Key('N', id), EncodeEntry(rec));
+  for (const auto& [key, rec] : d.matchers) PutRecord(batch, state, Key('M', key), EncodeMatcher(rec));
+  for (const auto& h : d.headcounts) {
+    Writer k;
+    k.U8('H').Raw(AsBytes(h.employer.str())).U16(h.as_of.year).U8(h.as_of.month).U8(h.as_of.day).Fixed(h.id);
+    PutRecord(batch, state, std::string(k.bytes().begin(), k.bytes().end()), EncodeHeadcount(h));
+  }
+  if (d.validators) PutRecord(batch, state, "V", EncodeValidators(*d.validators));
+}
+
+SmtChanges StateIndexChanges(const StateDelta& d) {
+  SmtChanges changes;
+  changes.reserve(d.subjects.size() + d.employers.size());
+  for (const auto& [id, rec] : d.subjects) changes.emplace_back(SubjectStateKey(id), SubjectStateValue(rec));
+  for (const auto& [id, rec] : d.employers) changes.emplace_back(EmployerStateKey(id), EmployerStateValue(rec));
+  return changes;
+}
+
+void WriteSmtNodes(rocksdb::WriteBatch& batch, rocksdb::ColumnFamilyHandle* cf, const std::vector<std::pair<Hash32, SmtNode>>& writes) {
+  for (const auto& [hash, node] : writes) {
+    batch.Put(cf, rocksdb::Slice(reinterpret_cast<const char*>(hash.data()), hash.size()), AsSlice(EncodeSmtNode(node)));
+  }
+}
+
+}  // namespace
+
+ChainStore::ChainStore(Genesis genesis, std::unique_ptr<Db> db) : genesis_(std::move(genesis)), db_(std::move(db)) {}
+ChainStore::~ChainStore() = default;
+
+Result<std::unique_ptr<ChainStore>> ChainStore::Open(const std::string& dir, const Genesis& genesis) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return MakeError("store.io", "cannot create data directory " + dir + ": " + ec.message());
+
+  rocksdb::Options options;
+  options.create_if_missing = true;
+  options.create_missing_column_families = true;
+  options.paranoid_checks = true;
+  options.max_open_files = 512;
+  options.IncreaseParallelism(2);
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const char* name : kCfNames) descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions(options));
+  auto db = std::make_unique<Db>();
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(options, dir, descriptors, &db->cfs, &raw);
+  if (!s.ok()) {
+    return MakeError(s.IsCorruption() ? "store.corrupt" : "store.open_failed",
+                     "cannot open the database in " + dir + ": " + s.ToString());
+  }
+  db->db.reset(raw);
+
+  const Hash32 genesis_hash = GenesisHash(genesis);
+  auto stored_genesis = db->Get(kMeta, kGenesisKey);
+  if (!stored_genesis) {
+    // A new database: write the genesis state in one synced batch.
+    StateDelta initial = GenesisDelta(genesis);
+    StoredSmtNodes smt_store(*db);
+    auto smt = SmtApply(smt_store, kSmtEmptyRoot, StateIndexChanges(initial));
+    if (!smt.ok()) return smt.error();
+    rocksdb::WriteBatch batch;
+    WriteDelta(batch, db->cfs, initial);
+    WriteSmtNodes(batch, db->cfs[kSmtNodes], smt->writes);
+    ChainTip tip{0, genesis_hash, genesis.genesis_time_ms, smt->root, EmptyRoot(), 0};
+    batch.Put(db->cfs[kMeta], kGenesisKey, AsSlice(Bytes(genesis_hash.begin(), genesis_hash.end())));
+    batch.Put(db->cfs[kMeta], kFormatKey, HeightKey(kStoreFormat));
+    batch.Put(db->cfs[kMeta], kTipKey, AsSlice(EncodeTip(tip)));
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    s = db->db->Write(wo, &batch);
+    if (!s.ok()) return MakeError("store.io", "cannot initialise the database: " + s.ToString());
+    db->tip = tip;
+  } else {
+    ByteView stored = AsView(*stored_genesis);
+    if (stored.size() != 32 || !std::equal(genesis_hash.begin(), genesis_hash.end(), stored.begin())) {
+      return MakeError("store.wrong_genesis", "the database in " + dir + " belongs to another genesis (chain); refusing to open it");
+    }
+    auto tip_bytes = db->Get(kMeta, kTipKey);
+    if (!tip_bytes) return MakeError("store.corrupt", "the database has no tip record");
+    auto tip = DecodeTip(AsView(*tip_bytes));
+    if (!tip.ok()) return MakeError("store.corrupt", "the tip record is unreadable: " + tip.error().message);
+    db->tip = *tip;
+  }
+  auto store = std::unique_ptr<ChainStore>(new ChainStore(genesis, std::move(db)));
+  // The tip must name the last stored block, and no block may lie beyond it.
+  const ChainTip tip = store->Tip();
+  if (tip.height > 0) {
+    auto block = store->GetBlock(tip.height);
+    if (!block.ok()) return MakeError("store.corrupt", "the tip block " + std::to_string(tip.height) + " is unreadable: " + block.error().message);
+    if (BlockHash(block->header) != tip.block_hash) return MakeError("store.corrupt", "the tip does not match the stored tip block");
+  }
+  if (store->db_->Get(kBlocks, HeightKey(tip.height + 1))) {
+    return MakeError("store.corrupt", "a block is stored beyond the tip");
+  }
+  return store;
+}
+
+ChainTip ChainStore::Tip() const {
+  std::lock_guard lock(db_->tip_mutex);
+  return db_->tip;
+}
+
+std::uint64_t ChainStore::LogSize() const { return Tip().log_size; }
+
+Result<PreparedBlock> ChainStore::PrepareBlock(const std::vector<Tx>& candidates, std::uint64_t time_ms,
+                                               const crypto::PublicKey& proposer) const {
+  BlockHeader draft;
+  draft.time_ms = time_ms;
+  draft.proposer = proposer;
+  return Prepare(candidates, draft, /*replay=*/false);
+}
+
+Result<PreparedBlock> ChainStore::ReplayBlock(const Block& block) const {
+  return Prepare(block.txs, block.header, /*replay=*/true);
+}
+
+Result<PreparedBlock> ChainStore::Prepare(const std::vector<Tx>& txs, const BlockHeader& draft, bool replay) const {
+  const ChainTip tip = Tip();
+  if (draft.time_ms <= tip.time_ms) {
+    return MakeError("block.time", "block time must be after the previous block's time");
+  }
+  TxContext ctx{genesis_, tip.height + 1, draft.time_ms};
+  PreparedBlock out;
+  out.execution = ExecuteTxs(*this, txs, ctx);
+  std::vector<EntryId> ids;
+  for (std::size_t i = 0; i < txs.size(); ++i) {
+    const auto& outcome = out.execution.outcomes[i];
+    if (outcome.status.ok()) {
+      out.block.txs.push_back(txs[i]);
+      ids.push_back(outcome.id);
+    } else if (replay) {
+      return MakeError("block.invalid_tx", "transaction " + std::to_string(i) + " is invalid: " + outcome.status.error().message);
+    } else {
+      out.rejected.push_back(txs[i]);
+    }
+  }
+  auto impl = std::make_shared<PreparedBlock::Impl>();
+  std::vector<Hash32> leaves;
+  leaves.reserve(out.execution.delta.log_appends.size());
+  for (const auto& id : out.execution.delta.log_appends) leaves.push_back(LeafHash(id));
+  StoredLogNodes log_store(*db_);
+  auto appended = MerkleLog::Append(log_store, tip.log_size, leaves);
+  if (!appended.ok()) return appended.error();
+  impl->log_writes = std::move(appended->writes);
+  StoredSmtNodes smt_store(*db_);
+  auto smt = SmtApply(smt_store, tip.state_root, StateIndexChanges(out.execution.delta));
+  if (!smt.ok()) return smt.error();
+  impl->smt_writes = std::move(smt->writes);
+  const auto validators_now = GetValidators();
+  impl->validators_after = out.execution.delta.validators ? *out.execution.delta.validators : validators_now;
+
+  BlockHeader& h = out.block.header;
+  h.height = tip.height + 1;
+  h.time_ms = draft.time_ms;
+  h.previous_hash = tip.block_hash;
+  h.tx_root = TxRoot(ids);
+  h.tx_count = static_cast<std::uint32_t>(ids.size());
+  h.state_root = smt->root;
+  h.log_root = appended->root;
+  h.log_size = appended->new_size;
+  h.validator_set_hash = ValidatorSetHash(validators_now);
+  h.next_validator_set_hash = ValidatorSetHash(impl->validators_after);
+  h.proposer = draft.proposer;
+  if (replay && !(h == draft)) {
+    return MakeError("block.header_mismatch", "re-executing block " + std::to_string(h.height) + " gives a different header (roots, sizes or links)");
+  }
+  out.block_hash = BlockHash(h);
+  out.writes = std::move(impl);
+  return out;
+}
+
+Status ChainStore::Commit(const PreparedBlock& prepared, const CommitCertificate& cert) {
+  const ChainTip tip = Tip();
+  const BlockHeader& h = prepared.block.header;
+  if (h.height != tip.height + 1 || h.previous_hash != tip.block_hash) {
+    return MakeError("store.stale_block", "the prepared block does not extend the current tip");
+  }
+  if (!prepared.writes) return MakeError("store.not_prepared", "the block was not prepared by this store");
+  JOBCARD_TRY_STATUS(VerifyCertificate(genesis_.chain_id, h, cert, GetValidators()));
+
+  rocksdb::WriteBatch batch;
+  const auto& cfs = db_->cfs;
+  const StateDelta& delta = prepared.execution.delta;
+  {
+    Writer block_value;
+    block_value.Raw(EncodeHeader(h)).U32(h.tx_count);
+    for (const auto& id : delta.log_appends) block_value.Fixed(id);
+    batch.Put(cfs[kBlocks], HeightKey(h.height), AsSlice(block_value.bytes()));
+  }
+  batch.Put(cfs[kBlockHashes], rocksdb::Slice(reinterpret_cast<const char*>(prepared.block_hash.data()), 32), HeightKey(h.height));
+  batch.Put(cfs[kCerts], HeightKey(h.height), AsSlice(EncodeCertificate(cert)));
+  for (std::size_t i = 0; i < prepared.block.txs.size(); ++i) {
+    const Tx& tx = prepared.block.txs[i];
+    const EntryId& id = delta.log_appends[i];
+    const TxLocation& loc = delta.tx_locations.at(id);
+    Writer v;
+    v.Raw(EncodeTxLocation(loc)).Raw(EncodeTx(tx));
+    batch.Put(cfs[kTxs], rocksdb::Slice(reinterpret_cast<const char*>(id.data()), 32), AsSlice(v.bytes()));
+    Writer log_index;
+    log_index.U64(loc.log_index);
+    if (const auto* e = std::get_if<CareerEntry>(&tx.body)) {
+      batch.Put(cfs[kBySubject], Key('s', e->subject) + HeightKey(loc.log_index), rocksdb::Slice(reinterpret_cast<const char*>(id.data()), 32));
+      batch.Put(cfs[kByEmployer], e->employer.str() + HeightKey(loc.log_index), rocksdb::Slice(reinterpret_cast<const char*>(id.data()), 32));
+      if (e->host_employer != CorporateNumber{}) {
+        batch.Put(cfs[kByEmployer], e->host_employer.str() + HeightKey(loc.log_index), rocksdb::Slice(reinterpret_cast<const char*>(id.data()), 32));
+      }
+    } else if (const auto* hc = std::get_if<Headcount>(&tx.body)) {
+      batch.Put(cfs[kByEmployer], hc->employer.str() + HeightKey(loc.log_index), rocksdb::Slice(reinterpret_cast<const char*>(id.data()), 32));
+    }
+  }
+  for (const auto& w : prepared.writes->log_writes) {
+    auto key = EncodeLogNodeKey(w.id);
+    batch.Put(cfs[kLogNodes], rocksdb::Slice(reinterpret_cast<const char*>(key.data()), key.size()),
+              rocksdb::Slice(reinterpret_cast<const char*>(w.hash.data()), 32));
+  }
+  WriteSmtNodes(batch, cfs[kSmtNodes], prepared.writes->smt_writes);
+  WriteDelta(batch, cfs, delta);
+  ChainTip next{h.height, prepared.block_hash, h.time_ms, h.state_root, h.log_root, h.log_size};
+  batch.Put(cfs[kMeta], kTipKey, AsSlice(EncodeTip(next)));
+
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  rocksdb::Status s = db_->db->Write(wo, &batch);
+  if (!s.ok()) {
+    return MakeError(s.IsNoSpace() ? "store.no_space" : "store.io", "committing block " + std::to_string(h.height) + " failed: " + s.ToString());
+  }
+  std::lock_guard lock(db_->tip_mutex);
+  db_->tip = next;
+  return Status::Ok();
+}
+
+Result<Block> ChainStore::GetBlock(std::uint64_t height) const {
+  auto v = db_->Get(kBlocks, HeightKey(height));
+  if (!v) return MakeError("store.not_found", "no block at height " + std::to_string(height));
+  ByteView bytes = AsView(*v);
+  if (bytes.size() < kHeaderBytes + 4) FatalCorrupt("block " + std::to_string(height));
+  auto header = DecodeHeader(bytes.first(kHeaderBytes));
+  if (!header.ok()) FatalCorrupt("block header " + std::to_string(height));
+  Block block;
+  block.header = *header;
+  Reader r(bytes.subspan(kHeaderBytes));
+  std::uint32_t n = 0;
+  r.U32(n);
+  if (n != header->tx_count || r.remaining() != static_cast<std::size_t>(n) * 32) FatalCorrupt("block body " + std::to_string(height));
+  for (std::uint32_t i = 0; i < n; ++i) {
+    EntryId id{};
+    r.Fixed(id);
+    auto tx = GetTx(id);
+    if (!tx) FatalCorrupt("transaction of block " + std::to_string(height));
+    block.txs.push_back(std::move(*tx));
+  }
+  return block;
+}
+
+Result<CommitCertificate> ChainStore::GetCertificate(std::uint64_t height) const {
+  auto v = db_->Get(kCerts, HeightKey(height));
+  if (!v) return MakeError("store.not_found", "no certificate at height " + std::to_string(height));
+  auto cert = DecodeCertificate(AsView(*v));
+  if (!cert.ok()) FatalCorrupt("certificate " + std::to_string(height));
+  return cert;
+}
+
+std::optional<Tx> ChainStore::GetTx(const EntryId& id) const {
+  auto v = db_->Get(kTxs, rocksdb::Slice(reinterpret_cast<const char*>(id.data()), 32));
+  if (!v) return std::nullopt;
+  constexpr std::size_t kLocationBytes = 8 + 4 + 8;
+  if (v->size() < kLocationBytes) FatalCorrupt("transaction record");
+  auto tx = DecodeTx(AsView(*v).subspan(kLocationBytes));
+  if (!tx.ok()) FatalCorrupt("transaction " + ToHex(id));
+  return std::move(*tx);
+}
+
+std::optional<TxLocation> ChainStore::GetTxLocation(const EntryId& id) const {
+  auto v = db_->Get(kTxs, rocksdb::Slice(reinterpret_cast<const char*>(id.data()), 32));
+  if (!v) return std::nullopt;
+  constexpr std::size_t kLocationBytes = 8 + 4 + 8;
+  if (v->size() < kLocationBytes) FatalCorrupt("transaction record");
+  auto loc = DecodeTxLocation(AsView(*v).first(kLocationBytes));
+  if (!loc.ok()) FatalCorrupt("transaction location");
+  return *loc;
+}
+
+namespace {
+std::vector<EntryId> ScanIds(const ChainStore::Db& db, Cf cf, const std::string& prefix, const std::string& start, std::size_t limit) {
+  std::vector<EntryId> out;
+  std::unique_ptr<rocksdb::Iterator> it(db.db->NewIterator(rocksdb::ReadOptions(), db.cfs[cf]));
+  for (it->Seek(start); it->Valid() && out.size() < limit; it->Next()) {
+    if (!it->key().starts_with(prefix)) break;
+    if (it->value().size() != 32) FatalCorrupt("index entry");
+    EntryId id{};
+    std::memcpy(id.data(), it->value().data(), 32);
+    out.push_back(id);
+  }
+  if (!it->status().ok()) FatalStorage("index scan", it->status());
+  return out;
+}
+}  // namespace
+
+std::vector<EntryId> ChainStore::SubjectTxIds(const SubjectId& subject, std::size_t limit) const {
+  std::string prefix = Key('s', subject);
+  return ScanIds(*db_, kBySubject, prefix, prefix, limit);
+}
+
+std::vector<EntryId> ChainStore::EmployerTxIds(const CorporateNumber& employer, std::uint64_t from_log_index, std::size_t limit) const {
+  std::string prefix = employer.str();
+  return ScanIds(*db_, kByEmployer, prefix, prefix + HeightKey(from_log_index), limit);
+}
+
+std::vector<HeadcountRecord> ChainStore::Headcounts(const CorporateNumber& employer) const {
+  std::vector<HeadcountRecord> out;
+  std::string prefix = "H" + employer.str();
+  std::unique_ptr<rocksdb::Iterator> it(db_->db->NewIterator(rocksdb::ReadOptions(), db_->cfs[kState]));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    auto rec = DecodeHeadcount(ByteView(reinterpret_cast<const std::uint8_t*>(it->value().data()), it->value().size()));
+    if (!rec.ok()) FatalCorrupt("headcount");
+    out.push_back(*rec);
+  }
+  return out;
+}
+
+Result<std::vector<Hash32>> ChainStore::LogInclusionProof(std::uint64_t log_index, std::uint64_t log_size) const {
+  return MerkleLog::InclusionProof(StoredLogNodes(*db_), Tip().log_size, log_index, log_size);
+}
+
+Result<std::vector<Hash32>> ChainStore::LogConsistencyProof(std::uint64_t old_size, std::uint64_t new_size) const {
+  return MerkleLog::ConsistencyProof(StoredLogNodes(*db_), Tip().log_size, old_size, new_size);
+}
+
+Result<Hash32> ChainStore::LogRoot(std::uint64_t log_size) const {
+  return MerkleLog::Root(StoredLogNodes(*db_), Tip().log_size, log_size);
+}
+
+Result<SmtProof> ChainStore::StateProof(const Hash32& state_key) const {
+  return SmtProve(StoredSmtNodes(*db_), Tip().state_root, state_key);
+}
+
+std::uint64_t ChainStore::ApproximateDiskBytes() const {
+  std::uint64_t total = 0;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(db_->db->GetName(), ec)) {
+    if (entry.is_regular_file(ec)) total += entry.file_size(ec);
+  }
+  return total;
+}
+
+// ---- StateView ----------------------------------------------------------
+
+namespace {
+template <typename T>
+std::optional<T> DecodeOrDie(const std::optional<std::string>& v, Result<T> (*decode)(ByteView), const char* what) {
+  if (!v) return std::nullopt;
+  auto r = decode(AsView(*v));
+  if (!r.ok()) FatalCorrupt(what);
+  return std::move(*r);
+}
+}  // namespace
+
+std::optional<EmployerRecord> ChainStore::GetEmployer(const CorporateNumber& id) const {
+  return DecodeOrDie(db_->Get(kState, CorpKey('E', id)), &DecodeEmployer, "employer");
+}
+std::optional<CorporateNumber> ChainStore::GetKeyOwner(const crypto::PublicKey& key) const {
+  auto v = db_->Get(kState, Key('K', key));
+  if (!v) return std::nullopt;
+  auto c = CorporateNumber::Parse(*v);
+  if (!c.ok()) FatalCorrupt("key owner");
+  return *c;
+}
+std::optional<SubjectRecord> ChainStore::GetSubject(const SubjectId& id) const {
+  return DecodeOrDie(db_->Get(kState, Key('S', id)), &DecodeSubject, "subject");
+}
+std::optional<EntryRecord> ChainStore::GetEntry(const EntryId& id) const {
+  return DecodeOrDie(db_->Get(kState, Key('N', id)), &DecodeEntry, "entry");
+}
+std::vector<ValidatorRecord> ChainStore::GetValidators() const {
+  auto v = DecodeOrDie(db_->Get(kState, "V"), &DecodeValidators, "validators");
+  if (!v) FatalCorrupt("validator set missing");
+  return *v;
+}
+std::optional<MatcherRecord> ChainStore::GetMatcher(const crypto::PublicKey& key) const {
+  return DecodeOrDie(db_->Get(kState, Key('M', key)), &DecodeMatcher, "matcher");
+}
+
+}  // namespace jobcard::ledger

@@ -2,10 +2,12 @@
 
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "cli/node_commands.h"
 
 namespace jobcard::cli {
 
 int RunNodeCommand(const Words& words) {
+  if (!words.empty() && words[0] == "init") return RunNodeInit(Words(words.begin() + 1, words.end()));
   // Placeholder until the ledger core lands: `node init` / `node start` are
   // implemented in the ledger-core slice.
   if (WantsHelp(words) || words.empty()) {

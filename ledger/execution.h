@@ -20,6 +20,11 @@ struct TxContext {
   const Genesis& genesis;
   std::uint64_t height = 0;         // the block the transaction would commit in
   std::uint64_t block_time_ms = 0;  // that block's time
+  // Skip only the cryptographic signature check (who must sign is still
+  // checked). For a caller that already verified this exact Tx object under
+  // this chain id, e.g. the mempool re-checking its pending transactions:
+  // the id does not cover the signatures, so an id alone is no proof.
+  bool skip_signature_check = false;
 };
 
 Status ValidateTx(const StateView& state, const Tx& tx, const EntryId& id, const TxContext& ctx);

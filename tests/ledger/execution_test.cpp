@@ -4,6 +4,7 @@
 
 #include "ledger/entry_builder.h"
 #include "ledger/execution.h"
+#include "ledger/memory_state.h"
 #include "ledger/pseudonym.h"
 #include "tests/support/fixtures.h"
 
@@ -12,18 +13,6 @@ namespace {
 
 using testing::Corp;
 using testing::KeyFromByte;
-
-class NothingState final : public StateView {
- public:
-  std::optional<EmployerRecord> GetEmployer(const CorporateNumber&) const override { return std::nullopt; }
-  std::optional<CorporateNumber> GetKeyOwner(const crypto::PublicKey&) const override { return std::nullopt; }
-  std::optional<SubjectRecord> GetSubject(const SubjectId&) const override { return std::nullopt; }
-  std::optional<EntryRecord> GetEntry(const EntryId&) const override { return std::nullopt; }
-  std::optional<TxLocation> GetTxLocation(const EntryId&) const override { return std::nullopt; }
-  std::vector<ValidatorRecord> GetValidators() const override { return {}; }
-  std::optional<MatcherRecord> GetMatcher(const crypto::PublicKey&) const override { return std::nullopt; }
-  std::uint64_t LogSize() const override { return 0; }
-};
 
 constexpr std::uint64_t kNowSeconds = 1775030400;  // 2026-04-01T08:00:00Z
 
@@ -96,7 +85,7 @@ class ExecutionTest : public ::testing::Test {
   }
 
   Genesis genesis_;
-  NothingState base_;
+  EmptyState base_;
   StateOverlay overlay_;
   std::uint64_t height_ = 0;
   std::uint64_t nonce_ = 1;

@@ -1,0 +1,117 @@
+#include "node/node_config.h"
+
+#include <fstream>
+
+#include "ledger/json_fields.h"
+#include "ledger/tx.h"
+
+namespace jobcard::node {
+
+namespace {
+
+constexpr std::size_t kMaxPathBytes = 4096;
+constexpr std::size_t kMaxListenBytes = 256;
+
+Error Invalid(const std::string& message) { return MakeError("config.invalid", message); }
+
+// "host:port" with a non-empty host and a port of 1-65535. IPv6 hosts are
+// written in brackets ("[::1]:26657"), so the port follows the last ':'.
+Status CheckListen(const char* field, const std::string& value) {
+  const auto colon = value.rfind(':');
+  const std::string host = colon == std::string::npos ? "" : value.substr(0, colon);
+  const std::string port = colon == std::string::npos ? "" : value.substr(colon + 1);
+  bool port_ok = !port.empty() && port.size() <= 5 && port.find_first_not_of("0123456789") == std::string::npos;
+  if (port_ok) {
+    unsigned number = 0;
+    for (char digit : port) number = number * 10 + static_cast<unsigned>(digit - '0');
+    port_ok = number >= 1 && number <= 65535;
+  }
+  if (host.empty() || !port_ok) {
+    return Invalid(std::string(field) + ": expected host:port with a port of 1-65535, got \"" + value + "\"");
+  }
+  return Status::Ok();
+}
+
+Status CheckValues(const NodeConfig& c) {
+  for (const auto& [field, value] : {std::pair{"data_dir", &c.data_dir}, std::pair{"genesis_file", &c.genesis_file},
+                                     std::pair{"validator_key_file", &c.validator_key_file}}) {
+    if (value->empty()) return Invalid(std::string(field) + ": must not be empty");
+  }
+  JOBCARD_TRY_STATUS(CheckListen("api_listen", c.api_listen));
+  JOBCARD_TRY_STATUS(CheckListen("p2p_listen", c.p2p_listen));
+  if (c.mempool.max_txs < 1) return Invalid("mempool_max_txs: must be at least 1");
+  // Smaller than one transaction would make every submission fail as "full".
+  if (c.mempool.max_bytes < ledger::kMaxTxBytes) {
+    return Invalid("mempool_max_bytes: must be at least " + std::to_string(ledger::kMaxTxBytes) + " (one transaction)");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<NodeConfig> ParseNodeConfig(std::string_view json_text) {
+  auto parsed = ledger::ParseJson(json_text, kMaxNodeConfigBytes);
+  if (!parsed.ok()) return Invalid(parsed.error().message);
+  NodeConfig config;
+  ledger::JsonFields f(*parsed, "");
+  auto str = [&](const char* key, std::string& out, std::size_t max_bytes) {
+    if (f.Has(key)) f.Str(key, out, max_bytes);
+  };
+  str("data_dir", config.data_dir, kMaxPathBytes);
+  str("genesis_file", config.genesis_file, kMaxPathBytes);
+  str("validator_key_file", config.validator_key_file, kMaxPathBytes);
+  str("api_listen", config.api_listen, kMaxListenBytes);
+  str("p2p_listen", config.p2p_listen, kMaxListenBytes);
+  std::string level_name(LogLevelName(config.log_level));
+  str("log_level", level_name, 16);
+  std::uint64_t max_txs = config.mempool.max_txs;
+  std::uint64_t max_bytes = config.mempool.max_bytes;
+  if (f.Has("mempool_max_txs")) f.U64("mempool_max_txs", max_txs);
+  if (f.Has("mempool_max_bytes")) f.U64("mempool_max_bytes", max_bytes);
+  if (Status finished = f.Finish(); !finished.ok()) return Invalid(finished.error().message);
+
+  auto level = ParseLogLevel(level_name);
+  if (!level) return Invalid("log_level: expected debug, info, warn or error, got \"" + level_name + "\"");
+  config.log_level = *level;
+  config.mempool.max_txs = static_cast<std::size_t>(max_txs);
+  config.mempool.max_bytes = static_cast<std::size_t>(max_bytes);
+  JOBCARD_TRY_STATUS(CheckValues(config));
+  return config;
+}
+
+Result<NodeConfig> LoadNodeConfig(const std::filesystem::path& home) {
+  const std::filesystem::path path = home / kNodeConfigFileName;
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (status.type() == std::filesystem::file_type::not_found) return NodeConfig{};
+  if (ec || status.type() != std::filesystem::file_type::regular) {
+    return MakeError("config.io", path.string() + ": not a readable regular file");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return MakeError("config.io", "cannot open " + path.string());
+  std::string text(kMaxNodeConfigBytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  if (in.bad()) return MakeError("config.io", "cannot read " + path.string());
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  auto config = ParseNodeConfig(text);
+  if (!config.ok()) return MakeError(config.error().code, path.string() + ": " + config.error().message);
+  return config;
+}
+
+nlohmann::ordered_json NodeConfigToJson(const NodeConfig& c) {
+  return {{"data_dir", c.data_dir},
+          {"genesis_file", c.genesis_file},
+          {"validator_key_file", c.validator_key_file},
+          {"api_listen", c.api_listen},
+          {"p2p_listen", c.p2p_listen},
+          {"log_level", std::string(LogLevelName(c.log_level))},
+          {"mempool_max_txs", c.mempool.max_txs},
+          {"mempool_max_bytes", c.mempool.max_bytes}};
+}
+
+std::filesystem::path ResolveInHome(const std::filesystem::path& home, const std::string& configured) {
+  const std::filesystem::path path(configured);
+  return path.is_absolute() ? path : home / path;
+}
+
+}  // namespace jobcard::node

@@ -1,0 +1,133 @@
+#include "node/node_config.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "tests/support/temp_dir.h"
+
+namespace jobcard::node {
+namespace {
+
+using jobcard::testing::TempDir;
+
+void ExpectDefaults(const NodeConfig& c) {
+  EXPECT_EQ(c.data_dir, "data");
+  EXPECT_EQ(c.genesis_file, "genesis.json");
+  EXPECT_EQ(c.validator_key_file, "keys/validator.key");
+  EXPECT_EQ(c.api_listen, "127.0.0.1:26657");
+  EXPECT_EQ(c.p2p_listen, "127.0.0.1:26656");
+  EXPECT_EQ(c.log_level, LogLevel::kInfo);
+  EXPECT_EQ(c.mempool.max_txs, 50000u);
+  EXPECT_EQ(c.mempool.max_bytes, 64u * 1024 * 1024);
+}
+
+Error ParseError(const std::string& text) {
+  auto r = ParseNodeConfig(text);
+  EXPECT_FALSE(r.ok()) << text;
+  return r.ok() ? Error{} : r.error();
+}
+
+TEST(NodeConfig, AnEmptyObjectMeansAllDefaults) {
+  auto c = ParseNodeConfig("{}");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  ExpectDefaults(*c);
+}
+
+TEST(NodeConfig, AMissingFileMeansAllDefaults) {
+  TempDir home;
+  auto c = LoadNodeConfig(home.path());
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  ExpectDefaults(*c);
+}
+
+TEST(NodeConfig, EveryFieldIsReadAndWrittenBack) {
+  NodeConfig custom;
+  custom.data_dir = "/var/lib/jobcard";
+  custom.genesis_file = "chain/genesis.json";
+  custom.validator_key_file = "keys/v1.key";
+  custom.api_listen = "0.0.0.0:8080";
+  custom.p2p_listen = "[::1]:26000";
+  custom.log_level = LogLevel::kDebug;
+  custom.mempool = MempoolLimits{1000, 1 << 20};
+  auto c = ParseNodeConfig(NodeConfigToJson(custom).dump());
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(NodeConfigToJson(*c), NodeConfigToJson(custom));
+  EXPECT_EQ(c->log_level, LogLevel::kDebug);
+  EXPECT_EQ(c->mempool.max_txs, 1000u);
+}
+
+TEST(NodeConfig, SomeFieldsSetTheRestDefault) {
+  auto c = ParseNodeConfig(R"({"log_level": "warn", "mempool_max_txs": 10})");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->log_level, LogLevel::kWarn);
+  EXPECT_EQ(c->mempool.max_txs, 10u);
+  EXPECT_EQ(c->mempool.max_bytes, 64u * 1024 * 1024);
+  EXPECT_EQ(c->api_listen, "127.0.0.1:26657");
+}
+
+TEST(NodeConfig, AnUnknownFieldIsAnErrorNamingIt) {
+  Error e = ParseError(R"({"log_lvel": "debug"})");
+  EXPECT_EQ(e.code, "config.invalid");
+  EXPECT_NE(e.message.find("log_lvel"), std::string::npos) << e.message;
+  EXPECT_NE(e.message.find("unknown field"), std::string::npos) << e.message;
+}
+
+TEST(NodeConfig, BadValuesAreErrorsNamingTheField) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {R"({"mempool_max_txs": "many"})", "mempool_max_txs"},
+      {R"({"mempool_max_txs": -1})", "mempool_max_txs"},
+      {R"({"mempool_max_txs": 0})", "mempool_max_txs"},
+      {R"({"mempool_max_bytes": 1000})", "mempool_max_bytes"},
+      {R"({"log_level": "verbose"})", "log_level"},
+      {R"({"api_listen": "localhost"})", "api_listen"},
+      {R"({"api_listen": ":26657"})", "api_listen"},
+      {R"({"p2p_listen": "127.0.0.1:70000"})", "p2p_listen"},
+      {R"({"p2p_listen": "127.0.0.1:0"})", "p2p_listen"},
+      {R"({"data_dir": ""})", "data_dir"},
+      {R"({"genesis_file": 7})", "genesis_file"},
+  };
+  for (const auto& [text, field] : cases) {
+    Error e = ParseError(text);
+    EXPECT_EQ(e.code, "config.invalid") << text;
+    EXPECT_NE(e.message.find(field), std::string::npos) << text << " -> " << e.message;
+  }
+}
+
+TEST(NodeConfig, NotAnObjectOrNotJsonIsAnError) {
+  EXPECT_EQ(ParseError("[]").code, "config.invalid");
+  EXPECT_EQ(ParseError("{").code, "config.invalid");
+}
+
+TEST(NodeConfig, LoadNamesTheFileInErrors) {
+  TempDir home;
+  std::ofstream(home / "node.json") << R"({"bogus": 1})";
+  auto c = LoadNodeConfig(home.path());
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.error().code, "config.invalid");
+  EXPECT_NE(c.error().message.find((home / "node.json").string()), std::string::npos) << c.error().message;
+}
+
+TEST(NodeConfig, LoadReadsTheFile) {
+  TempDir home;
+  std::ofstream(home / "node.json") << R"({"p2p_listen": "10.0.0.5:26656"})";
+  auto c = LoadNodeConfig(home.path());
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->p2p_listen, "10.0.0.5:26656");
+}
+
+TEST(NodeConfig, ADirectoryInPlaceOfTheFileIsAnIoError) {
+  TempDir home;
+  std::filesystem::create_directory(home / "node.json");
+  auto c = LoadNodeConfig(home.path());
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.error().code, "config.io");
+}
+
+TEST(NodeConfig, RelativePathsAreRelativeToTheHome) {
+  EXPECT_EQ(ResolveInHome("/srv/node", "data"), std::filesystem::path("/srv/node/data"));
+  EXPECT_EQ(ResolveInHome("/srv/node", "/var/lib/jobcard"), std::filesystem::path("/var/lib/jobcard"));
+}
+
+}  // namespace
+}  // namespace jobcard::node

@@ -7,15 +7,18 @@
 namespace jobcard::cli {
 
 int RunNodeCommand(const Words& words) {
-  if (!words.empty() && words[0] == "init") return RunNodeInit(Words(words.begin() + 1, words.end()));
-  // Placeholder until the ledger core lands: `node init` / `node start` are
-  // implemented in the ledger-core slice.
-  if (WantsHelp(words) || words.empty()) {
-    std::puts("usage: jobcard node <init|start> [--home DIR]");
-    return words.empty() ? kExitUsage : kExitOk;
-  }
-  std::fprintf(stderr, "jobcard node: '%s' is not implemented yet\n", words[0].c_str());
-  return kExitFailure;
+  const Words rest = words.empty() ? Words{} : Words(words.begin() + 1, words.end());
+  if (!words.empty() && words[0] == "init") return RunNodeInit(rest);
+  if (!words.empty() && words[0] == "start") return RunNodeStart(rest);
+  std::FILE* out = WantsHelp(words) ? stdout : stderr;
+  if (!words.empty() && !WantsHelp(words)) std::fprintf(stderr, "jobcard node: unknown subcommand '%s'\n\n", words[0].c_str());
+  std::fputs(
+      "usage: jobcard node <command> [options]\n\n"
+      "  init    create a node home (jobcard node init --dev [--home DIR])\n"
+      "  start   run the node in a home (jobcard node start [--home DIR])\n\n"
+      "jobcard node <command> --help tells more.\n",
+      out);
+  return WantsHelp(words) ? kExitOk : kExitUsage;
 }
 
 }  // namespace jobcard::cli

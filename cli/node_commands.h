@@ -7,6 +7,7 @@
 
 namespace jobcard::cli {
 
-int RunNodeInit(const Words& words);  // node_init.cpp
+int RunNodeInit(const Words& words);   // node_init.cpp
+int RunNodeStart(const Words& words);  // node_start.cpp
 
 }  // namespace jobcard::cli

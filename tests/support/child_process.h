@@ -16,7 +16,9 @@ namespace jobcard::testing {
 
 class ChildProcess {
  public:
-  ChildProcess(const std::string& program, const std::vector<std::string>& args) {
+  // With merge_stderr the child's stderr goes to the same pipe as stdout
+  // (for programs that log to stderr, such as the node).
+  ChildProcess(const std::string& program, const std::vector<std::string>& args, bool merge_stderr = false) {
     std::vector<std::string> argv_strings{program};
     argv_strings.insert(argv_strings.end(), args.begin(), args.end());
     std::vector<char*> argv;
@@ -27,6 +29,7 @@ class ChildProcess {
     pid_ = ::fork();
     if (pid_ == 0) {
       ::dup2(out[1], 1);
+      if (merge_stderr) ::dup2(out[1], 2);
       ::close(out[0]);
       ::close(out[1]);
       ::execv(argv[0], argv.data());

@@ -1,0 +1,94 @@
+// `jobcard node start`: runs a node from its home directory.
+#include <cstdio>
+#include <cstdlib>
+
+#include "cli/args.h"
+#include "cli/commands.h"
+#include "cli/devnet_home.h"
+#include "cli/node_commands.h"
+#include "cli/passphrase.h"
+#include "crypto/keystore.h"
+#include "node/log.h"
+#include "node/node_service.h"
+
+namespace jobcard::cli {
+
+namespace {
+
+constexpr const char* kStartHelp =
+    "usage: jobcard node start [--home DIR] [--no-validator] [--log-level LEVEL]\n"
+    "\n"
+    "Runs the node whose home directory is DIR (default ./devnet; create one with\n"
+    "`jobcard node init --dev`). The node reads DIR/node.json, the genesis it names\n"
+    "and its database, unlocks the validator key and produces a block whenever\n"
+    "transactions are pending. Stop it with Ctrl-C or SIGTERM: the block in progress\n"
+    "is finished and the database closed cleanly.\n"
+    "\n"
+    "  --home DIR          the node's home directory (default ./devnet)\n"
+    "  --no-validator      follow and serve the chain without producing blocks\n"
+    "  --log-level LEVEL   debug, info, warn or error (overrides node.json)\n"
+    "\n"
+    "The validator key's passphrase comes from JOBCARD_PASSPHRASE, or the prompt;\n"
+    "on the dev chain (jobcard-devnet) the dev passphrase is used when neither is given.\n";
+
+Result<crypto::SigningKey> UnlockValidatorKey(const std::filesystem::path& path, bool devnet) {
+  if (std::getenv("JOBCARD_PASSPHRASE") == nullptr && devnet) {
+    return crypto::ReadKeystore(path, AsBytes(kDevnetPassphrase));
+  }
+  auto passphrase = GetPassphrase(PassphraseUse::kUnlock, "passphrase for " + path.string() + ": ");
+  if (!passphrase.ok()) return passphrase.error();
+  return crypto::ReadKeystore(path, passphrase->view());
+}
+
+int Fail(const Error& e) {
+  std::fprintf(stderr, "jobcard node start: %s (%s)\n", e.message.c_str(), e.code.c_str());
+  return kExitFailure;
+}
+
+}  // namespace
+
+int RunNodeStart(const Words& words) {
+  if (WantsHelp(words)) {
+    std::fputs(kStartHelp, stdout);
+    return kExitOk;
+  }
+  auto args = Args::Parse(words, OptionSpec{{"home", "log-level"}, {"no-validator"}});
+  if (!args.ok() || !args->positional().empty()) {
+    std::fprintf(stderr, "jobcard node start: %s\n\n%s", args.ok() ? "unexpected argument" : args.error().message.c_str(), kStartHelp);
+    return kExitUsage;
+  }
+  const std::filesystem::path home = args->GetOr("home", "devnet");
+  if (!std::filesystem::exists(home / "genesis.json") && !std::filesystem::exists(home / "node.json")) {
+    std::fprintf(stderr, "jobcard node start: %s is not a node home (no genesis.json); create one with `jobcard node init --dev --home %s`\n",
+                 home.string().c_str(), home.string().c_str());
+    return kExitFailure;
+  }
+  auto config = node::LoadNodeConfig(home);
+  if (!config.ok()) return Fail(config.error());
+  node::SetLogLevel(config->log_level);
+  if (auto level = args->Get("log-level")) {
+    auto parsed = node::ParseLogLevel(*level);
+    if (!parsed) {
+      std::fprintf(stderr, "jobcard node start: --log-level must be debug, info, warn or error\n");
+      return kExitUsage;
+    }
+    node::SetLogLevel(*parsed);
+  }
+  auto genesis = ledger::LoadGenesisFile(node::ResolveInHome(home, config->genesis_file).string());
+  if (!genesis.ok()) return Fail(genesis.error());
+
+  std::optional<crypto::SigningKey> key;
+  if (!args->Switch("no-validator")) {
+    auto unlocked = UnlockValidatorKey(node::ResolveInHome(home, config->validator_key_file),
+                                       genesis->chain_id == kDevnetChainId);
+    if (!unlocked.ok()) return Fail(unlocked.error());
+    key = std::move(*unlocked);
+  }
+  auto service = node::NodeService::Open(home, *config, std::move(key));
+  if (!service.ok()) return Fail(service.error());
+  Status run = (*service)->Run();
+  if (!run.ok()) return Fail(run.error());
+  return kExitOk;
+}
+
+}  // namespace jobcard::cli

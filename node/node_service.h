@@ -1,0 +1,64 @@
+// NodeService: a running node. It owns the store, the mempool and the
+// event loop, and (while consensus does not exist) produces blocks itself
+// when its key is the chain's only validator; a node without a validator key
+// serves the chain it has and produces nothing.
+//
+// One Asio io_context runs everything that changes state, on one thread:
+// block production and mempool updates are serialised there, so a block is
+// never half-built when the node stops. SIGINT/SIGTERM finish the block in
+// progress, then stop the loop; the store is closed when the service is
+// destroyed.
+#pragma once
+
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <optional>
+
+#include "crypto/sign.h"
+#include "ledger/chain_store.h"
+#include "node/mempool.h"
+#include "node/node_config.h"
+
+namespace jobcard::node {
+
+class NodeService {
+ public:
+  // Opens the node in `home` (node.json, genesis, data dir). `validator_key`
+  // is the unlocked key, or nullopt for a node that does not produce blocks.
+  static Result<std::unique_ptr<NodeService>> Open(const std::filesystem::path& home, const NodeConfig& config,
+                                                   std::optional<crypto::SigningKey> validator_key);
+  ~NodeService();
+
+  // Runs the event loop until Stop() or a termination signal. Returns an
+  // error if the node had to stop because of one (e.g. the disk is full).
+  Status Run();
+  // Thread-safe; returns at once, Run() returns after the current step.
+  void Stop();
+
+  // Validates and queues a transaction; thread-safe.
+  Result<ledger::EntryId> Submit(ledger::Tx tx);
+
+  ledger::ChainStore& store() { return *store_; }
+  Mempool& mempool() { return mempool_; }
+  const NodeConfig& config() const { return config_; }
+  bool produces_blocks() const { return validator_key_.has_value(); }
+
+ private:
+  NodeService(NodeConfig config, std::unique_ptr<ledger::ChainStore> store, std::optional<crypto::SigningKey> key);
+  ledger::TxContext NextBlockContext(std::uint64_t now_ms) const;
+  // One production step: reap, build, commit, update the mempool.
+  Status ProduceIfDue();
+
+  NodeConfig config_;
+  std::unique_ptr<ledger::ChainStore> store_;
+  std::optional<crypto::SigningKey> validator_key_;
+  Mempool mempool_;
+  struct Loop;
+  std::unique_ptr<Loop> loop_;
+};
+
+// Unix time in milliseconds from the system clock.
+std::uint64_t NowMs();
+
+}  // namespace jobcard::node

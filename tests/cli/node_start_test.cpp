@@ -1,0 +1,64 @@
+// `jobcard node start` on a fresh dev home: it starts, reports, and stops
+// cleanly on SIGTERM; bad homes and flags give clear errors.
+#include <gtest/gtest.h>
+
+#include "tests/support/child_process.h"
+#include "tests/support/run_process.h"
+#include "tests/support/temp_dir.h"
+
+namespace jobcard {
+namespace {
+
+TEST(NodeStart, StartsOnADevHomeAndStopsCleanlyOnSigterm) {
+  testing::TempDir dir;
+  const std::string home = (dir.path() / "devnet").string();
+  auto init = testing::RunProcess(JOBCARD_BINARY, {"node", "init", "--dev", "--home", home}, dir.path(),
+                                  {{"JOBCARD_PASSPHRASE", std::nullopt}});
+  ASSERT_EQ(init.exit_code, 0) << init.err;
+  testing::ChildProcess node(JOBCARD_BINARY, {"node", "start", "--home", home}, /*merge_stderr=*/true);
+  ASSERT_TRUE(node.WaitForOutput("node started", std::chrono::seconds(30))) << node.output();
+  EXPECT_NE(node.output().find("chain=jobcard-devnet"), std::string::npos) << node.output();
+  EXPECT_NE(node.output().find("role=validator"), std::string::npos) << node.output();
+  node.Signal(SIGTERM);
+  EXPECT_TRUE(node.WaitForOutput("node stopped", std::chrono::seconds(30))) << node.output();
+  EXPECT_EQ(node.Wait(), 0) << node.output();
+  // The database exists and a second start reopens it.
+  testing::ChildProcess again(JOBCARD_BINARY, {"node", "start", "--home", home, "--no-validator"}, true);
+  ASSERT_TRUE(again.WaitForOutput("node started", std::chrono::seconds(30))) << again.output();
+  EXPECT_NE(again.output().find("role=\"full node\""), std::string::npos) << again.output();
+  again.Signal(SIGINT);
+  EXPECT_EQ(again.Wait(), 0) << again.output();
+}
+
+TEST(NodeStart, MissingHomeIsAClearError) {
+  testing::TempDir dir;
+  auto r = testing::RunProcess(JOBCARD_BINARY, {"node", "start", "--home", (dir.path() / "nowhere").string()}, dir.path());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("is not a node home"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("jobcard node init --dev"), std::string::npos) << r.err;
+}
+
+TEST(NodeStart, UsageErrorsAndHelp) {
+  testing::TempDir dir;
+  EXPECT_EQ(testing::RunProcess(JOBCARD_BINARY, {"node", "start", "--bogus"}, dir.path()).exit_code, 2);
+  auto help = testing::RunProcess(JOBCARD_BINARY, {"node", "start", "--help"}, dir.path());
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("--home DIR"), std::string::npos);
+  EXPECT_EQ(testing::RunProcess(JOBCARD_BINARY, {"node", "frobnicate"}, dir.path()).exit_code, 2);
+}
+
+TEST(NodeStart, WrongPassphraseFailsWithoutStarting) {
+  testing::TempDir dir;
+  const std::string home = (dir.path() / "devnet").string();
+  ASSERT_EQ(testing::RunProcess(JOBCARD_BINARY, {"node", "init", "--dev", "--home", home}, dir.path(),
+                                {{"JOBCARD_PASSPHRASE", std::nullopt}})
+                .exit_code,
+            0);
+  auto r = testing::RunProcess(JOBCARD_BINARY, {"node", "start", "--home", home}, dir.path(),
+                               {{"JOBCARD_PASSPHRASE", "not-the-passphrase"}});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("keystore.wrong_passphrase"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace jobcard

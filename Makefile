@@ -27,7 +27,7 @@ test:
 bench:
 	@test -f build-bench/CMakeCache.txt || cmake -S . -B build-bench $(GENERATOR) -DCMAKE_BUILD_TYPE=Release -DJOBCARD_BUILD_TESTS=ON
 	cmake --build build-bench -j $(JOBS)
-	build-bench/tests/bench/jobcard_bench
+	build-bench/tests/bench/jobcard_bench --dir build-bench/bench-data
 
 clean:
 	rm -rf $(BUILD_DIR) $(TEST_BUILD_DIR) build-bench

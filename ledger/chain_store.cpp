@@ -249,23 +249,25 @@ ChainTip ChainStore::Tip() const {
 std::uint64_t ChainStore::LogSize() const { return Tip().log_size; }
 
 Result<PreparedBlock> ChainStore::PrepareBlock(const std::vector<Tx>& candidates, std::uint64_t time_ms,
-                                               const crypto::PublicKey& proposer) const {
+                                               const crypto::PublicKey& proposer, bool signatures_verified) const {
   BlockHeader draft;
   draft.time_ms = time_ms;
   draft.proposer = proposer;
-  return Prepare(candidates, draft, /*replay=*/false);
+  return Prepare(candidates, draft, /*replay=*/false, signatures_verified);
 }
 
 Result<PreparedBlock> ChainStore::ReplayBlock(const Block& block) const {
-  return Prepare(block.txs, block.header, /*replay=*/true);
+  return Prepare(block.txs, block.header, /*replay=*/true, /*signatures_verified=*/false);
 }
 
-Result<PreparedBlock> ChainStore::Prepare(const std::vector<Tx>& txs, const BlockHeader& draft, bool replay) const {
+Result<PreparedBlock> ChainStore::Prepare(const std::vector<Tx>& txs, const BlockHeader& draft, bool replay,
+                                          bool signatures_verified) const {
   const ChainTip tip = Tip();
   if (draft.time_ms <= tip.time_ms) {
     return MakeError("block.time", "block time must be after the previous block's time");
   }
   TxContext ctx{genesis_, tip.height + 1, draft.time_ms};
+  ctx.skip_signature_check = signatures_verified;
   PreparedBlock out;
   out.execution = ExecuteTxs(*this, txs, ctx);
   std::vector<EntryId> ids;
@@ -478,6 +480,14 @@ Result<Hash32> ChainStore::LogRoot(std::uint64_t log_size) const {
 
 Result<SmtProof> ChainStore::StateProof(const Hash32& state_key) const {
   return SmtProve(StoredSmtNodes(*db_), Tip().state_root, state_key);
+}
+
+Status ChainStore::Flush() {
+  rocksdb::FlushOptions options;
+  options.wait = true;
+  rocksdb::Status s = db_->db->Flush(options, db_->cfs);
+  if (!s.ok()) return MakeError("store.io", "flush failed: " + s.ToString());
+  return Status::Ok();
 }
 
 std::uint64_t ChainStore::ApproximateDiskBytes() const {

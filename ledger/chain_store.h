@@ -65,9 +65,11 @@ class ChainStore final : public StateView {
   ChainTip Tip() const;
 
   // Builds the next block from candidates (in order, invalid ones left out).
-  // Reads only; nothing is written until Commit.
+  // Reads only; nothing is written until Commit. `signatures_verified` skips
+  // re-verifying signatures of candidates that already passed the check (the
+  // mempool's); everything else is validated again.
   Result<PreparedBlock> PrepareBlock(const std::vector<Tx>& candidates, std::uint64_t time_ms,
-                                     const crypto::PublicKey& proposer) const;
+                                     const crypto::PublicKey& proposer, bool signatures_verified = false) const;
   // Re-executes a block made elsewhere and checks every root in its header.
   Result<PreparedBlock> ReplayBlock(const Block& block) const;
   // Writes the block, its certificate and all derived writes atomically and durably.
@@ -89,6 +91,8 @@ class ChainStore final : public StateView {
   Result<SmtProof> StateProof(const Hash32& state_key) const;
   // Approximate bytes on disk (SST + WAL files) for benchmarks.
   std::uint64_t ApproximateDiskBytes() const;
+  // Flushes memtables to SST files (for measuring disk use; data is already durable).
+  Status Flush();
 
   // StateView over the committed state.
   std::optional<EmployerRecord> GetEmployer(const CorporateNumber& id) const override;
@@ -104,7 +108,8 @@ class ChainStore final : public StateView {
 
  private:
   ChainStore(Genesis genesis, std::unique_ptr<Db> db);
-  Result<PreparedBlock> Prepare(const std::vector<Tx>& txs, const BlockHeader& draft, bool replay) const;
+  Result<PreparedBlock> Prepare(const std::vector<Tx>& txs, const BlockHeader& draft, bool replay,
+                                bool signatures_verified) const;
 
   Genesis genesis_;
   std::unique_ptr<Db> db_;

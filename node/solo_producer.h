@@ -23,8 +23,10 @@ struct CommittedBlock {
 // Commits one block with the valid candidates. Fails without writing when
 // the key cannot certify alone (it must hold more than 2/3 of the voting
 // power), or the store refuses the commit (disk full, I/O error).
-// `now_ms` is clamped to after the previous block.
+// `now_ms` is clamped to after the previous block. `signatures_verified`:
+// the candidates come from the mempool, which verified their signatures.
 Result<CommittedBlock> ProduceSoloBlock(ledger::ChainStore& store, const std::vector<ledger::Tx>& candidates,
-                                        std::uint64_t now_ms, const crypto::SigningKey& validator_key);
+                                        std::uint64_t now_ms, const crypto::SigningKey& validator_key,
+                                        bool signatures_verified = false);
 
 }  // namespace jobcard::node

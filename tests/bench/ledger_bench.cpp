@@ -1,0 +1,289 @@
+// jobcard_bench: the ledger core's figures, each against a raw baseline
+// measured in the same run (the machines are shared and noisy, so ratios
+// are what can be compared across runs).
+//
+//   raw verify rate       libsodium Ed25519 verifications/s of entry-sized messages, one core
+//   ingest rate           entries/s through mempool admission (full validation, signature
+//                         check) -> block execution -> state index + entry log -> synced
+//                         RocksDB commit, one core
+//   ingest / verify       the ratio (target >= 0.60)
+//   history lookup        p50/p99 of reading a 50-entry subject's history (record + every tx)
+//                         from a ledger of --entries entries (target p99 < 1 ms)
+//   disk per entry        bytes on disk after a flush / entries (target <= 1.5 KB)
+//
+// Usage: jobcard_bench [--entries N] [--block-txs N] [--dir DIR] [--json]
+// The workload is synthetic: one payload ciphertext is reused by every entry
+// (encryption is the employer's cost, not the ledger's), every tx is signed.
+#include <sodium.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <random>
+#include <string>
+
+#include "crypto/hash.h"
+#include "ledger/chain_store.h"
+#include "ledger/entry_builder.h"
+#include "node/mempool.h"
+#include "node/solo_producer.h"
+#include "tests/support/chain_fixture.h"
+
+namespace jobcard {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using namespace ledger;
+
+double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
+
+struct Options {
+  std::uint64_t entries = 1000000;
+  std::uint64_t block_txs = 2000;
+  std::string dir = "bench-data";
+  bool json = false;
+};
+
+// Everything needed to make entries fast: one encrypted payload reused.
+struct Workload {
+  testing::TestChain chain = testing::MakeTestChain();
+  CareerEntry template_entry;
+  std::uint64_t subjects = 0;
+  std::uint64_t special_entries = 50;  // subject 0 ends with this many entries
+
+  explicit Workload(std::uint64_t entries) {
+    subjects = std::max<std::uint64_t>(entries / 5, 1);
+    EntryDraft d;
+    d.kind = TxKind::kHire;
+    d.employer = chain.a;
+    d.subject = testing::SyntheticSubject(0);
+    d.effective_date = Date::FromUnixSeconds(chain.genesis.genesis_time_ms / 1000);
+    d.recorded_at = chain.genesis.genesis_time_ms / 1000;
+    d.payload.salt.fill(7);
+    d.payload.fields = {{PayloadFieldId::kEmploymentType, "regular"},
+                        {PayloadFieldId::kPosition, "section_head"},
+                        {PayloadFieldId::kDepartment, "法人営業部"},
+                        {PayloadFieldId::kDuties, "地域金融機関向けの法人営業と新規開拓の統括"},
+                        {PayloadFieldId::kWorkLocation, "札幌"}};
+    d.subject_key = chain.subject_key.public_key();
+    d.employer_key = chain.employer_a.public_key();
+    template_entry = std::get<CareerEntry>(BuildEntry(d).value().body);
+  }
+
+  Tx Enroll(std::uint64_t i) const {
+    Tx tx{TxKind::kEnrollSubject, i, EnrollSubject{testing::SyntheticSubject(i), chain.subject_key.public_key()}, {}};
+    SignTx(tx, chain.genesis.chain_id, chain.registrar);
+    return tx;
+  }
+
+  Tx Entry(std::uint64_t subject, std::uint64_t round, std::uint64_t now_seconds) const {
+    CareerEntry e = template_entry;
+    const bool at_a = subject % 2 == 0;
+    e.employer = at_a ? chain.a : chain.b;
+    e.subject = testing::SyntheticSubject(subject);
+    e.recorded_at = now_seconds;
+    e.effective_date = Date::FromUnixSeconds(now_seconds);
+    Tx tx{round == 0 ? TxKind::kHire : TxKind::kPositionChange, subject * 1000 + round, std::move(e), {}};
+    SignTx(tx, chain.genesis.chain_id, at_a ? chain.employer_a : chain.employer_b);
+    return tx;
+  }
+};
+
+double RawVerifyRate(const Workload& w) {
+  // Entry-sized messages signed under the entry tag, verified with libsodium directly.
+  constexpr int kCount = 20000;
+  std::vector<Bytes> messages;
+  std::vector<crypto::Signature> sigs;
+  const auto& key = w.chain.employer_a;
+  for (int i = 0; i < kCount; ++i) {
+    // Even subjects are recorded by employer A, whose key verifies here.
+    Tx tx = w.Entry(static_cast<std::uint64_t>(i) * 2, 1, w.chain.genesis.genesis_time_ms / 1000);
+    Bytes msg = crypto::DomainPrefix(KindTag(tx.kind));
+    Bytes body = SigningMessage(w.chain.genesis.chain_id, tx);
+    msg.insert(msg.end(), body.begin(), body.end());
+    messages.push_back(std::move(msg));
+    sigs.push_back(tx.signatures[0].signature);
+  }
+  int ok = 0;
+  auto start = Clock::now();
+  for (int i = 0; i < kCount; ++i) {
+    ok += crypto_sign_verify_detached(sigs[i].data(), messages[i].data(), messages[i].size(), key.public_key().data()) == 0;
+  }
+  double rate = kCount / Seconds(Clock::now() - start);
+  if (ok != kCount) std::fprintf(stderr, "warning: %d signatures did not verify\n", kCount - ok);
+  return rate;
+}
+
+struct IngestResult {
+  double entries_per_second = 0;
+  double txs_per_second = 0;
+  std::uint64_t entries = 0;
+  std::uint64_t blocks = 0;
+};
+
+// Pushes `txs` through the mempool and into blocks; returns the time spent
+// in ledger work (tx generation excluded).
+Clock::duration Ingest(ChainStore& store, node::Mempool& pool, const Workload& w, std::vector<Tx> txs,
+                       std::uint64_t& blocks) {
+  auto start = Clock::now();
+  const std::uint64_t now_ms = std::max(store.Tip().time_ms + 1, w.chain.genesis.genesis_time_ms + 1000);
+  TxContext ctx{store.genesis(), store.Tip().height + 1, now_ms};
+  for (auto& tx : txs) {
+    auto added = pool.Add(std::move(tx), store, ctx);
+    if (!added.ok()) {
+      std::fprintf(stderr, "admission failed: %s\n", added.error().message.c_str());
+      std::exit(1);
+    }
+  }
+  while (pool.size() > 0) {
+    auto batch = pool.Reap(store.genesis().params.max_block_txs, store.genesis().params.max_block_bytes);
+    auto block = node::ProduceSoloBlock(store, batch, store.Tip().time_ms + 1000, w.chain.validator, true);
+    if (!block.ok() || !block->rejected.empty()) {
+      std::fprintf(stderr, "block failed: %s\n",
+                   block.ok() ? block->rejected[0].status.error().message.c_str() : block.error().message.c_str());
+      std::exit(1);
+    }
+    ++blocks;
+    pool.Update(store, TxContext{store.genesis(), store.Tip().height + 1, store.Tip().time_ms + 1000}, block->committed_ids);
+  }
+  return Clock::now() - start;
+}
+
+int Run(const Options& opt) {
+  std::filesystem::remove_all(opt.dir);
+  Workload w(opt.entries);
+  w.chain.genesis.params.max_block_txs = static_cast<std::uint32_t>(opt.block_txs);
+  auto opened = ChainStore::Open(opt.dir, w.chain.genesis);
+  if (!opened.ok()) {
+    std::fprintf(stderr, "open: %s\n", opened.error().message.c_str());
+    return 1;
+  }
+  ChainStore& store = **opened;
+  node::Mempool pool(node::MempoolLimits{opt.block_txs * 2, 512ull * 1024 * 1024});
+
+  const double verify_rate = RawVerifyRate(w);
+  if (!opt.json) std::printf("raw verify rate: %.0f/s\n", verify_rate);
+
+  // Enrol every subject (not counted as entries).
+  std::uint64_t blocks = 0;
+  for (std::uint64_t first = 0; first < w.subjects; first += opt.block_txs) {
+    std::vector<Tx> txs;
+    for (std::uint64_t i = first; i < std::min(w.subjects, first + opt.block_txs); ++i) txs.push_back(w.Enroll(i));
+    Ingest(store, pool, w, std::move(txs), blocks);
+  }
+  // Entries: rounds over all subjects (hire, then position changes), with
+  // subject 0 receiving extra entries until it has 50.
+  Clock::duration ingest_time{};
+  std::uint64_t entries = 0, special = 0;
+  const std::uint64_t rounds = (opt.entries + w.subjects - 1) / w.subjects;
+  const std::uint64_t special_every = std::max<std::uint64_t>(opt.entries / w.special_entries, 1);
+  std::vector<Tx> pending;
+  auto flush = [&] {
+    ingest_time += Ingest(store, pool, w, std::move(pending), blocks);
+    pending.clear();
+  };
+  for (std::uint64_t round = 0; round < rounds && entries < opt.entries; ++round) {
+    for (std::uint64_t s = 0; s < w.subjects && entries < opt.entries; ++s) {
+      const std::uint64_t now = store.Tip().time_ms / 1000 + 1;
+      pending.push_back(w.Entry(s, round, now));
+      ++entries;
+      if (s == 0) ++special;
+      if (entries % special_every == 0 && special < w.special_entries && (round > 0 || s > 0)) {
+        pending.push_back(w.Entry(0, 100 + special, now));
+        ++entries;
+        ++special;
+      }
+      if (pending.size() >= opt.block_txs) flush();
+    }
+  }
+  // Top subject 0 up to its 50 entries on small ledgers.
+  while (special < w.special_entries) {
+    pending.push_back(w.Entry(0, 100 + special, store.Tip().time_ms / 1000 + 1));
+    ++entries;
+    ++special;
+  }
+  if (!pending.empty()) flush();
+  const double ingest_rate = entries / Seconds(ingest_time);
+  if (!opt.json) std::printf("ingest: %llu entries in %.2f s of ledger work: %.0f entries/s (%llu blocks)\n",
+                             static_cast<unsigned long long>(entries), Seconds(ingest_time), ingest_rate,
+                             static_cast<unsigned long long>(blocks));
+
+  // History lookups.
+  auto lookup = [&](const SubjectId& id) {
+    auto record = store.GetSubject(id);
+    std::size_t n = 0;
+    if (record) {
+      for (const auto& ref : record->entries) n += store.GetTx(ref.id).has_value();
+    }
+    return n;
+  };
+  const SubjectId special_id = testing::SyntheticSubject(0);
+  const std::size_t special_count = lookup(special_id);
+  std::vector<double> micros;
+  for (int i = 0; i < 2000; ++i) {
+    auto t = Clock::now();
+    volatile std::size_t n = lookup(special_id);
+    (void)n;
+    micros.push_back(Seconds(Clock::now() - t) * 1e6);
+  }
+  std::sort(micros.begin(), micros.end());
+  const double p50 = micros[micros.size() / 2], p99 = micros[micros.size() * 99 / 100];
+  std::mt19937_64 rng(1);
+  std::vector<double> random_micros;
+  for (int i = 0; i < 2000; ++i) {
+    SubjectId id = testing::SyntheticSubject(rng() % w.subjects);
+    auto t = Clock::now();
+    volatile std::size_t n = lookup(id);
+    (void)n;
+    random_micros.push_back(Seconds(Clock::now() - t) * 1e6);
+  }
+  std::sort(random_micros.begin(), random_micros.end());
+
+  (void)store.Flush();
+  const double disk_per_entry = static_cast<double>(store.ApproximateDiskBytes()) / static_cast<double>(entries);
+  const double ratio = ingest_rate / verify_rate;
+  if (opt.json) {
+    std::printf(
+        "{\"entries\":%llu,\"raw_verify_per_s\":%.0f,\"ingest_entries_per_s\":%.0f,\"ingest_over_verify\":%.3f,"
+        "\"history_entries\":%zu,\"history_p50_us\":%.1f,\"history_p99_us\":%.1f,\"random_history_p99_us\":%.1f,"
+        "\"disk_bytes_per_entry\":%.0f}\n",
+        static_cast<unsigned long long>(entries), verify_rate, ingest_rate, ratio, special_count, p50, p99,
+        random_micros[random_micros.size() * 99 / 100], disk_per_entry);
+  } else {
+    std::printf("ingest / raw verify: %.3f (target >= 0.60)\n", ratio);
+    std::printf("history of a subject with %zu entries: p50 %.1f us, p99 %.1f us (target p99 < 1000 us)\n",
+                special_count, p50, p99);
+    std::printf("history of a random subject: p50 %.1f us, p99 %.1f us\n", random_micros[random_micros.size() / 2],
+                random_micros[random_micros.size() * 99 / 100]);
+    std::printf("disk: %.0f bytes per entry (target <= 1536)\n", disk_per_entry);
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace jobcard
+
+int main(int argc, char** argv) {
+  jobcard::Options opt;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto next = [&]() -> std::string {
+      if (i + 1 >= argc) {
+        std::fprintf(stderr, "%s needs a value\n", a.c_str());
+        std::exit(2);
+      }
+      return argv[++i];
+    };
+    if (a == "--entries") opt.entries = std::stoull(next());
+    else if (a == "--block-txs") opt.block_txs = std::stoull(next());
+    else if (a == "--dir") opt.dir = next();
+    else if (a == "--json") opt.json = true;
+    else {
+      std::fprintf(stderr, "usage: jobcard_bench [--entries N] [--block-txs N] [--dir DIR] [--json]\n");
+      return a == "--help" ? 0 : 2;
+    }
+  }
+  return jobcard::Run(opt);
+}

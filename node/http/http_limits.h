@@ -1,0 +1,37 @@
+// HttpLimits: every bound the HTTP server enforces on a client. The server
+// faces hostile clients, so each resource a connection can hold (bytes,
+// time, a connection slot, a request count) has a limit here; spec/http.md
+// documents the defaults and what a client sees when it crosses one.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+
+namespace jobcard::node {
+
+struct HttpLimits {
+  // Larger bodies are refused with 413 before they are read (from
+  // Content-Length) or as soon as the chunked total passes the limit.
+  std::size_t max_body_bytes = 1024 * 1024;
+  // The request line and all header fields together; larger → 431.
+  std::size_t max_header_bytes = 16 * 1024;
+  // Open connections being served; the next one is answered 503 and closed.
+  std::size_t max_connections = 256;
+  // From the first byte of a request to its last; also how long a new
+  // connection may stay silent. Bounds slow senders (slowloris) → 408.
+  std::chrono::milliseconds request_timeout{10'000};
+  // How long a kept-alive connection may wait for its next request.
+  std::chrono::milliseconds idle_keepalive_timeout{30'000};
+  // After this many responses the connection is closed (Connection: close),
+  // so one client cannot hold a slot forever.
+  std::size_t max_requests_per_connection = 1000;
+  // The request target (path and query); longer → 414.
+  std::size_t max_target_bytes = 2048;
+  // Query parameters in one request; more → 400.
+  std::size_t max_query_params = 32;
+  // After a response that closes the connection, how long unread input is
+  // drained so that the client reads the response instead of a reset.
+  std::chrono::milliseconds linger_timeout{2'000};
+};
+
+}  // namespace jobcard::node

@@ -6,7 +6,11 @@
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 
+#include <thread>
+
+#include "node/http/http_server.h"
 #include "node/log.h"
+#include "node/node_api.h"
 #include "node/solo_producer.h"
 
 namespace jobcard::node {
@@ -67,6 +71,22 @@ Result<ledger::EntryId> NodeService::Submit(ledger::Tx tx) {
   return mempool_.Add(std::move(tx), *store_, NextBlockContext(NowMs()));
 }
 
+void NodeService::RememberRejection(const ledger::EntryId& id, const Error& reason) {
+  std::lock_guard lock(rejections_mutex_);
+  if (rejections_.emplace(id, reason).second) rejection_order_.push_back(id);
+  while (rejection_order_.size() > kMaxRememberedRejections) {
+    rejections_.erase(rejection_order_.front());
+    rejection_order_.pop_front();
+  }
+}
+
+std::optional<Error> NodeService::RecentRejection(const ledger::EntryId& id) const {
+  std::lock_guard lock(rejections_mutex_);
+  auto it = rejections_.find(id);
+  if (it == rejections_.end()) return std::nullopt;
+  return it->second;
+}
+
 Status NodeService::ProduceIfDue() {
   if (!validator_key_) return Status::Ok();
   const auto& params = store_->genesis().params;
@@ -84,10 +104,13 @@ Status NodeService::ProduceIfDue() {
                               {"ms", static_cast<std::uint64_t>(elapsed_ms)}});
   for (const auto& r : block->rejected) {
     LogWarn("tx rejected", {{"id", ToHex(r.id).substr(0, 16)}, {"code", r.status.error().code}});
+    RememberRejection(r.id, r.status.error());
   }
   std::vector<ledger::EntryId> done = block->committed_ids;
   for (const auto& r : block->rejected) done.push_back(r.id);
-  mempool_.Update(*store_, NextBlockContext(NowMs()), done);
+  for (const auto& dropped : mempool_.Update(*store_, NextBlockContext(NowMs()), done)) {
+    RememberRejection(dropped.id, dropped.reason);
+  }
   return Status::Ok();
 }
 
@@ -133,7 +156,26 @@ Status NodeService::Run() {
   };
   schedule_status();
 
+  // The API runs on its own thread and io_context so that queries and
+  // submissions are answered while a block is being built.
+  boost::asio::io_context api_io;
+  HttpServer api(api_io);
+  RegisterNodeApi(api, *this);
+  const std::string& listen = config_.api_listen;
+  const auto colon = listen.rfind(':');
+  const std::string host = colon == std::string::npos ? listen : listen.substr(0, colon);
+  const int port = colon == std::string::npos ? -1 : std::atoi(listen.c_str() + colon + 1);
+  if (port < 0 || port > 65535) return MakeError("node.bad_listen", "api_listen must be host:port, got '" + listen + "'");
+  Status listening = api.Listen(host, static_cast<std::uint16_t>(port));
+  if (!listening.ok()) return listening;
+  api_port_ = api.port();
+  LogInfo("api listening", {{"url", "http://" + host + ":" + std::to_string(api.port())}});
+  std::thread api_thread([&api_io] { api_io.run(); });
+
   loop.io.run();
+  api.Stop();
+  api_io.stop();
+  api_thread.join();
   LogInfo("node stopped", {{"height", store_->Tip().height}});
   if (loop.fatal) return *loop.fatal;
   return Status::Ok();

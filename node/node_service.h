@@ -11,6 +11,9 @@
 #pragma once
 
 #include <atomic>
+#include <deque>
+#include <map>
+#include <mutex>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -38,6 +41,11 @@ class NodeService {
 
   // Validates and queues a transaction; thread-safe.
   Result<ledger::EntryId> Submit(ledger::Tx tx);
+  // Why a transaction that had entered the mempool was later left out, if
+  // it was among the last kMaxRememberedRejections; thread-safe.
+  std::optional<Error> RecentRejection(const ledger::EntryId& id) const;
+  // The API's bound port once Run() has started it (0 before).
+  std::uint16_t api_port() const { return api_port_.load(); }
 
   ledger::ChainStore& store() { return *store_; }
   Mempool& mempool() { return mempool_; }
@@ -50,12 +58,19 @@ class NodeService {
   // One production step: reap, build, commit, update the mempool.
   Status ProduceIfDue();
 
+  void RememberRejection(const ledger::EntryId& id, const Error& reason);
+
+  static constexpr std::size_t kMaxRememberedRejections = 10000;
   NodeConfig config_;
   std::unique_ptr<ledger::ChainStore> store_;
   std::optional<crypto::SigningKey> validator_key_;
   Mempool mempool_;
   struct Loop;
   std::unique_ptr<Loop> loop_;
+  mutable std::mutex rejections_mutex_;
+  std::map<ledger::EntryId, Error> rejections_;
+  std::deque<ledger::EntryId> rejection_order_;
+  std::atomic<std::uint16_t> api_port_{0};
 };
 
 // Unix time in milliseconds from the system clock.

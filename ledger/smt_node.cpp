@@ -1,0 +1,84 @@
+#include "ledger/smt_node.h"
+
+#include <bit>
+#include <cassert>
+
+#include "crypto/hash.h"
+#include "ledger/encoding.h"
+
+namespace jobcard::ledger {
+namespace {
+
+constexpr std::uint8_t kLeafKind = 0;
+constexpr std::uint8_t kInternalKind = 1;
+
+// TaggedHash(tag, a || b) without building the 64-byte concatenation; the
+// prefix is computed once because this is the tree's hot path.
+Hash32 HashPair(const Bytes& prefix, const Hash32& a, const Hash32& b) {
+  return crypto::Sha256Hasher().Update(prefix).Update(a).Update(b).Finish();
+}
+
+const Bytes& LeafPrefix() {
+  static const Bytes prefix = crypto::DomainPrefix(kSmtLeafTag);
+  return prefix;
+}
+
+const Bytes& InternalPrefix() {
+  static const Bytes prefix = crypto::DomainPrefix(kSmtInternalTag);
+  return prefix;
+}
+
+}  // namespace
+
+Hash32 SmtLeafHash(const SmtLeaf& leaf) { return HashPair(LeafPrefix(), leaf.key, leaf.value_hash); }
+
+Hash32 SmtInternalHash(const Hash32& left, const Hash32& right) {
+  return HashPair(InternalPrefix(), left, right);
+}
+
+Hash32 SmtNodeHash(const SmtNode& node) {
+  if (const auto* leaf = std::get_if<SmtLeaf>(&node)) return SmtLeafHash(*leaf);
+  const auto& internal = std::get<SmtInternal>(node);
+  return SmtInternalHash(internal.left, internal.right);
+}
+
+bool SmtKeyBit(const Hash32& key, std::size_t index) {
+  assert(index < kSmtDepth);
+  return ((key[index / 8] >> (7 - index % 8)) & 1) != 0;
+}
+
+std::size_t SmtCommonPrefixBits(const Hash32& a, const Hash32& b) {
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const auto diff = static_cast<std::uint8_t>(a[i] ^ b[i]);
+    if (diff != 0) return i * 8 + static_cast<std::size_t>(std::countl_zero(diff));
+  }
+  return kSmtDepth;
+}
+
+Bytes EncodeSmtNode(const SmtNode& node) {
+  Writer w;
+  if (const auto* leaf = std::get_if<SmtLeaf>(&node)) {
+    w.U8(kLeafKind).Fixed(leaf->key).Fixed(leaf->value_hash);
+  } else {
+    const auto& internal = std::get<SmtInternal>(node);
+    w.U8(kInternalKind).Fixed(internal.left).Fixed(internal.right);
+  }
+  return std::move(w).take();
+}
+
+Result<SmtNode> DecodeSmtNode(ByteView bytes) {
+  Reader r(bytes);
+  std::uint8_t kind = 0;
+  Hash32 first{};
+  Hash32 second{};
+  if (r.U8(kind) && kind != kLeafKind && kind != kInternalKind) {
+    r.Fail("smt.bad_node", "unknown node kind " + std::to_string(kind));
+  }
+  r.Fixed(first);
+  r.Fixed(second);
+  JOBCARD_TRY_STATUS(r.Finish());
+  if (kind == kLeafKind) return SmtNode{SmtLeaf{first, second}};
+  return SmtNode{SmtInternal{first, second}};
+}
+
+}  // namespace jobcard::ledger

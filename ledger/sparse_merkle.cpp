@@ -1,0 +1,38 @@
+// Reads of the sparse Merkle tree: one walk from the root towards a key,
+// which is at once the lookup and the proof.
+#include "ledger/sparse_merkle.h"
+
+#include <string>
+
+namespace jobcard::ledger {
+
+Result<SmtProof> SmtProve(const SmtNodeStore& store, const Hash32& root, const Hash32& key) {
+  SmtProof proof;
+  Hash32 hash = root;
+  while (hash != kSmtEmptyHash) {
+    auto node = store.GetNode(hash);
+    if (!node.ok()) return node.error();
+    if (const auto* leaf = std::get_if<SmtLeaf>(&*node)) {
+      proof.leaf = *leaf;
+      break;
+    }
+    const std::size_t depth = proof.siblings.size();
+    if (depth >= kSmtDepth) {
+      return MakeError("smt.corrupt_tree", "an internal node at depth 256 under root " + ToHex(root));
+    }
+    const auto& internal = std::get<SmtInternal>(*node);
+    const bool right = SmtKeyBit(key, depth);
+    proof.siblings.push_back(right ? internal.left : internal.right);
+    hash = right ? internal.right : internal.left;
+  }
+  return proof;
+}
+
+Result<std::optional<Hash32>> SmtGet(const SmtNodeStore& store, const Hash32& root, const Hash32& key) {
+  auto proof = SmtProve(store, root, key);
+  if (!proof.ok()) return proof.error();
+  if (proof->leaf.has_value() && proof->leaf->key == key) return std::optional<Hash32>(proof->leaf->value_hash);
+  return std::optional<Hash32>();
+}
+
+}  // namespace jobcard::ledger

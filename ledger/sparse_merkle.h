@@ -1,0 +1,56 @@
+// The authenticated state index (DESIGN.md §4, spec/state-index.md): a sparse
+// Merkle tree from 256-bit keys (already hashes: a subject pseudonym, the
+// SHA-256 of an employer id) to 32-byte value hashes. Its root goes in every
+// block header.
+//
+// Pure functions over a read-only SmtNodeStore: an update returns the new
+// root and the nodes to write, and the caller commits them with the block in
+// one atomic batch. Nodes are content-addressed, so the nodes of earlier roots
+// stay readable until pruned, and Get and SmtProve work against any root whose
+// nodes are still stored, not only the latest.
+#pragma once
+
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "crypto/bytes.h"
+#include "crypto/result.h"
+#include "ledger/smt_node.h"
+#include "ledger/smt_proof.h"
+
+namespace jobcard::ledger {
+
+// The root of the tree with no keys.
+inline constexpr Hash32 kSmtEmptyRoot = kSmtEmptyHash;
+
+// (key, new value hash); nullopt deletes the key (a no-op if it is absent).
+using SmtChanges = std::vector<std::pair<Hash32, std::optional<Hash32>>>;
+
+struct SmtUpdate {
+  Hash32 root;
+  // Nodes reachable from `root` that were not reachable from the old root,
+  // sorted by hash; store each under its hash.
+  std::vector<std::pair<Hash32, SmtNode>> writes;
+  // Hashes of nodes reachable from the old root and not from `root`, sorted.
+  // Deleting them is safe only once no retained root reaches them: a later
+  // update can bring the same node back (see spec/state-index.md, Pruning).
+  std::vector<Hash32> stale;
+};
+
+// Applies `changes`, in any order, to the tree with root `old_root`. Paths
+// the changes share are read and hashed once, so a batch costs about
+// changes × log2(n) hashes. Errors: smt.duplicate_key (two changes for one
+// key), smt.missing_node or a store error, smt.corrupt_tree.
+Result<SmtUpdate> SmtApply(const SmtNodeStore& store, const Hash32& old_root,
+                           const SmtChanges& changes);
+
+// The value hash of `key` under `root`, or nullopt if it has none.
+Result<std::optional<Hash32>> SmtGet(const SmtNodeStore& store, const Hash32& root,
+                                     const Hash32& key);
+
+// A proof of the key's value, or of its absence, under `root`; check it with
+// VerifySmtProof.
+Result<SmtProof> SmtProve(const SmtNodeStore& store, const Hash32& root, const Hash32& key);
+
+}  // namespace jobcard::ledger

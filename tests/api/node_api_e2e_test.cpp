@@ -1,0 +1,216 @@
+// The node's HTTP API end to end: a real `jobcard node start` process on a
+// loopback port, driven with raw HTTP. Transactions are built and signed
+// here with the dev keys, as a client would.
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "ledger/block.h"
+#include "ledger/entry_builder.h"
+#include "ledger/json_fields.h"
+#include "ledger/merkle_log.h"
+#include "ledger/pseudonym.h"
+#include "ledger/smt_proof.h"
+#include "ledger/state_records.h"
+#include "ledger/tx_json.h"
+#include "tests/support/dev_node.h"
+
+namespace jobcard {
+namespace {
+
+using nlohmann::json;
+using namespace ledger;
+
+class NodeApiTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { node_ = new testing::DevNode(); }
+  static void TearDownTestSuite() {
+    delete node_;
+    node_ = nullptr;
+  }
+  void SetUp() override { ASSERT_TRUE(node_->ok()) << node_->error(); }
+
+  static json Body(const testing::HttpResult& r) {
+    auto parsed = ParseJson(r.body, 16 * 1024 * 1024);
+    EXPECT_TRUE(parsed.ok()) << r.body;
+    return parsed.ok() ? *parsed : json();
+  }
+  static std::string Submit(const Tx& tx, int expected_status = 202) {
+    auto r = node_->Post("/v1/txs", TxToJson(tx).dump());
+    EXPECT_EQ(r.status, expected_status) << r.body;
+    return r.status == 202 ? Body(r)["id"].get<std::string>() : Body(r).value("code", "");
+  }
+  // Polls until committed (bounded); returns the final status JSON.
+  static json WaitCommitted(const std::string& id) {
+    json last;
+    for (int i = 0; i < 200; ++i) {
+      last = Body(node_->Get("/v1/txs/" + id));
+      if (last.value("status", "") != "pending") return last;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return last;
+  }
+  static std::uint64_t Nonce() { return nonce_++; }
+
+  Tx Enroll(const SubjectId& subject, const crypto::PublicKey& key) {
+    Tx tx{TxKind::kEnrollSubject, Nonce(), EnrollSubject{subject, key}, {}};
+    SignTx(tx, node_->genesis().chain_id, node_->Key("registrar.key"));
+    return tx;
+  }
+  Tx Hire(const SubjectId& subject, const crypto::PublicKey& subject_key, const GenesisEmployer& employer,
+          const crypto::SigningKey& employer_key) {
+    EntryDraft d;
+    d.kind = TxKind::kHire;
+    d.employer = employer.id;
+    d.subject = subject;
+    d.recorded_at = static_cast<std::uint64_t>(std::time(nullptr));
+    d.effective_date = Date::FromUnixSeconds(d.recorded_at);
+    d.nonce = Nonce();
+    d.payload.salt.fill(static_cast<std::uint8_t>(d.nonce));
+    d.payload.fields = {{PayloadFieldId::kPosition, "section_head"}, {PayloadFieldId::kDepartment, "札幌支店営業部"},
+                        {PayloadFieldId::kSalaryBand, "600-700万円"}};
+    d.subject_key = subject_key;
+    d.employer_key = employer_key.public_key();
+    Tx tx = std::move(BuildEntry(d)).value();
+    SignTx(tx, node_->genesis().chain_id, employer_key);
+    return tx;
+  }
+  const GenesisEmployer& EmployerA() const { return node_->genesis().employers.at(0); }
+  crypto::SigningKey EmployerKey(const GenesisEmployer& e) const { return node_->Key("employer-" + e.id.str() + ".key"); }
+
+  static testing::DevNode* node_;
+  static std::uint64_t nonce_;
+};
+testing::DevNode* NodeApiTest::node_ = nullptr;
+std::uint64_t NodeApiTest::nonce_ = 1;
+
+TEST_F(NodeApiTest, StatusAndGenesis) {
+  auto r = node_->Get("/v1/status");
+  ASSERT_EQ(r.status, 200) << r.body;
+  json status = Body(r);
+  EXPECT_EQ(status["chain_id"], "jobcard-devnet");
+  EXPECT_EQ(status["genesis_hash"], ToHex(GenesisHash(node_->genesis())));
+  EXPECT_TRUE(status["produces_blocks"].get<bool>());
+  auto g = ParseGenesis(node_->Get("/v1/genesis").body);
+  ASSERT_TRUE(g.ok());
+  EXPECT_EQ(GenesisHash(*g), GenesisHash(node_->genesis())) << "an offline verifier gets the same genesis";
+}
+
+TEST_F(NodeApiTest, EnrolHireAndProveItAll) {
+  auto worker = crypto::SigningKey::Generate();
+  SubjectId subject = *DeriveSubjectId(Bytes(32, 0x42), "123456789018");
+  std::string enroll_id = Submit(Enroll(subject, worker.public_key()));
+  json enrolled = WaitCommitted(enroll_id);
+  ASSERT_EQ(enrolled["status"], "committed") << enrolled.dump();
+
+  Tx hire = Hire(subject, worker.public_key(), EmployerA(), EmployerKey(EmployerA()));
+  std::string hire_id = Submit(hire);
+  EXPECT_EQ(hire_id, ToHex(TxId(node_->genesis().chain_id, hire)));
+  json committed = WaitCommitted(hire_id);
+  ASSERT_EQ(committed["status"], "committed") << committed.dump();
+  const std::uint64_t height = committed["location"]["height"];
+
+  // The block carries a certificate that verifies for its header.
+  json block = Body(node_->Get("/v1/blocks/" + std::to_string(height)));
+  auto header = DecodeHeader(*FromHex(block["header"]["encoded"].get<std::string>()));
+  auto cert = DecodeCertificate(*FromHex(block["certificate"]["encoded"].get<std::string>()));
+  ASSERT_TRUE(header.ok() && cert.ok());
+  std::vector<ValidatorRecord> set;
+  for (const auto& v : node_->genesis().validators) set.push_back({v.key, v.power, v.name});
+  EXPECT_TRUE(VerifyCertificate(node_->genesis().chain_id, *header, *cert, set).ok());
+
+  // The history: the subject record, the entry, a state proof against the tip.
+  json history = Body(node_->Get("/v1/subjects/" + ToHex(subject) + "/history"));
+  ASSERT_EQ(history["entries"].size(), 1u) << history.dump();
+  auto record = DecodeSubject(*FromHex(history["subject"]["encoded"].get<std::string>()));
+  auto proof = DecodeSmtProof(*FromHex(history["proof"]["encoded"].get<std::string>()));
+  auto state_root = FixedFromHex<32>(history["tip"]["state_root"].get<std::string>());
+  ASSERT_TRUE(record.ok() && proof.ok() && state_root.ok());
+  EXPECT_TRUE(VerifySmtProof(*state_root, SubjectStateKey(subject), SubjectStateValue(*record), *proof).ok());
+  auto returned = TxFromJson(history["entries"][0]["tx"]);
+  ASSERT_TRUE(returned.ok());
+  auto opened = OpenEntryPayload(*returned, worker);
+  ASSERT_TRUE(opened.ok()) << opened.error().message;
+  EXPECT_EQ(*opened->Find(PayloadFieldId::kDepartment), "札幌支店営業部");
+
+  // Log inclusion proof for the entry against the current log root.
+  json incl = Body(node_->Get("/v1/entries/" + hire_id + "/proof"));
+  std::vector<Hash32> path;
+  for (const auto& h : incl["proof"]) path.push_back(*FixedFromHex<32>(h.get<std::string>()));
+  EXPECT_TRUE(VerifyInclusion(LeafHash(*FixedFromHex<32>(hire_id)), incl["log_index"], incl["log_size"], path,
+                              *FixedFromHex<32>(incl["log_root"].get<std::string>()))
+                  .ok());
+
+  // A validator's view holds no payload plaintext.
+  for (const std::string& target : {"/v1/blocks/" + std::to_string(height), "/v1/subjects/" + ToHex(subject) + "/history"}) {
+    auto raw = node_->Get(target).body;
+    EXPECT_EQ(raw.find("札幌支店営業部"), std::string::npos) << target;
+    EXPECT_EQ(raw.find("600-700"), std::string::npos) << target;
+    EXPECT_EQ(raw.find("section_head"), std::string::npos) << target;
+  }
+  // Replaying the same transaction is refused.
+  EXPECT_EQ(Submit(hire, 409), "validation.duplicate_tx");
+}
+
+TEST_F(NodeApiTest, RejectionsAreClearErrors) {
+  auto r = node_->Post("/v1/txs", "{not json");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(Body(r)["code"], "json.malformed");
+
+  auto worker = crypto::SigningKey::Generate();
+  SubjectId subject = *DeriveSubjectId(Bytes(32, 0x43), "123456789018");
+  // Not enrolled yet: a state rule, 422.
+  EXPECT_EQ(Submit(Hire(subject, worker.public_key(), EmployerA(), EmployerKey(EmployerA())), 422),
+            "validation.subject_not_enrolled");
+  // Signed by a key that is not the employer's.
+  ASSERT_EQ(WaitCommitted(Submit(Enroll(subject, worker.public_key())))["status"], "committed");
+  EXPECT_EQ(Submit(Hire(subject, worker.public_key(), EmployerA(), crypto::SigningKey::Generate()), 422),
+            "validation.missing_signature");
+  // An altered body no longer matches its signature.
+  Tx forged = Hire(subject, worker.public_key(), EmployerA(), EmployerKey(EmployerA()));
+  forged.nonce += 1;
+  EXPECT_EQ(Submit(forged, 400), "tx.bad_signature");
+  // Unknown employer.
+  GenesisEmployer ghost = EmployerA();
+  ghost.id = *CorporateNumber::Parse("7000012050002");
+  EXPECT_EQ(Submit(Hire(subject, worker.public_key(), ghost, EmployerKey(EmployerA())), 422), "validation.unknown_employer");
+  // An oversize body is refused before it is parsed.
+  auto big = node_->Post("/v1/txs", std::string(2 * 1024 * 1024, ' '));
+  EXPECT_EQ(big.status, 413);
+  // Unknown ids and malformed ones.
+  EXPECT_EQ(node_->Get("/v1/txs/" + std::string(64, 'a')).status, 404);
+  EXPECT_EQ(node_->Get("/v1/txs/xyz").status, 400);
+  EXPECT_EQ(node_->Get("/v1/blocks/999999").status, 404);
+  EXPECT_EQ(node_->Get("/v1/employers/1234").status, 400);
+  // The node is still up.
+  EXPECT_EQ(node_->Get("/v1/status").status, 200);
+}
+
+TEST_F(NodeApiTest, MetricsInPrometheusFormat) {
+  auto r = node_->Get("/metrics");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_NE(r.Header("Content-Type").value_or("").find("text/plain"), std::string::npos);
+  EXPECT_NE(r.body.find("jobcard_height "), std::string::npos);
+  EXPECT_NE(r.body.find("jobcard_mempool_txs "), std::string::npos);
+  EXPECT_NE(r.body.find("jobcard_http_requests_total{route=\"/v1/status\""), std::string::npos) << r.body;
+}
+
+TEST_F(NodeApiTest, ConsistencyBetweenLogSizes) {
+  auto worker = crypto::SigningKey::Generate();
+  SubjectId first = *DeriveSubjectId(Bytes(32, 0x44), "123456789018");
+  SubjectId second = *DeriveSubjectId(Bytes(32, 0x45), "123456789018");
+  ASSERT_EQ(WaitCommitted(Submit(Enroll(first, worker.public_key())))["status"], "committed");
+  const std::uint64_t old_size = Body(node_->Get("/v1/status"))["tip"]["log_size"];
+  ASSERT_GT(old_size, 0u);
+  ASSERT_EQ(WaitCommitted(Submit(Enroll(second, worker.public_key())))["status"], "committed");
+  json c = Body(node_->Get("/v1/proofs/consistency?from=" + std::to_string(old_size)));
+  std::vector<Hash32> path;
+  for (const auto& h : c["proof"]) path.push_back(*FixedFromHex<32>(h.get<std::string>()));
+  EXPECT_TRUE(VerifyConsistency(c["from"], c["to"], *FixedFromHex<32>(c["from_root"].get<std::string>()),
+                                *FixedFromHex<32>(c["to_root"].get<std::string>()), path)
+                  .ok());
+  EXPECT_EQ(node_->Get("/v1/proofs/consistency?from=abc").status, 400);
+}
+
+}  // namespace
+}  // namespace jobcard

@@ -22,15 +22,21 @@ Result<Args> Args::Parse(const std::vector<std::string>& words, const OptionSpec
     if (spec.switches.count(name)) {
       if (inline_value) return MakeError("cli.bad_option", "--" + name + " takes no value");
       args.switches_.insert(name);
-    } else if (spec.with_value.count(name)) {
-      if (!inline_value) {
-        if (i + 1 >= words.size()) return MakeError("cli.missing_value", "--" + name + " needs a value");
-        inline_value = words[++i];
-      }
+      continue;
+    }
+    const bool repeatable = spec.repeatable.count(name) > 0;
+    if (!repeatable && !spec.with_value.count(name)) {
+      return MakeError("cli.unknown_option", "unknown option '--" + name + "' (see --help)");
+    }
+    if (!inline_value) {
+      if (i + 1 >= words.size()) return MakeError("cli.missing_value", "--" + name + " needs a value");
+      inline_value = words[++i];
+    }
+    if (repeatable) {
+      args.repeated_[name].push_back(*inline_value);
+    } else {
       if (args.values_.count(name)) return MakeError("cli.repeated_option", "--" + name + " given twice");
       args.values_[name] = *inline_value;
-    } else {
-      return MakeError("cli.unknown_option", "unknown option '--" + name + "' (see --help)");
     }
   }
   return args;
@@ -40,6 +46,11 @@ std::optional<std::string> Args::Get(const std::string& name) const {
   auto it = values_.find(name);
   if (it == values_.end()) return std::nullopt;
   return it->second;
+}
+
+std::vector<std::string> Args::GetAll(const std::string& name) const {
+  auto it = repeated_.find(name);
+  return it == repeated_.end() ? std::vector<std::string>{} : it->second;
 }
 
 std::string Args::GetOr(const std::string& name, const std::string& fallback) const {

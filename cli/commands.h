@@ -13,6 +13,11 @@ using Words = std::vector<std::string>;
 int RunNodeCommand(const Words& words);     // node_command.cpp
 int RunKeyCommand(const Words& words);      // key_command.cpp
 int RunVersionCommand(const Words& words);  // main.cpp
+// Clients of a running node (--node URL):
+int RunRegistrarCommand(const Words& words);  // registrar_command.cpp
+int RunEmployerCommand(const Words& words);   // employer_command.cpp
+int RunHistoryCommand(const Words& words);    // history_command.cpp
+int RunDisputeCommand(const Words& words);    // dispute_command.cpp
 
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/args.h"
+#include "cli/client_common.h"
 #include "cli/commands.h"
 #include "cli/passphrase.h"
 #include "crypto/keystore.h"
@@ -67,12 +68,6 @@ int Fail(const char* subcommand, const Error& error) {
 int UsageError(const char* subcommand, const std::string& message, const char* usage) {
   std::fprintf(stderr, "jobcard key %s: %s\n\n%s", subcommand, message.c_str(), usage);
   return kExitUsage;
-}
-
-// The JSON output may include a label or path that is not UTF-8 (paths
-// need not be); replace such bytes rather than fail after the work is done.
-void PrintJson(const nlohmann::ordered_json& out) {
-  std::puts(out.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace).c_str());
 }
 
 int RunNew(const Words& words) {

@@ -17,6 +17,10 @@ struct Command {
 constexpr Command kCommands[] = {
     {"node", "run a node or prepare its data directory (node init, node start)", RunNodeCommand},
     {"key", "create and inspect encrypted key files (key new, key show, key export-public)", RunKeyCommand},
+    {"registrar", "dev registrar: enrol workers, admit employers, manage their keys", RunRegistrarCommand},
+    {"employer", "record career entries: hire, position-change, second, separate, correct, ...", RunEmployerCommand},
+    {"history", "a worker's own history, decrypted and verified", RunHistoryCommand},
+    {"dispute", "a worker contests an entry of their history", RunDisputeCommand},
     {"version", "print the version", RunVersionCommand},
 };
 

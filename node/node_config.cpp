@@ -16,7 +16,9 @@ Error Invalid(const std::string& message) { return MakeError("config.invalid", m
 
 // "host:port" with a non-empty host and a port of 1-65535. IPv6 hosts are
 // written in brackets ("[::1]:26657"), so the port follows the last ':'.
-Status CheckListen(const char* field, const std::string& value) {
+// `allow_any_port`: port 0 asks the kernel for a free port (the node logs
+// the one it got), which lets tests run several nodes side by side.
+Status CheckListen(const char* field, const std::string& value, bool allow_any_port) {
   const auto colon = value.rfind(':');
   const std::string host = colon == std::string::npos ? "" : value.substr(0, colon);
   const std::string port = colon == std::string::npos ? "" : value.substr(colon + 1);
@@ -24,10 +26,11 @@ Status CheckListen(const char* field, const std::string& value) {
   if (port_ok) {
     unsigned number = 0;
     for (char digit : port) number = number * 10 + static_cast<unsigned>(digit - '0');
-    port_ok = number <= 65535;  // 0: any free port (tests; the node logs the one it got)
+    port_ok = number >= (allow_any_port ? 0u : 1u) && number <= 65535;
   }
   if (host.empty() || !port_ok) {
-    return Invalid(std::string(field) + ": expected host:port with a port of 0-65535, got \"" + value + "\"");
+    return Invalid(std::string(field) + ": expected host:port with a port of " + (allow_any_port ? "0" : "1") +
+                   "-65535, got \"" + value + "\"");
   }
   return Status::Ok();
 }
@@ -37,8 +40,8 @@ Status CheckValues(const NodeConfig& c) {
                                      std::pair{"validator_key_file", &c.validator_key_file}}) {
     if (value->empty()) return Invalid(std::string(field) + ": must not be empty");
   }
-  JOBCARD_TRY_STATUS(CheckListen("api_listen", c.api_listen));
-  JOBCARD_TRY_STATUS(CheckListen("p2p_listen", c.p2p_listen));
+  JOBCARD_TRY_STATUS(CheckListen("api_listen", c.api_listen, /*allow_any_port=*/true));
+  JOBCARD_TRY_STATUS(CheckListen("p2p_listen", c.p2p_listen, /*allow_any_port=*/false));
   if (c.mempool.max_txs < 1) return Invalid("mempool_max_txs: must be at least 1");
   // Smaller than one transaction would make every submission fail as "full".
   if (c.mempool.max_bytes < ledger::kMaxTxBytes) {

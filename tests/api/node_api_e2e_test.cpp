@@ -24,12 +24,17 @@ using namespace ledger;
 
 class NodeApiTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { node_ = new testing::DevNode(); }
+  static void SetUpTestSuite() {
+    dir_ = new testing::TempDir();
+    node_ = new testing::DevNode(*dir_);
+  }
   static void TearDownTestSuite() {
     delete node_;
+    delete dir_;
     node_ = nullptr;
+    dir_ = nullptr;
   }
-  void SetUp() override { ASSERT_TRUE(node_->ok()) << node_->error(); }
+  void SetUp() override { ASSERT_TRUE(node_->started()) << node_->log(); }
 
   static json Body(const testing::HttpResult& r) {
     auto parsed = ParseJson(r.body, 16 * 1024 * 1024);
@@ -79,9 +84,11 @@ class NodeApiTest : public ::testing::Test {
   const GenesisEmployer& EmployerA() const { return node_->genesis().employers.at(0); }
   crypto::SigningKey EmployerKey(const GenesisEmployer& e) const { return node_->Key("employer-" + e.id.str() + ".key"); }
 
+  static testing::TempDir* dir_;
   static testing::DevNode* node_;
   static std::uint64_t nonce_;
 };
+testing::TempDir* NodeApiTest::dir_ = nullptr;
 testing::DevNode* NodeApiTest::node_ = nullptr;
 std::uint64_t NodeApiTest::nonce_ = 1;
 

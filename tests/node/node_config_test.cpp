@@ -83,7 +83,7 @@ TEST(NodeConfig, BadValuesAreErrorsNamingTheField) {
       {R"({"api_listen": "localhost"})", "api_listen"},
       {R"({"api_listen": ":26657"})", "api_listen"},
       {R"({"p2p_listen": "127.0.0.1:70000"})", "p2p_listen"},
-      {R"({"p2p_listen": "127.0.0.1:x"})", "p2p_listen"},
+      {R"({"p2p_listen": "127.0.0.1:0"})", "p2p_listen"},
       {R"({"data_dir": ""})", "data_dir"},
       {R"({"genesis_file": 7})", "genesis_file"},
   };

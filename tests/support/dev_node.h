@@ -1,12 +1,20 @@
-// A real dev node for end-to-end tests: `jobcard node init --dev` in a temp
-// dir, the API moved to an ephemeral loopback port, `jobcard node start` as
-// a child process, and the dev keys unlocked for the test to sign with.
+// A real `jobcard` node on a fresh dev home, for end-to-end tests of the
+// CLI and the API: `node init --dev` in a temporary directory, node.json
+// set to listen on a port the kernel picks (so tests can run in parallel),
+// the bound port read from the node's log line
+// `api listening url=http://127.0.0.1:PORT`. The node is killed when the
+// object goes away. Every wait is bounded.
 #pragma once
 
+#include <chrono>
+#include <filesystem>
 #include <fstream>
+#include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
-#include <regex>
 #include <string>
+
+#include <gtest/gtest.h>
 
 #include "crypto/keystore.h"
 #include "ledger/genesis.h"
@@ -19,67 +27,70 @@ namespace jobcard::testing {
 
 class DevNode {
  public:
-  // Starts the node; check ok() (and error()) before use.
-  DevNode() {
-    home_ = dir_.path() / "devnet";
-    auto init = RunProcess(JOBCARD_BINARY, {"node", "init", "--dev", "--home", home_.string()}, dir_.path(),
+  // Check started() (or use ASSERT_TRUE on it): a failure is also reported.
+  explicit DevNode(const TempDir& dir) : home_(dir.path() / "devnet") {
+    auto init = RunProcess(JOBCARD_BINARY, {"node", "init", "--dev", "--home", home_.string()}, dir.path(),
                            {{"JOBCARD_PASSPHRASE", std::nullopt}});
     if (init.exit_code != 0) {
-      error_ = "node init failed: " + init.err;
+      ADD_FAILURE() << "node init failed: " << init.err;
       return;
     }
-    std::ofstream(home_ / "node.json") << R"({"api_listen": "127.0.0.1:0"})";
+    if (!ListenOnAnyPort()) return;
     auto genesis = ledger::LoadGenesisFile((home_ / "genesis.json").string());
     if (!genesis.ok()) {
-      error_ = genesis.error().message;
+      ADD_FAILURE() << genesis.error().message;
       return;
     }
     genesis_ = *genesis;
-    node_.emplace(JOBCARD_BINARY, std::vector<std::string>{"node", "start", "--home", home_.string()}, true);
-    if (!node_->WaitForOutput("api listening", std::chrono::seconds(60))) {
-      error_ = "the node did not start: " + node_->output();
+    node_ = std::make_unique<ChildProcess>(JOBCARD_BINARY, std::vector<std::string>{"node", "start", "--home", home_.string()},
+                                           /*merge_stderr=*/true);
+    const std::string marker = "api listening url=http://127.0.0.1:";
+    if (!node_->WaitForOutput(marker, std::chrono::seconds(60))) {
+      ADD_FAILURE() << "the node did not start listening:\n" << node_->output();
       return;
     }
-    node_->ReadFor(std::chrono::milliseconds(50));
-    std::smatch m;
     const std::string& out = node_->output();
-    if (!std::regex_search(out, m, std::regex("url=http://127\\.0\\.0\\.1:([0-9]+)"))) {
-      error_ = "no API address in the node's log: " + out;
-      return;
-    }
-    port_ = static_cast<std::uint16_t>(std::stoi(m[1]));
-  }
-  ~DevNode() {
-    if (node_) {
-      node_->Signal(SIGTERM);
-      node_->Wait();
-    }
+    port_ = static_cast<std::uint16_t>(std::stoi(out.substr(out.find(marker) + marker.size())));
   }
 
-  bool ok() const { return error_.empty(); }
-  const std::string& error() const { return error_; }
+  bool started() const { return port_ != 0; }
   std::uint16_t port() const { return port_; }
-  const ledger::Genesis& genesis() const { return genesis_; }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   const std::filesystem::path& home() const { return home_; }
-  ChildProcess& process() { return *node_; }
+  const ledger::Genesis& genesis() const { return genesis_; }
+  // The demo employer i of the dev genesis and its key file.
+  std::string employer(std::size_t i) const { return genesis_.employers.at(i).id.str(); }
+  std::string employer_name(std::size_t i) const { return genesis_.employers.at(i).name; }
+  std::string employer_key(std::size_t i) const { return (home_ / "keys" / ("employer-" + employer(i) + ".key")).string(); }
+  std::string log() const { return node_ ? node_->output() : std::string(); }
 
   // A dev key file under keys/, unlocked with the dev passphrase.
   crypto::SigningKey Key(const std::string& file) const {
     return std::move(crypto::ReadKeystore(home_ / "keys" / file, AsBytes("devnet"))).value();
   }
-
   HttpResult Get(const std::string& target) const { return Request("127.0.0.1", port_, "GET", target); }
   HttpResult Post(const std::string& target, const std::string& json_body) const {
     return Request("127.0.0.1", port_, "POST", target, json_body, {{"Content-Type", "application/json"}});
   }
 
  private:
-  TempDir dir_;
+  bool ListenOnAnyPort() {
+    const auto path = home_ / "node.json";
+    std::ifstream in(path);
+    nlohmann::json config = nlohmann::json::parse(in, nullptr, false);
+    if (!config.is_object()) {
+      ADD_FAILURE() << "cannot parse " << path;
+      return false;
+    }
+    config["api_listen"] = "127.0.0.1:0";
+    std::ofstream(path, std::ios::trunc) << config.dump(2) << "\n";
+    return true;
+  }
+
   std::filesystem::path home_;
-  std::optional<ChildProcess> node_;
   ledger::Genesis genesis_;
+  std::unique_ptr<ChildProcess> node_;
   std::uint16_t port_ = 0;
-  std::string error_;
 };
 
 }  // namespace jobcard::testing

@@ -400,6 +400,15 @@ Result<Block> ChainStore::GetBlock(std::uint64_t height) const {
   return block;
 }
 
+Result<BlockHeader> ChainStore::GetBlockHeader(std::uint64_t height) const {
+  auto v = db_->Get(kBlocks, HeightKey(height));
+  if (!v) return MakeError("store.not_found", "no block at height " + std::to_string(height));
+  if (v->size() < kHeaderBytes) FatalCorrupt("block " + std::to_string(height));
+  auto header = DecodeHeader(AsView(*v).first(kHeaderBytes));
+  if (!header.ok()) FatalCorrupt("block header " + std::to_string(height));
+  return *header;
+}
+
 Result<CommitCertificate> ChainStore::GetCertificate(std::uint64_t height) const {
   auto v = db_->Get(kCerts, HeightKey(height));
   if (!v) return MakeError("store.not_found", "no certificate at height " + std::to_string(height));
@@ -463,6 +472,21 @@ std::vector<HeadcountRecord> ChainStore::Headcounts(const CorporateNumber& emplo
     if (!rec.ok()) FatalCorrupt("headcount");
     out.push_back(*rec);
   }
+  return out;
+}
+
+std::vector<CorporateNumber> ChainStore::Employers(const CorporateNumber& after, std::size_t limit) const {
+  std::vector<CorporateNumber> out;
+  // An empty `after` is 13 NUL bytes, which sorts before every digit.
+  const std::string start = CorpKey('E', after);
+  std::unique_ptr<rocksdb::Iterator> it(db_->db->NewIterator(rocksdb::ReadOptions(), db_->cfs[kState]));
+  for (it->Seek(start); it->Valid() && out.size() < limit && it->key().starts_with("E"); it->Next()) {
+    if (it->key() == start) continue;
+    auto id = CorporateNumber::Parse(it->key().ToStringView().substr(1));
+    if (!id.ok()) FatalCorrupt("employer key");
+    out.push_back(*id);
+  }
+  if (!it->status().ok()) FatalStorage("employer scan", it->status());
   return out;
 }
 

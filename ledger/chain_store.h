@@ -77,12 +77,18 @@ class ChainStore final : public StateView {
 
   // Queries.
   Result<Block> GetBlock(std::uint64_t height) const;
+  // The header alone: for block times, without reading the block's transactions.
+  Result<BlockHeader> GetBlockHeader(std::uint64_t height) const;
   Result<CommitCertificate> GetCertificate(std::uint64_t height) const;
   std::optional<Tx> GetTx(const EntryId& id) const;
   // Transaction ids touching a subject / recorded by an employer, in log order.
   std::vector<EntryId> SubjectTxIds(const SubjectId& subject, std::size_t limit) const;
   std::vector<EntryId> EmployerTxIds(const CorporateNumber& employer, std::uint64_t from_log_index, std::size_t limit) const;
   std::vector<HeadcountRecord> Headcounts(const CorporateNumber& employer) const;
+  // Registered employers in increasing 法人番号 order, strictly after `after`
+  // (from the first when `after` is empty), at most `limit`: page through
+  // them by passing the last one back.
+  std::vector<CorporateNumber> Employers(const CorporateNumber& after, std::size_t limit) const;
   // Proofs. Log proofs work for any size up to the tip's; state proofs are
   // against the tip's state root.
   Result<std::vector<Hash32>> LogInclusionProof(std::uint64_t log_index, std::uint64_t log_size) const;

@@ -24,6 +24,10 @@ Status ReadParams(const json& j, ChainParams& p) {
   f.U32("max_block_txs", p.max_block_txs);
   f.U32("recording_deadline_days", p.recording_deadline_days);
   f.U32("max_clock_skew_seconds", p.max_clock_skew_seconds);
+  if (f.Has("compliance_start_date")) {
+    Date start;
+    if (f.DateField("compliance_start_date", start)) p.compliance_start_date = start;
+  }
   return f.Finish();
 }
 
@@ -159,6 +163,13 @@ json GenesisToJson(const Genesis& g) {
   json matchers = json::array();
   for (const auto& m : g.matchers) matchers.push_back({{"key", ToHex(m.key)}, {"name", m.name}});
   const auto& p = g.params;
+  json params = {{"block_interval_ms", p.block_interval_ms},
+                 {"max_block_bytes", p.max_block_bytes},
+                 {"max_block_txs", p.max_block_txs},
+                 {"recording_deadline_days", p.recording_deadline_days},
+                 {"max_clock_skew_seconds", p.max_clock_skew_seconds}};
+  // Written only when set, so a genesis file without it round-trips unchanged.
+  if (p.compliance_start_date) params["compliance_start_date"] = p.compliance_start_date->str();
   return {{"chain_id", g.chain_id},
           {"genesis_time_ms", g.genesis_time_ms},
           {"registrar_keys", KeysToJson(g.registrar_keys)},
@@ -166,12 +177,7 @@ json GenesisToJson(const Genesis& g) {
           {"validators", validators},
           {"employers", employers},
           {"matchers", matchers},
-          {"params",
-           {{"block_interval_ms", p.block_interval_ms},
-            {"max_block_bytes", p.max_block_bytes},
-            {"max_block_txs", p.max_block_txs},
-            {"recording_deadline_days", p.recording_deadline_days},
-            {"max_clock_skew_seconds", p.max_clock_skew_seconds}}}};
+          {"params", params}};
 }
 
 Bytes EncodeGenesis(const Genesis& g) {
@@ -189,9 +195,20 @@ Bytes EncodeGenesis(const Genesis& g) {
   for (const auto& m : g.matchers) w.Fixed(m.key).Text(m.name);
   const auto& p = g.params;
   w.U64(p.block_interval_ms).U64(p.max_block_bytes).U32(p.max_block_txs).U32(p.recording_deadline_days).U32(p.max_clock_skew_seconds);
+  // Appended only when set: every earlier field is self-delimiting, so the
+  // encoding stays injective, and genesis files without it keep their hash
+  // (their chains' stores still open).
+  if (p.compliance_start_date) {
+    const Date& d = *p.compliance_start_date;
+    w.U16(d.year).U8(d.month).U8(d.day);
+  }
   return std::move(w).take();
 }
 
 Hash32 GenesisHash(const Genesis& g) { return crypto::TaggedHash("jobcard.v1.genesis", EncodeGenesis(g)); }
+
+Date ComplianceStartDate(const Genesis& g) {
+  return g.params.compliance_start_date.value_or(Date::FromUnixSeconds(g.genesis_time_ms / 1000));
+}
 
 }  // namespace jobcard::ledger

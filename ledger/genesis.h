@@ -5,6 +5,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,10 @@ struct ChainParams {
   // Days an employer has to record an event after its effective date
   // (compliance reports flag later entries).
   std::uint32_t recording_deadline_days = 14;
+  // Entries effective before this date are back-fill: never flagged late.
+  // Unset means Date(genesis_time) (spec/data-model.md §1.6); a genesis file
+  // without the field keeps its meaning and its hash.
+  std::optional<Date> compliance_start_date;
   // How far a signer's recorded_at may run ahead of the block time.
   std::uint32_t max_clock_skew_seconds = 600;
   bool operator==(const ChainParams&) const = default;
@@ -68,5 +73,7 @@ nlohmann::json GenesisToJson(const Genesis& genesis);
 Status ValidateGenesis(const Genesis& genesis);
 Bytes EncodeGenesis(const Genesis& genesis);
 Hash32 GenesisHash(const Genesis& genesis);
+// The compliance start date in force: the parameter, or Date(genesis_time).
+Date ComplianceStartDate(const Genesis& genesis);
 
 }  // namespace jobcard::ledger

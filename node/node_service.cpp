@@ -118,11 +118,6 @@ Status NodeService::Run() {
   Loop& loop = *loop_;
   const auto interval = std::chrono::milliseconds(store_->genesis().params.block_interval_ms);
   const ledger::ChainTip tip = store_->Tip();
-  LogInfo("node started", {{"chain", store_->genesis().chain_id},
-                           {"height", tip.height},
-                           {"role", produces_blocks() ? std::string("validator") : std::string("full node")},
-                           {"block_interval_ms", static_cast<std::uint64_t>(interval.count())}});
-
   loop.signals.async_wait([this](const boost::system::error_code& ec, int signal) {
     if (ec) return;
     LogInfo("stopping", {{"signal", static_cast<std::uint64_t>(signal)}});
@@ -171,6 +166,10 @@ Status NodeService::Run() {
   api_port_ = api.port();
   LogInfo("api listening", {{"url", "http://" + host + ":" + std::to_string(api.port())}});
   std::thread api_thread([&api_io] { api_io.run(); });
+  LogInfo("node started", {{"chain", store_->genesis().chain_id},
+                           {"height", tip.height},
+                           {"role", produces_blocks() ? std::string("validator") : std::string("full node")},
+                           {"block_interval_ms", static_cast<std::uint64_t>(interval.count())}});
 
   loop.io.run();
   api.Stop();

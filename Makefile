@@ -8,11 +8,13 @@ BUILD_DIR ?= build
 TEST_BUILD_DIR ?= build-test
 HOME_DIR ?= devnet
 GENERATOR := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
+# ccache, where installed, makes rebuilds in several worktrees cheap; CI does without.
+LAUNCHER := $(shell command -v ccache >/dev/null 2>&1 && echo "-DCMAKE_CXX_COMPILER_LAUNCHER=ccache")
 
 .PHONY: build run test bench clean
 
 build:
-	@test -f $(BUILD_DIR)/CMakeCache.txt || cmake -S . -B $(BUILD_DIR) $(GENERATOR) -DCMAKE_BUILD_TYPE=Release -DJOBCARD_BUILD_TESTS=OFF
+	@test -f $(BUILD_DIR)/CMakeCache.txt || cmake -S . -B $(BUILD_DIR) $(GENERATOR) $(LAUNCHER) -DCMAKE_BUILD_TYPE=Release -DJOBCARD_BUILD_TESTS=OFF
 	cmake --build $(BUILD_DIR) -j $(JOBS) --target jobcard
 
 run: build
@@ -20,12 +22,12 @@ run: build
 	$(BUILD_DIR)/jobcard node start --home $(HOME_DIR)
 
 test:
-	@test -f $(TEST_BUILD_DIR)/CMakeCache.txt || cmake -S . -B $(TEST_BUILD_DIR) $(GENERATOR) -DCMAKE_BUILD_TYPE=Debug -DJOBCARD_WERROR=ON -DJOBCARD_SANITIZE=ON
+	@test -f $(TEST_BUILD_DIR)/CMakeCache.txt || cmake -S . -B $(TEST_BUILD_DIR) $(GENERATOR) $(LAUNCHER) -DCMAKE_BUILD_TYPE=Debug -DJOBCARD_WERROR=ON -DJOBCARD_SANITIZE=ON
 	cmake --build $(TEST_BUILD_DIR) -j $(JOBS)
 	cd $(TEST_BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 600
 
 bench:
-	@test -f build-bench/CMakeCache.txt || cmake -S . -B build-bench $(GENERATOR) -DCMAKE_BUILD_TYPE=Release -DJOBCARD_BUILD_TESTS=ON
+	@test -f build-bench/CMakeCache.txt || cmake -S . -B build-bench $(GENERATOR) $(LAUNCHER) -DCMAKE_BUILD_TYPE=Release -DJOBCARD_BUILD_TESTS=ON
 	cmake --build build-bench -j $(JOBS)
 	build-bench/tests/bench/jobcard_bench --dir build-bench/bench-data
 

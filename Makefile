@@ -13,7 +13,14 @@ LAUNCHER := $(shell command -v ccache >/dev/null 2>&1 && echo "-DCMAKE_CXX_COMPI
 
 .PHONY: build run test bench clean
 
-build:
+# The npm packages (libsodium.js, embedded in the node for the web portal;
+# playwright-core for its tests), reinstalled when package-lock.json changes.
+NPM_STAMP := node_modules/.jobcard-installed-lock.json
+$(NPM_STAMP): package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	cp package-lock.json $@
+
+build: $(NPM_STAMP)
 	@test -f $(BUILD_DIR)/CMakeCache.txt || cmake -S . -B $(BUILD_DIR) $(GENERATOR) $(LAUNCHER) -DCMAKE_BUILD_TYPE=Release -DJOBCARD_BUILD_TESTS=OFF
 	cmake --build $(BUILD_DIR) -j $(JOBS) --target jobcard
 
@@ -21,12 +28,12 @@ run: build
 	@test -f $(HOME_DIR)/genesis.json || $(BUILD_DIR)/jobcard node init --dev --home $(HOME_DIR)
 	$(BUILD_DIR)/jobcard node start --home $(HOME_DIR)
 
-test:
+test: $(NPM_STAMP)
 	@test -f $(TEST_BUILD_DIR)/CMakeCache.txt || cmake -S . -B $(TEST_BUILD_DIR) $(GENERATOR) $(LAUNCHER) -DCMAKE_BUILD_TYPE=Debug -DJOBCARD_WERROR=ON -DJOBCARD_SANITIZE=ON
 	cmake --build $(TEST_BUILD_DIR) -j $(JOBS)
 	cd $(TEST_BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 600
 
-bench:
+bench: $(NPM_STAMP)
 	@test -f build-bench/CMakeCache.txt || cmake -S . -B build-bench $(GENERATOR) $(LAUNCHER) -DCMAKE_BUILD_TYPE=Release -DJOBCARD_BUILD_TESTS=ON
 	cmake --build build-bench -j $(JOBS)
 	build-bench/tests/bench/jobcard_bench --dir build-bench/bench-data

@@ -9,6 +9,7 @@
 #include "ledger/merkle_log.h"
 #include "node/compliance_api.h"
 #include "node/node_service.h"
+#include "node/portal_routes.h"
 
 namespace jobcard::node {
 
@@ -153,6 +154,27 @@ HttpResponse Employer(NodeService& node, const HttpRequest& req) {
                                                {"proof", proof.ok() ? ledger::SmtProofToJson(*proof) : json(nullptr)}});
 }
 
+// Registered employers in 法人番号 order, paged with after=<last one seen>.
+HttpResponse EmployerList(NodeService& node, const HttpRequest& req) {
+  ledger::CorporateNumber after;
+  if (const std::string* text = req.QueryParam("after")) {
+    auto parsed = ledger::CorporateNumber::Parse(*text);
+    if (!parsed.ok()) return HttpResponse::Failure(http::status::bad_request, parsed.error());
+    after = *parsed;
+  }
+  auto limit = QueryU64(req, "limit");
+  if (!limit.ok()) return HttpResponse::Failure(http::status::bad_request, limit.error());
+  const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(limit->value_or(100), kMaxListLimit));
+  const auto ids = node.store().Employers(after, n + 1);
+  json employers = json::array();
+  for (std::size_t i = 0; i < std::min(n, ids.size()); ++i) {
+    if (auto record = node.store().GetEmployer(ids[i])) employers.push_back(ledger::EmployerToJson(*record));
+  }
+  json out = {{"employers", employers}};
+  if (ids.size() > n && n > 0) out["next_after"] = ids[n - 1].str();
+  return HttpResponse::Json(http::status::ok, out);
+}
+
 HttpResponse EmployerEntries(NodeService& node, const HttpRequest& req) {
   auto corp = ledger::CorporateNumber::Parse(*req.PathParam("id"));
   if (!corp.ok()) return HttpResponse::Failure(http::status::bad_request, corp.error());
@@ -260,11 +282,13 @@ void RegisterNodeApi(HttpServer& server, NodeService& node) {
   server.Route(V::get, "/v1/blocks/{height}", [&node](const HttpRequest& r) { return BlockAt(node, r); });
   server.Route(V::get, "/v1/subjects/{id}", [&node](const HttpRequest& r) { return SubjectHistory(node, r, false); });
   server.Route(V::get, "/v1/subjects/{id}/history", [&node](const HttpRequest& r) { return SubjectHistory(node, r, true); });
+  server.Route(V::get, "/v1/employers", [&node](const HttpRequest& r) { return EmployerList(node, r); });
   server.Route(V::get, "/v1/employers/{id}", [&node](const HttpRequest& r) { return Employer(node, r); });
   server.Route(V::get, "/v1/employers/{id}/entries", [&node](const HttpRequest& r) { return EmployerEntries(node, r); });
   server.Route(V::get, "/v1/entries/{id}/proof", [&node](const HttpRequest& r) { return EntryProof(node, r); });
   server.Route(V::get, "/v1/proofs/consistency", [&node](const HttpRequest& r) { return Consistency(node, r); });
   RegisterComplianceApi(server, node.store());
+  RegisterPortal(server);
   server.Route(V::get, "/metrics", [&node, &server](const HttpRequest&) {
     return HttpResponse::Raw(http::status::ok, RenderMetrics(node, server.Snapshot()), "text/plain; version=0.0.4; charset=utf-8");
   });

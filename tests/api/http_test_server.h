@@ -70,10 +70,12 @@ class HttpServerTest : public ::testing::Test {
     return limits;
   }
 
-  // io_threads > 1 runs the io_context on several threads, as a node may.
-  void StartServer(HttpLimits limits = ShortLimits(), int io_threads = 1) {
+  // io_threads > 1 runs the io_context on several threads, as a node may;
+  // `routes` registers what the server answers (the test routes by default).
+  void StartServer(HttpLimits limits = ShortLimits(), int io_threads = 1,
+                   const std::function<void(node::HttpServer&)>& routes = AddTestRoutes) {
     server_ = std::make_unique<node::HttpServer>(io_, limits);
-    AddTestRoutes(*server_);
+    routes(*server_);
     Status listening = server_->Listen("127.0.0.1", 0);
     ASSERT_TRUE(listening.ok()) << listening.error().message;
     ASSERT_NE(server_->port(), 0);

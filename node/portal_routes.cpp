@@ -16,8 +16,10 @@ std::string_view PortalContentType(std::string_view path) {
       {".css", "text/css; charset=utf-8"},    {".json", "application/json; charset=utf-8"},
       {".png", "image/png"},                  {".svg", "image/svg+xml"},
   };
+  // The file name must have a base before its extension (".js" alone is not a script).
+  const std::string_view name = path.substr(path.rfind('/') + 1);
   for (const auto& type : kTypes) {
-    if (path.size() > type.extension.size() && path.ends_with(type.extension)) return type.media_type;
+    if (name.size() > type.extension.size() && name.ends_with(type.extension)) return type.media_type;
   }
   return "application/octet-stream";
 }

@@ -4,7 +4,7 @@
 // as a timeline, and contest an entry with a dispute signed by one's key.
 import { getJson, postJson, waitForTx } from './api.js';
 import { el, field, short } from './dom.js';
-import { addText, t } from './i18n.js';
+import { addText, hasText, t } from './i18n.js';
 import { buildEntry, publicKeyFromHex, signEntry } from './entry_builder.js';
 import { keyForm } from './key_loader.js';
 import { openPayload, txId, verifyTxSignature } from './ledger_crypto.js';
@@ -115,7 +115,8 @@ function entryRow(state, entry, flags, reload) {
     flags?.disputed ? el('span', { class: 'tag disputed' }, t('tag.disputed')) : null,
     entry.failed ? el('span', { class: 'tag failed' }, t('tag.failed')) : null];
   const details = entry.failed ? el('span', { class: 'error' }, entry.failed)
-    : el('dl', { class: 'fields' }, Object.entries(entry.fields).map(([k, v]) => [el('dt', {}, t(`field.${k}`)), el('dd', {}, v)]));
+    : el('dl', { class: 'fields' }, Object.entries(entry.fields).map(([k, v]) =>
+      [el('dt', {}, t(`field.${k}`)), el('dd', {}, hasText(`choice.${v}`) ? `${t(`choice.${v}`)} (${v})` : v)]));
   const row = el('li', { class: 'entry', 'data-entry': entry.id, 'data-kind': entry.kind },
     el('strong', {}, `${entry.effective_date} ${t(`kind.${entry.kind}`)}`), tags,
     el('div', {}, state.employers[entry.employer]?.name ?? entry.employer,
@@ -179,6 +180,6 @@ export async function render(main) {
     const { body: st } = await getJson('/v1/status');
     await showHistory({ key, subject: id, chainId: st.chain_id, employers: {} }, out);
   });
-  form.insertBefore(field('candidate-subject', t('candidate.subject'), subject), form.querySelector('button'));
+  form.insertBefore(field('candidate-subject', t('candidate.subject'), subject), form.querySelector('.field'));
   main.append(el('h2', {}, t('candidate.title')), form, who, out);
 }

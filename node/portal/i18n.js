@@ -69,6 +69,10 @@ export function t(key) {
   return TEXT[lang][key] ?? TEXT.ja[key] ?? key;
 }
 
+export function hasText(key) {
+  return key in TEXT[lang] || key in TEXT.ja;
+}
+
 export function applyText(root = document) {
   document.documentElement.lang = lang;
   for (const node of root.querySelectorAll('[data-i18n]')) node.textContent = t(node.dataset.i18n);

@@ -234,7 +234,9 @@ class FrameFaultTest : public TcpBusTest {
       return peer.ClosedWithin(5000ms);
     });
     EXPECT_EQ(b.received.size(), 1u);
-    if (!b.received.empty()) EXPECT_EQ(b.received[0].payload, "good");
+    if (!b.received.empty()) {
+      EXPECT_EQ(b.received[0].payload, "good");
+    }
     EXPECT_EQ(b.disconnected, std::vector<crypto::PublicKey>{own->public_key()});
     return closed;
   }

@@ -42,7 +42,7 @@ struct TcpBusOptions {
   std::chrono::milliseconds reconnect_initial{500};
   std::chrono::milliseconds reconnect_max{30000};
   std::size_t max_queued_frames = 1024;               // per peer
-  std::size_t max_queued_bytes = 32 * 1024 * 1024;     // per peer; at least one largest frame
+  std::size_t max_queued_bytes = 32 * 1024 * 1024;     // per peer; below one largest frame, big payloads never fit
   std::size_t max_pending_handshakes = 64;             // connections not yet authenticated
   int penalty_points = 10;                             // per Penalise
   int frame_fault_points = 50;                         // a frame that fails to open, or is oversize

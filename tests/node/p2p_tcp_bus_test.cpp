@@ -359,6 +359,42 @@ TEST_F(TcpBusTest, PenalisePastTheThresholdDisconnectsAndBans) {
   EXPECT_EQ(b.connected.size(), 1u);
 }
 
+TEST_F(TcpBusTest, FrameOnAnUnknownChannelIsDroppedAndPenalised) {
+  TcpBusOptions options = BaseOptions();
+  options.penalty_points = 50;
+  options.ban_threshold_points = 100;
+  TestNode& b = AddNode(0x02, options);
+  auto own = std::make_shared<crypto::SigningKey>(jobcard::testing::KeyFromByte(0x01));
+  const HandshakeSettings settings = RawSettings(*own, b);
+  const auto port = b.bus->listen_port();
+  const bool closed = RunBeside<bool>(io_, [&, port] {
+    RawPeer peer(port);
+    auto session = peer.HandshakeAsInitiator(settings, 0x43);
+    if (!session) return false;
+    FrameSealer sealer(session->send_key);
+    // Unknown channel, a good frame, unknown again: the second penalty bans.
+    return peer.Write(*sealer.Seal(9, AsBytes("?"))) && peer.Write(*sealer.Seal(2, AsBytes("tx"))) &&
+           peer.Write(*sealer.Seal(0, AsBytes("?"))) && peer.ClosedWithin(5000ms);
+  });
+  EXPECT_TRUE(closed);
+  ASSERT_EQ(b.received.size(), 1u);
+  EXPECT_EQ(b.received[0].payload, "tx");
+  EXPECT_TRUE(b.bus->IsBanned(own->public_key()));
+}
+
+TEST_F(TcpBusTest, PeersNoLongerAllowedAreDisconnected) {
+  TestNode& b = AddNode(0x02);
+  TestNode& a = AddNode(0x01);
+  a.bus->AddPeer(AddressOf(b));
+  ASSERT_TRUE(RunUntil(io_, [&] { return b.ConnectedTo(a.public_key()); }));
+  b.bus->SetAllowedKeys({b.public_key()});  // A left the validator set
+  EXPECT_FALSE(b.ConnectedTo(a.public_key()));
+  EXPECT_EQ(b.disconnected, std::vector<crypto::PublicKey>{a.public_key()});
+  RunFor(400ms);  // A redials and is refused in the handshake
+  EXPECT_FALSE(b.ConnectedTo(a.public_key()));
+  EXPECT_EQ(b.connected.size(), 1u);
+}
+
 TEST_F(TcpBusTest, ListenFailsCleanlyOnABadAddress) {
   TcpBusOptions options = BaseOptions();
   options.listen_host = "not-an-ip";

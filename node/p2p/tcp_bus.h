@@ -8,7 +8,9 @@
 //
 // Threading: one io_context, no threads of its own; construct, Start, call
 // every method and destroy it on that io_context's thread. The BusHandler is
-// called only from that loop and never after Stop().
+// called only from that loop and never after Stop(). Penalise and
+// SetAllowedKeys may call on_peer_disconnected before they return (also from
+// inside on_message, when the handler penalises the sender).
 #pragma once
 
 #include <boost/asio/io_context.hpp>

@@ -36,16 +36,52 @@ Status CheckListen(const char* field, const std::string& value, bool allow_any_p
 }
 
 Status CheckValues(const NodeConfig& c) {
-  for (const auto& [field, value] : {std::pair{"data_dir", &c.data_dir}, std::pair{"genesis_file", &c.genesis_file},
-                                     std::pair{"validator_key_file", &c.validator_key_file}}) {
+  for (const auto& [field, value] :
+       {std::pair{"data_dir", &c.data_dir}, std::pair{"genesis_file", &c.genesis_file},
+        std::pair{"validator_key_file", &c.validator_key_file}, std::pair{"node_key_file", &c.node_key_file}}) {
     if (value->empty()) return Invalid(std::string(field) + ": must not be empty");
   }
   JOBCARD_TRY_STATUS(CheckListen("api_listen", c.api_listen, /*allow_any_port=*/true));
   JOBCARD_TRY_STATUS(CheckListen("p2p_listen", c.p2p_listen, /*allow_any_port=*/false));
+  for (std::size_t i = 0; i < c.p2p_peers.size(); ++i) {
+    const std::string field = "p2p_peers[" + std::to_string(i) + "].address";
+    JOBCARD_TRY_STATUS(CheckListen(field.c_str(), c.p2p_peers[i].address, /*allow_any_port=*/false));
+  }
   if (c.mempool.max_txs < 1) return Invalid("mempool_max_txs: must be at least 1");
   // Smaller than one transaction would make every submission fail as "full".
   if (c.mempool.max_bytes < ledger::kMaxTxBytes) {
     return Invalid("mempool_max_bytes: must be at least " + std::to_string(ledger::kMaxTxBytes) + " (one transaction)");
+  }
+  return Status::Ok();
+}
+
+// "p2p_peers": [{"address": "host:port", "node_key": "64 hex digits"}, ...]
+Status ReadPeers(ledger::JsonFields& f, std::vector<P2pPeerConfig>& out) {
+  if (!f.Has("p2p_peers")) return Status::Ok();
+  const nlohmann::json* peers = f.Array("p2p_peers", kMaxP2pPeers);
+  if (!peers) return Status::Ok();  // f holds the error
+  for (std::size_t i = 0; i < peers->size(); ++i) {
+    ledger::JsonFields pf((*peers)[i], "p2p_peers[" + std::to_string(i) + "]");
+    P2pPeerConfig peer;
+    pf.Str("address", peer.address, kMaxListenBytes);
+    pf.Hex("node_key", peer.node_key);
+    if (Status finished = pf.Finish(); !finished.ok()) return Invalid(finished.error().message);
+    out.push_back(std::move(peer));
+  }
+  return Status::Ok();
+}
+
+// "p2p_observer_keys": ["64 hex digits", ...]
+Status ReadObserverKeys(ledger::JsonFields& f, std::vector<crypto::PublicKey>& out) {
+  if (!f.Has("p2p_observer_keys")) return Status::Ok();
+  const nlohmann::json* keys = f.Array("p2p_observer_keys", kMaxP2pObserverKeys);
+  if (!keys) return Status::Ok();
+  for (std::size_t i = 0; i < keys->size(); ++i) {
+    const std::string field = "p2p_observer_keys[" + std::to_string(i) + "]";
+    const nlohmann::json& item = (*keys)[i];
+    auto key = item.is_string() ? FixedFromHex<32>(item.get<std::string>()) : Result<FixedBytes<32>>(Error{});
+    if (!key.ok()) return Invalid(field + ": expected 64 hex digits (an Ed25519 public key)");
+    out.push_back(*key);
   }
   return Status::Ok();
 }
@@ -65,6 +101,9 @@ Result<NodeConfig> ParseNodeConfig(std::string_view json_text) {
   str("validator_key_file", config.validator_key_file, kMaxPathBytes);
   str("api_listen", config.api_listen, kMaxListenBytes);
   str("p2p_listen", config.p2p_listen, kMaxListenBytes);
+  str("node_key_file", config.node_key_file, kMaxPathBytes);
+  JOBCARD_TRY_STATUS(ReadPeers(f, config.p2p_peers));
+  JOBCARD_TRY_STATUS(ReadObserverKeys(f, config.p2p_observer_keys));
   std::string level_name(LogLevelName(config.log_level));
   str("log_level", level_name, 16);
   std::uint64_t max_txs = config.mempool.max_txs;
@@ -102,11 +141,18 @@ Result<NodeConfig> LoadNodeConfig(const std::filesystem::path& home) {
 }
 
 nlohmann::ordered_json NodeConfigToJson(const NodeConfig& c) {
+  nlohmann::ordered_json peers = nlohmann::ordered_json::array();
+  for (const auto& peer : c.p2p_peers) peers.push_back({{"address", peer.address}, {"node_key", ToHex(peer.node_key)}});
+  nlohmann::ordered_json observers = nlohmann::ordered_json::array();
+  for (const auto& key : c.p2p_observer_keys) observers.push_back(ToHex(key));
   return {{"data_dir", c.data_dir},
           {"genesis_file", c.genesis_file},
           {"validator_key_file", c.validator_key_file},
           {"api_listen", c.api_listen},
           {"p2p_listen", c.p2p_listen},
+          {"node_key_file", c.node_key_file},
+          {"p2p_peers", peers},
+          {"p2p_observer_keys", observers},
           {"log_level", std::string(LogLevelName(c.log_level))},
           {"mempool_max_txs", c.mempool.max_txs},
           {"mempool_max_bytes", c.mempool.max_bytes}};

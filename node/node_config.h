@@ -14,8 +14,10 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "crypto/result.h"
+#include "crypto/sign.h"
 #include "node/log.h"
 #include "node/mempool.h"
 
@@ -24,12 +26,27 @@ namespace jobcard::node {
 inline constexpr std::string_view kNodeConfigFileName = "node.json";
 inline constexpr std::size_t kMaxNodeConfigBytes = 64 * 1024;
 
+inline constexpr std::size_t kMaxP2pPeers = 256;
+inline constexpr std::size_t kMaxP2pObserverKeys = 1024;
+
+// A peer this node dials: where it listens and the node key it must prove.
+struct P2pPeerConfig {
+  std::string address;  // host:port
+  crypto::PublicKey node_key{};
+  bool operator==(const P2pPeerConfig&) const = default;
+};
+
 struct NodeConfig {
   std::string data_dir = "data";  // the node's database
   std::string genesis_file = "genesis.json";
   std::string validator_key_file = "keys/validator.key";  // keystore file; unused by a full node
   std::string api_listen = "127.0.0.1:26657";             // HTTP query API, host:port
   std::string p2p_listen = "127.0.0.1:26656";             // peer links, host:port
+  // The key a node that is not a validator proves in the p2p handshake
+  // (keystore file); a validator's node key is its validator key instead.
+  std::string node_key_file = "keys/node.key";
+  std::vector<P2pPeerConfig> p2p_peers;              // dialled and redialled
+  std::vector<crypto::PublicKey> p2p_observer_keys;  // non-validators allowed to connect
   LogLevel log_level = LogLevel::kInfo;
   MempoolLimits mempool;  // mempool_max_txs, mempool_max_bytes
 };

@@ -20,6 +20,9 @@ void ExpectDefaults(const NodeConfig& c) {
   EXPECT_EQ(c.log_level, LogLevel::kInfo);
   EXPECT_EQ(c.mempool.max_txs, 50000u);
   EXPECT_EQ(c.mempool.max_bytes, 64u * 1024 * 1024);
+  EXPECT_EQ(c.node_key_file, "keys/node.key");
+  EXPECT_TRUE(c.p2p_peers.empty());
+  EXPECT_TRUE(c.p2p_observer_keys.empty());
 }
 
 Error ParseError(const std::string& text) {
@@ -50,9 +53,18 @@ TEST(NodeConfig, EveryFieldIsReadAndWrittenBack) {
   custom.p2p_listen = "[::1]:26000";
   custom.log_level = LogLevel::kDebug;
   custom.mempool = MempoolLimits{1000, 1 << 20};
+  custom.node_key_file = "keys/observer.key";
+  custom.p2p_peers = {{"10.0.0.2:26656", crypto::PublicKey{}}, {"[::1]:26001", crypto::PublicKey{}}};
+  custom.p2p_peers[0].node_key.fill(0xab);
+  custom.p2p_peers[1].node_key.fill(0xcd);
+  custom.p2p_observer_keys.resize(2);
+  custom.p2p_observer_keys[0].fill(0x01);
+  custom.p2p_observer_keys[1].fill(0x02);
   auto c = ParseNodeConfig(NodeConfigToJson(custom).dump());
   ASSERT_TRUE(c.ok()) << c.error().message;
   EXPECT_EQ(NodeConfigToJson(*c), NodeConfigToJson(custom));
+  EXPECT_EQ(c->p2p_peers, custom.p2p_peers);
+  EXPECT_EQ(c->p2p_observer_keys, custom.p2p_observer_keys);
   EXPECT_EQ(c->log_level, LogLevel::kDebug);
   EXPECT_EQ(c->mempool.max_txs, 1000u);
 }
@@ -86,6 +98,16 @@ TEST(NodeConfig, BadValuesAreErrorsNamingTheField) {
       {R"({"p2p_listen": "127.0.0.1:0"})", "p2p_listen"},
       {R"({"data_dir": ""})", "data_dir"},
       {R"({"genesis_file": 7})", "genesis_file"},
+      {R"({"node_key_file": ""})", "node_key_file"},
+      {R"({"p2p_peers": {}})", "p2p_peers"},
+      {R"({"p2p_peers": [{"address": "10.0.0.2:26656"}]})", "p2p_peers[0]"},
+      {R"({"p2p_peers": [{"address": "10.0.0.2", "node_key": ")" + std::string(64, 'a') + R"("}]})",
+       "p2p_peers[0].address"},
+      {R"({"p2p_peers": [{"address": "10.0.0.2:1", "node_key": "abcd"}]})", "p2p_peers[0].node_key"},
+      {R"({"p2p_peers": [{"address": "10.0.0.2:1", "node_key": ")" + std::string(64, 'a') + R"(", "x": 1}]})",
+       "p2p_peers[0].x"},
+      {R"({"p2p_observer_keys": ["zz"]})", "p2p_observer_keys[0]"},
+      {R"({"p2p_observer_keys": [7]})", "p2p_observer_keys[0]"},
   };
   for (const auto& [text, field] : cases) {
     Error e = ParseError(text);

@@ -1,0 +1,165 @@
+#include "node/p2p/peer_link.h"
+
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+
+namespace jobcard::node::p2p {
+
+namespace asio = boost::asio;
+
+namespace {
+
+Error SocketError(const boost::system::error_code& ec) {
+  if (ec == asio::error::eof) return MakeError("p2p.closed", "the peer closed the connection");
+  return MakeError("p2p.io", ec.message());
+}
+
+}  // namespace
+
+PeerLink::PeerLink(asio::ip::tcp::socket socket, Handshake handshake, PeerLinkLimits limits,
+                   std::weak_ptr<PeerLinkOwner> owner)
+    : socket_(std::move(socket)),
+      handshake_deadline_(socket_.get_executor()),
+      handshake_(std::move(handshake)),
+      limits_(limits),
+      owner_(std::move(owner)) {}
+
+void PeerLink::Begin() {
+  boost::system::error_code ignored;
+  socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
+  handshake_deadline_.expires_after(limits_.handshake_timeout);
+  handshake_deadline_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+    if (ec || self->ready_) return;
+    self->Close(MakeError("p2p.handshake.timeout", "the handshake did not finish in time"));
+  });
+  Bytes first = handshake_.Start();
+  if (first.empty()) {
+    ReadHandshake();
+  } else {
+    WriteHandshake(std::move(first));
+  }
+}
+
+void PeerLink::WriteHandshake(Bytes message) {
+  handshake_buffer_ = std::move(message);
+  asio::async_write(socket_, asio::buffer(handshake_buffer_),
+                    [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+                      if (self->closed_) return;
+                      if (ec) return self->Close(SocketError(ec));
+                      self->AfterHandshakeStep();
+                    });
+}
+
+void PeerLink::AfterHandshakeStep() {
+  if (handshake_.complete()) return Establish();
+  ReadHandshake();
+}
+
+void PeerLink::ReadHandshake() {
+  handshake_buffer_.assign(handshake_.ExpectedBytes(), 0);
+  asio::async_read(socket_, asio::buffer(handshake_buffer_),
+                   [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+                     if (self->closed_) return;
+                     if (ec) return self->Close(SocketError(ec));
+                     auto reply = self->handshake_.Receive(self->handshake_buffer_);
+                     if (!reply.ok()) return self->Close(reply.error());
+                     if (!reply->empty()) return self->WriteHandshake(std::move(reply).value());
+                     self->AfterHandshakeStep();
+                   });
+}
+
+void PeerLink::Establish() {
+  handshake_deadline_.cancel();
+  const LinkSession& session = handshake_.session();
+  remote_key_ = session.remote_key;
+  sealer_.emplace(session.send_key);
+  opener_.emplace(session.receive_key);
+  ready_ = true;
+  handshake_buffer_.clear();
+  auto owner = owner_.lock();
+  if (!owner) return Close(MakeError("p2p.stopped", "the bus is gone"));
+  owner->OnLinkReady(shared_from_this());
+  if (closed_) return;  // the owner refused it (a duplicate, a banned key)
+  ReadFrameHeader();
+  WriteNext();
+}
+
+void PeerLink::ReadFrameHeader() {
+  asio::async_read(socket_, asio::buffer(header_),
+                   [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+                     if (self->closed_) return;
+                     if (ec) return self->Close(SocketError(ec));
+                     // The length is checked before a byte of the body is read.
+                     auto length = FrameOpener::BodyLength(self->header_);
+                     if (!length.ok()) return self->Close(length.error());
+                     self->ReadFrameBody(*length);
+                   });
+}
+
+void PeerLink::ReadFrameBody(std::size_t body_bytes) {
+  body_.resize(body_bytes);
+  asio::async_read(socket_, asio::buffer(body_),
+                   [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+                     if (self->closed_) return;
+                     if (ec) return self->Close(SocketError(ec));
+                     auto frame = self->opener_->Open(self->header_, self->body_);
+                     if (!frame.ok()) return self->Close(frame.error());
+                     if (auto owner = self->owner_.lock()) {
+                       owner->OnLinkFrame(self, frame->channel, frame->payload);
+                     }
+                     if (self->closed_) return;
+                     self->ReadFrameHeader();
+                   });
+}
+
+bool PeerLink::Send(std::uint8_t channel, ByteView payload) {
+  if (!ready_ || closed_ || payload.size() > kMaxPayloadBytes) {
+    ++dropped_frames_;
+    return false;
+  }
+  const std::size_t frame_bytes = kFrameHeaderBytes + 1 + payload.size() + kAeadTagBytes;
+  if (send_queue_.size() + 1 > limits_.max_queued_frames || queued_bytes_ + frame_bytes > limits_.max_queued_bytes) {
+    ++dropped_frames_;
+    return false;
+  }
+  auto frame = sealer_->Seal(channel, payload);
+  if (!frame.ok()) {
+    Close(frame.error());
+    return false;
+  }
+  queued_bytes_ += frame->size();
+  send_queue_.push_back(std::move(frame).value());
+  WriteNext();
+  return true;
+}
+
+void PeerLink::WriteNext() {
+  if (writing_ || closed_ || send_queue_.empty()) return;
+  writing_ = true;
+  asio::async_write(socket_, asio::buffer(send_queue_.front()),
+                    [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+                      self->writing_ = false;
+                      if (self->closed_) return;
+                      if (ec) return self->Close(SocketError(ec));
+                      self->queued_bytes_ -= self->send_queue_.front().size();
+                      self->send_queue_.pop_front();
+                      self->WriteNext();
+                    });
+}
+
+void PeerLink::Close(const Error& reason) {
+  if (closed_) return;
+  closed_ = true;
+  handshake_deadline_.cancel();
+  boost::system::error_code ignored;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
+  // The queued frames are dropped: a closed link will never send them.
+  if (!writing_) {
+    send_queue_.clear();
+    queued_bytes_ = 0;
+  }
+  if (auto owner = owner_.lock()) owner->OnLinkClosed(shared_from_this(), reason);
+}
+
+}  // namespace jobcard::node::p2p

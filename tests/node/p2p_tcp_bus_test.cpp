@@ -1,0 +1,409 @@
+// TcpBus over real sockets on 127.0.0.1 (port 0), each test bounded in time:
+// authentication both ways, refusals, frame faults, broadcast in a
+// triangle, reconnection, the send-queue bound and bans.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "node/p2p/tcp_bus.h"
+#include "tests/node/p2p_raw_peer.h"
+#include "tests/node/p2p_test_util.h"
+
+namespace jobcard::node::p2p {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::RawPeer;
+using testing::RunBeside;
+using testing::RunUntil;
+
+struct Received {
+  crypto::PublicKey from;
+  Channel channel;
+  std::string payload;
+};
+
+// One bus and what its handler saw.
+struct TestNode {
+  std::shared_ptr<crypto::SigningKey> key;
+  std::vector<Received> received;
+  std::vector<crypto::PublicKey> connected, disconnected;
+  std::unique_ptr<TcpBus> bus;
+
+  const crypto::PublicKey& public_key() const { return key->public_key(); }
+  bool ConnectedTo(const crypto::PublicKey& peer) const {
+    const auto peers = bus->ConnectedPeers();
+    return std::find(peers.begin(), peers.end(), peer) != peers.end();
+  }
+  std::size_t ReceivedFrom(const crypto::PublicKey& peer) const {
+    return static_cast<std::size_t>(
+        std::count_if(received.begin(), received.end(), [&](const Received& r) { return r.from == peer; }));
+  }
+};
+
+class TcpBusTest : public ::testing::Test {
+ protected:
+  boost::asio::io_context io_;
+  std::vector<std::unique_ptr<TestNode>> nodes_;
+  std::vector<crypto::PublicKey> allowed_;
+
+  TcpBusOptions BaseOptions() {
+    TcpBusOptions options;
+    options.chain_id = jobcard::testing::kTestChainId;
+    options.allowed_keys = allowed_;
+    options.handshake_timeout = 2000ms;
+    options.reconnect_initial = 50ms;
+    options.reconnect_max = 400ms;
+    return options;
+  }
+
+  // A started bus for the key made from `seed`.
+  TestNode& AddNode(std::uint8_t seed, TcpBusOptions options) {
+    auto node = std::make_unique<TestNode>();
+    node->key = std::make_shared<crypto::SigningKey>(jobcard::testing::KeyFromByte(seed));
+    StartBus(*node, std::move(options));
+    nodes_.push_back(std::move(node));
+    return *nodes_.back();
+  }
+  TestNode& AddNode(std::uint8_t seed) { return AddNode(seed, BaseOptions()); }
+
+  void StartBus(TestNode& node, TcpBusOptions options) {
+    BusHandler handler;
+    TestNode* raw = &node;
+    handler.on_message = [raw](const crypto::PublicKey& from, Channel channel, ByteView payload) {
+      raw->received.push_back({from, channel, std::string(payload.begin(), payload.end())});
+    };
+    handler.on_peer_connected = [raw](const crypto::PublicKey& peer) { raw->connected.push_back(peer); };
+    handler.on_peer_disconnected = [raw](const crypto::PublicKey& peer) { raw->disconnected.push_back(peer); };
+    node.bus = std::make_unique<TcpBus>(io_, node.key, std::move(options), std::move(handler));
+    ASSERT_TRUE(node.bus->Start().ok());
+  }
+
+  static PeerAddress AddressOf(const TestNode& node) {
+    return PeerAddress{"127.0.0.1", node.bus->listen_port(), node.public_key()};
+  }
+
+  void SetUp() override {
+    for (std::uint8_t seed : {0x01, 0x02, 0x03}) allowed_.push_back(jobcard::testing::KeyFromByte(seed).public_key());
+  }
+
+  // Runs the loop for a fixed time (to show that something does NOT happen).
+  void RunFor(std::chrono::milliseconds time) {
+    RunUntil(io_, [] { return false; }, time);
+  }
+
+  HandshakeSettings RawSettings(const crypto::SigningKey& own, const TestNode& target) {
+    HandshakeSettings settings = testing::Settings(own, allowed_);
+    settings.expected_peer = target.public_key();
+    return settings;
+  }
+};
+
+TEST_F(TcpBusTest, HandshakeSucceedsAndBothSidesLearnThePeerKey) {
+  TestNode& b = AddNode(0x02);
+  TestNode& a = AddNode(0x01);
+  a.bus->AddPeer(AddressOf(b));
+  ASSERT_TRUE(RunUntil(io_, [&] { return a.ConnectedTo(b.public_key()) && b.ConnectedTo(a.public_key()); }));
+  EXPECT_EQ(a.connected, std::vector<crypto::PublicKey>{b.public_key()});
+  EXPECT_EQ(b.connected, std::vector<crypto::PublicKey>{a.public_key()});
+
+  a.bus->SendTo(b.public_key(), Channel::kTxs, AsBytes("a tx"));
+  b.bus->Broadcast(Channel::kConsensus, AsBytes("a vote"));
+  ASSERT_TRUE(RunUntil(io_, [&] { return !a.received.empty() && !b.received.empty(); }));
+  EXPECT_EQ(b.received[0].from, a.public_key());
+  EXPECT_EQ(b.received[0].channel, Channel::kTxs);
+  EXPECT_EQ(b.received[0].payload, "a tx");
+  EXPECT_EQ(a.received[0].from, b.public_key());
+  EXPECT_EQ(a.received[0].channel, Channel::kConsensus);
+  EXPECT_EQ(a.received[0].payload, "a vote");
+}
+
+TEST_F(TcpBusTest, WhenBothDialOneConnectionSurvivesOnBothSides) {
+  TestNode& a = AddNode(0x01);
+  TestNode& b = AddNode(0x02);
+  a.bus->AddPeer(AddressOf(b));
+  b.bus->AddPeer(AddressOf(a));
+  ASSERT_TRUE(RunUntil(io_, [&] { return a.ConnectedTo(b.public_key()) && b.ConnectedTo(a.public_key()); }));
+  RunFor(500ms);  // let any duplicate finish its handshake and lose
+  ASSERT_EQ(a.bus->ConnectedPeers().size(), 1u);
+  ASSERT_EQ(b.bus->ConnectedPeers().size(), 1u);
+  // The surviving connection is the same one on both sides: frames flow both ways.
+  for (int i = 0; i < 5; ++i) {
+    a.bus->Broadcast(Channel::kTxs, AsBytes("from a"));
+    b.bus->Broadcast(Channel::kTxs, AsBytes("from b"));
+  }
+  ASSERT_TRUE(RunUntil(io_, [&] { return a.received.size() >= 5 && b.received.size() >= 5; }));
+  RunFor(100ms);
+  EXPECT_EQ(a.received.size(), 5u);
+  EXPECT_EQ(b.received.size(), 5u);
+}
+
+TEST_F(TcpBusTest, UnknownKeyIsRejected) {
+  TestNode& b = AddNode(0x02);
+  TcpBusOptions stranger_options = BaseOptions();
+  stranger_options.allowed_keys.push_back(jobcard::testing::KeyFromByte(0x99).public_key());
+  TestNode& stranger = AddNode(0x99, stranger_options);
+  stranger.bus->AddPeer(AddressOf(b));
+  RunFor(600ms);
+  EXPECT_TRUE(stranger.bus->ConnectedPeers().empty());
+  EXPECT_TRUE(b.bus->ConnectedPeers().empty());
+  EXPECT_TRUE(b.connected.empty());
+}
+
+TEST_F(TcpBusTest, WrongChainIdIsRejected) {
+  TestNode& b = AddNode(0x02);
+  TcpBusOptions other_chain = BaseOptions();
+  other_chain.chain_id = "jobcard-another-chain";
+  TestNode& a = AddNode(0x01, other_chain);
+  a.bus->AddPeer(AddressOf(b));
+  RunFor(600ms);
+  EXPECT_TRUE(a.connected.empty());
+  EXPECT_TRUE(b.connected.empty());
+}
+
+// Mallory (a validator too) listens where A expects B and answers as herself.
+TEST_F(TcpBusTest, ManInTheMiddleAtThePeerAddressIsRejected) {
+  TestNode& b = AddNode(0x02);
+  TestNode& mallory = AddNode(0x03);
+  TestNode& a = AddNode(0x01);
+  a.bus->AddPeer(PeerAddress{"127.0.0.1", mallory.bus->listen_port(), b.public_key()});
+  RunFor(600ms);
+  EXPECT_TRUE(a.connected.empty());
+  EXPECT_TRUE(mallory.connected.empty());
+}
+
+TEST_F(TcpBusTest, StalledHandshakeIsDroppedAtTheDeadline) {
+  TcpBusOptions options = BaseOptions();
+  options.handshake_timeout = 300ms;
+  TestNode& b = AddNode(0x02, options);
+  const auto port = b.bus->listen_port();
+  const auto started = std::chrono::steady_clock::now();
+  const bool closed = RunBeside<bool>(io_, [port] {
+    RawPeer peer(port);
+    return peer.connected() && peer.ClosedWithin(5000ms);  // says nothing at all
+  });
+  const auto elapsed = std::chrono::steady_clock::now() - started;
+  EXPECT_TRUE(closed);
+  EXPECT_GE(elapsed, 250ms);
+  EXPECT_LT(elapsed, 4000ms);
+
+  // Half a first message and then silence: dropped the same way.
+  const bool half_closed = RunBeside<bool>(io_, [port] {
+    RawPeer peer(port);
+    const Bytes half(kHandshakeMessage1Bytes / 2, 0x01);
+    return peer.Write(half) && peer.ClosedWithin(5000ms);
+  });
+  EXPECT_TRUE(half_closed);
+  EXPECT_TRUE(b.connected.empty());
+}
+
+TEST_F(TcpBusTest, GarbageAndLowOrderHandshakesAreDroppedAtOnce) {
+  TestNode& b = AddNode(0x02);  // handshake timeout 2 s: these must close well before
+  const auto port = b.bus->listen_port();
+  for (const Bytes& message1 : {Bytes(kHandshakeMessage1Bytes, 0xff), Concat({Bytes{kHandshakeVersion}, Bytes(32, 0)})}) {
+    const auto started = std::chrono::steady_clock::now();
+    const bool closed = RunBeside<bool>(io_, [port, message1] {
+      RawPeer peer(port);
+      return peer.Write(message1) && peer.ClosedWithin(5000ms);
+    });
+    EXPECT_TRUE(closed);
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 1500ms);
+  }
+  EXPECT_TRUE(b.connected.empty());
+}
+
+// A peer that authenticates and then sends a frame that must not open.
+class FrameFaultTest : public TcpBusTest {
+ protected:
+  // Runs `misbehave` after a good handshake and one good frame; true if the
+  // bus then closed the connection.
+  bool Misbehaves(const std::function<Bytes(FrameSealer&, const Bytes& good_frame)>& bad_bytes) {
+    TestNode& b = AddNode(0x02);
+    const auto port = b.bus->listen_port();
+    auto own = std::make_shared<crypto::SigningKey>(jobcard::testing::KeyFromByte(0x01));
+    HandshakeSettings settings = RawSettings(*own, b);
+    const bool closed = RunBeside<bool>(io_, [&, port, settings] {
+      RawPeer peer(port);
+      auto session = peer.HandshakeAsInitiator(settings, 0x41);
+      if (!session) return false;
+      FrameSealer sealer(session->send_key);
+      auto good = sealer.Seal(static_cast<std::uint8_t>(Channel::kTxs), AsBytes("good"));
+      if (!peer.Write(*good)) return false;
+      const Bytes bad = bad_bytes(sealer, *good);
+      if (!peer.Write(bad)) return true;  // already closed
+      return peer.ClosedWithin(5000ms);
+    });
+    EXPECT_EQ(b.received.size(), 1u);
+    if (!b.received.empty()) {
+      EXPECT_EQ(b.received[0].payload, "good");
+    }
+    EXPECT_EQ(b.disconnected, std::vector<crypto::PublicKey>{own->public_key()});
+    return closed;
+  }
+};
+
+TEST_F(FrameFaultTest, TamperedFrameDisconnects) {
+  EXPECT_TRUE(Misbehaves([](FrameSealer& sealer, const Bytes&) {
+    Bytes frame = std::move(sealer.Seal(1, AsBytes("tampered"))).value();
+    frame[kFrameHeaderBytes + 2] ^= 0x04;
+    return frame;
+  }));
+}
+
+TEST_F(FrameFaultTest, ReplayedFrameDisconnects) {
+  EXPECT_TRUE(Misbehaves([](FrameSealer&, const Bytes& good_frame) { return good_frame; }));
+}
+
+TEST_F(FrameFaultTest, OversizeFrameDisconnectsBeforeItsBody) {
+  EXPECT_TRUE(Misbehaves([](FrameSealer&, const Bytes&) {
+    const std::size_t length = kMaxFrameBodyBytes + 1;
+    return Bytes{static_cast<std::uint8_t>(length >> 24), static_cast<std::uint8_t>(length >> 16),
+                 static_cast<std::uint8_t>(length >> 8), static_cast<std::uint8_t>(length)};
+  }));
+}
+
+TEST_F(TcpBusTest, ThreeBusesInATriangleDeliverBroadcasts) {
+  TestNode& a = AddNode(0x01);
+  TestNode& b = AddNode(0x02);
+  TestNode& c = AddNode(0x03);
+  b.bus->AddPeer(AddressOf(a));
+  c.bus->AddPeer(AddressOf(a));
+  c.bus->AddPeer(AddressOf(b));
+  ASSERT_TRUE(RunUntil(io_, [&] {
+    return a.bus->ConnectedPeers().size() == 2 && b.bus->ConnectedPeers().size() == 2 &&
+           c.bus->ConnectedPeers().size() == 2;
+  }));
+  for (TestNode* node : {&a, &b, &c}) node->bus->Broadcast(Channel::kConsensus, AsBytes("proposal"));
+  ASSERT_TRUE(RunUntil(io_, [&] { return a.received.size() == 2 && b.received.size() == 2 && c.received.size() == 2; }));
+  for (TestNode* node : {&a, &b, &c}) {
+    for (TestNode* other : {&a, &b, &c}) {
+      EXPECT_EQ(node->ReceivedFrom(other->public_key()), node == other ? 0u : 1u);
+    }
+  }
+}
+
+TEST_F(TcpBusTest, ReconnectsAfterThePeerRestarts) {
+  TestNode& b = AddNode(0x02);
+  TestNode& a = AddNode(0x01);
+  const PeerAddress b_address = AddressOf(b);
+  a.bus->AddPeer(b_address);
+  ASSERT_TRUE(RunUntil(io_, [&] { return a.ConnectedTo(b.public_key()); }));
+
+  b.bus->Stop();
+  const std::size_t events_after_stop = b.connected.size() + b.disconnected.size();
+  ASSERT_TRUE(RunUntil(io_, [&] { return !a.ConnectedTo(b.public_key()); }));
+  EXPECT_EQ(a.disconnected, std::vector<crypto::PublicKey>{b.public_key()});
+  EXPECT_EQ(b.connected.size() + b.disconnected.size(), events_after_stop);  // silent after Stop
+  b.bus.reset();
+  RunFor(200ms);  // A's first redials meet a closed port
+
+  TcpBusOptions same_port = BaseOptions();
+  same_port.listen_port = b_address.port;
+  b.connected.clear();
+  StartBus(b, same_port);
+  ASSERT_TRUE(RunUntil(io_, [&] { return a.ConnectedTo(b.public_key()) && b.ConnectedTo(a.public_key()); }));
+  a.bus->SendTo(b.public_key(), Channel::kSync, AsBytes("after restart"));
+  ASSERT_TRUE(RunUntil(io_, [&] { return !b.received.empty(); }));
+  EXPECT_EQ(b.received.back().payload, "after restart");
+}
+
+TEST_F(TcpBusTest, SendQueueBoundHoldsAgainstAPeerThatNeverReads) {
+  TcpBusOptions options = BaseOptions();
+  options.max_queued_frames = 16;
+  options.max_queued_bytes = 256 * 1024;
+  TestNode& b = AddNode(0x02, options);
+  auto own = std::make_shared<crypto::SigningKey>(jobcard::testing::KeyFromByte(0x01));
+  const HandshakeSettings settings = RawSettings(*own, b);
+  RawPeer sluggard(b.bus->listen_port(), /*receive_buffer_bytes=*/4096);
+  const bool shook = RunBeside<bool>(io_, [&] { return sluggard.HandshakeAsInitiator(settings, 0x42).has_value(); });
+  ASSERT_TRUE(shook);
+  ASSERT_TRUE(RunUntil(io_, [&] { return b.ConnectedTo(own->public_key()); }));
+
+  const Bytes payload(32 * 1024, 0x33);
+  std::size_t most_bytes = 0, most_frames = 0;
+  for (int i = 0; i < 400; ++i) {
+    b.bus->Broadcast(Channel::kTxs, payload);
+    if (i % 20 == 0) RunFor(10ms);
+    auto stats = b.bus->StatsOf(own->public_key());
+    ASSERT_TRUE(stats.has_value());
+    most_bytes = std::max(most_bytes, stats->queued_bytes);
+    most_frames = std::max(most_frames, stats->queued_frames);
+  }
+  auto stats = b.bus->StatsOf(own->public_key());
+  ASSERT_TRUE(stats.has_value());
+  EXPECT_LE(most_bytes, options.max_queued_bytes);
+  EXPECT_LE(most_frames, options.max_queued_frames);
+  EXPECT_GT(most_frames, 0u);
+  // 400 x 32 KiB = 12.5 MiB cannot fit in the socket buffers and the queue.
+  EXPECT_GT(stats->dropped_frames, 0u);
+}
+
+TEST_F(TcpBusTest, PenalisePastTheThresholdDisconnectsAndBans) {
+  TcpBusOptions options = BaseOptions();
+  options.penalty_points = 10;
+  options.ban_threshold_points = 30;
+  TestNode& b = AddNode(0x02, options);
+  TestNode& a = AddNode(0x01);
+  a.bus->AddPeer(AddressOf(b));
+  ASSERT_TRUE(RunUntil(io_, [&] { return b.ConnectedTo(a.public_key()); }));
+  b.bus->Penalise(a.public_key(), "bad signature");
+  b.bus->Penalise(a.public_key(), "bad signature");
+  EXPECT_TRUE(b.ConnectedTo(a.public_key()));
+  EXPECT_FALSE(b.bus->IsBanned(a.public_key()));
+  b.bus->Penalise(a.public_key(), "bad signature");
+  EXPECT_TRUE(b.bus->IsBanned(a.public_key()));
+  EXPECT_FALSE(b.ConnectedTo(a.public_key()));
+  EXPECT_EQ(b.disconnected, std::vector<crypto::PublicKey>{a.public_key()});
+  RunFor(600ms);  // A redials every 50-400 ms; B keeps refusing it
+  EXPECT_FALSE(b.ConnectedTo(a.public_key()));
+  EXPECT_EQ(b.connected.size(), 1u);
+}
+
+TEST_F(TcpBusTest, FrameOnAnUnknownChannelIsDroppedAndPenalised) {
+  TcpBusOptions options = BaseOptions();
+  options.penalty_points = 50;
+  options.ban_threshold_points = 100;
+  TestNode& b = AddNode(0x02, options);
+  auto own = std::make_shared<crypto::SigningKey>(jobcard::testing::KeyFromByte(0x01));
+  const HandshakeSettings settings = RawSettings(*own, b);
+  const auto port = b.bus->listen_port();
+  const bool closed = RunBeside<bool>(io_, [&, port] {
+    RawPeer peer(port);
+    auto session = peer.HandshakeAsInitiator(settings, 0x43);
+    if (!session) return false;
+    FrameSealer sealer(session->send_key);
+    // Unknown channel, a good frame, unknown again: the second penalty bans.
+    return peer.Write(*sealer.Seal(9, AsBytes("?"))) && peer.Write(*sealer.Seal(2, AsBytes("tx"))) &&
+           peer.Write(*sealer.Seal(0, AsBytes("?"))) && peer.ClosedWithin(5000ms);
+  });
+  EXPECT_TRUE(closed);
+  ASSERT_EQ(b.received.size(), 1u);
+  EXPECT_EQ(b.received[0].payload, "tx");
+  EXPECT_TRUE(b.bus->IsBanned(own->public_key()));
+}
+
+TEST_F(TcpBusTest, PeersNoLongerAllowedAreDisconnected) {
+  TestNode& b = AddNode(0x02);
+  TestNode& a = AddNode(0x01);
+  a.bus->AddPeer(AddressOf(b));
+  ASSERT_TRUE(RunUntil(io_, [&] { return b.ConnectedTo(a.public_key()); }));
+  b.bus->SetAllowedKeys({b.public_key()});  // A left the validator set
+  EXPECT_FALSE(b.ConnectedTo(a.public_key()));
+  EXPECT_EQ(b.disconnected, std::vector<crypto::PublicKey>{a.public_key()});
+  RunFor(400ms);  // A redials and is refused in the handshake
+  EXPECT_FALSE(b.ConnectedTo(a.public_key()));
+  EXPECT_EQ(b.connected.size(), 1u);
+}
+
+TEST_F(TcpBusTest, ListenFailsCleanlyOnABadAddress) {
+  TcpBusOptions options = BaseOptions();
+  options.listen_host = "not-an-ip";
+  auto key = std::make_shared<crypto::SigningKey>(jobcard::testing::KeyFromByte(0x01));
+  TcpBus bus(io_, key, options, BusHandler{});
+  Status started = bus.Start();
+  ASSERT_FALSE(started.ok());
+  EXPECT_EQ(started.error().code, "p2p.listen");
+}
+
+}  // namespace
+}  // namespace jobcard::node::p2p

@@ -308,11 +308,14 @@ BundleCheck CheckFreshness(const Bundle& b, const std::vector<ShownEntry>& shown
   if (f.block_hash_at_anchor != BlockHash(b.anchor)) {
     c.Problem("the node's block at height " + std::to_string(b.anchor.height) + " is not the bundle's anchor: another chain");
   }
+  // Only changes since the anchor: marks already there are not_superseded's
+  // and not_disputed's to report.
   for (const auto& s : shown) {
     const SubjectEntryRef* now = FindRef(f.current, s.id);
+    const bool was_superseded = s.ref && s.ref->superseded, was_disputed = s.ref && s.ref->disputed;
     if (!now) c.Problem("entry " + Short(s.id) + " is not in the subject's record now");
-    else if (now->superseded) c.Problem("entry " + Short(s.id) + " was corrected since the bundle was made");
-    else if (now->disputed) c.Problem("entry " + Short(s.id) + " was disputed since the bundle was made");
+    else if (now->superseded && !was_superseded) c.Problem("entry " + Short(s.id) + " was corrected since the bundle was made");
+    else if (now->disputed && !was_disputed) c.Problem("entry " + Short(s.id) + " was disputed since the bundle was made");
   }
   if (b.period) {
     std::set<EntryId> present;

@@ -340,6 +340,13 @@ TEST_F(BundleTest, FreshnessAgainstTheSubjectsCurrentRecord) {
   chain.Commit();
   o.freshness->current = *chain.store().GetSubject(testing::SyntheticSubject(1));
   ExpectFailed(VerifyBundle(b, chain.chain().genesis, o), check::kFreshness);
+  // A mark the entry already had at the anchor is not news: not_disputed reports it.
+  const Bundle already = Make({role_change});
+  BundleVerifyOptions same = Options();
+  same.freshness = BundleFreshness{BlockHash(already.anchor), already.anchor.height, already.subject_record};
+  const BundleReport r = VerifyBundle(already, chain.chain().genesis, same);
+  ExpectPassed(r, check::kFreshness);
+  ExpectFailed(r, check::kNotDisputed);
   // A node on another chain.
   o.freshness = BundleFreshness{Hash32{}, b.anchor.height, b.subject_record};
   ExpectFailed(VerifyBundle(b, chain.chain().genesis, o), check::kFreshness);

@@ -18,6 +18,8 @@ int RunRegistrarCommand(const Words& words);  // registrar_command.cpp
 int RunEmployerCommand(const Words& words);   // employer_command.cpp
 int RunHistoryCommand(const Words& words);    // history_command.cpp
 int RunDisputeCommand(const Words& words);    // dispute_command.cpp
+int RunBundleCommand(const Words& words);     // bundle_command.cpp
+int RunVerifyCommand(const Words& words);     // verify_command.cpp
 
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;

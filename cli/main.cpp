@@ -21,6 +21,8 @@ constexpr Command kCommands[] = {
     {"employer", "record career entries: hire, position-change, second, separate, correct, ...", RunEmployerCommand},
     {"history", "a worker's own history, decrypted and verified", RunHistoryCommand},
     {"dispute", "a worker contests an entry of their history", RunDisputeCommand},
+    {"bundle", "a worker builds a verified history bundle for a matcher (bundle create)", RunBundleCommand},
+    {"verify", "a matcher checks a bundle: offline with the genesis, or against a node", RunVerifyCommand},
     {"version", "print the version", RunVersionCommand},
 };
 

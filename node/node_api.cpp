@@ -7,6 +7,7 @@
 #include "ledger/json_fields.h"
 #include "ledger/tx_json.h"
 #include "ledger/merkle_log.h"
+#include "node/bundle_api.h"
 #include "node/compliance_api.h"
 #include "node/node_service.h"
 #include "node/portal_routes.h"
@@ -289,6 +290,7 @@ void RegisterNodeApi(HttpServer& server, NodeService& node) {
   server.Route(V::get, "/v1/proofs/consistency", [&node](const HttpRequest& r) { return Consistency(node, r); });
   RegisterComplianceApi(server, node.store());
   RegisterPortal(server);
+  RegisterBundleApi(server, node);
   server.Route(V::get, "/metrics", [&node, &server](const HttpRequest&) {
     return HttpResponse::Raw(http::status::ok, RenderMetrics(node, server.Snapshot()), "text/plain; version=0.0.4; charset=utf-8");
   });

@@ -31,9 +31,10 @@ struct NodeService::Loop {
 };
 
 NodeService::NodeService(NodeConfig config, std::unique_ptr<ledger::ChainStore> store,
-                         std::optional<crypto::SigningKey> key)
+                         std::unique_ptr<ReceiptBook> receipts, std::optional<crypto::SigningKey> key)
     : config_(std::move(config)),
       store_(std::move(store)),
+      receipts_(std::move(receipts)),
       validator_key_(std::move(key)),
       mempool_(config_.mempool),
       loop_(std::make_unique<Loop>()) {}
@@ -59,7 +60,11 @@ Result<std::unique_ptr<NodeService>> NodeService::Open(const std::filesystem::pa
   }
   auto store = ledger::ChainStore::Open(ResolveInHome(home, config.data_dir).string(), *genesis);
   if (!store.ok()) return store.error();
-  return std::unique_ptr<NodeService>(new NodeService(config, std::move(*store), std::move(validator_key)));
+  // Node-local, next to node.json: never part of the replicated ledger.
+  auto receipts = ReceiptBook::Open(home / "receipts.jsonl");
+  if (!receipts.ok()) return receipts.error();
+  return std::unique_ptr<NodeService>(
+      new NodeService(config, std::move(*store), std::move(*receipts), std::move(validator_key)));
 }
 
 ledger::TxContext NodeService::NextBlockContext(std::uint64_t now_ms) const {

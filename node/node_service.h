@@ -22,6 +22,7 @@
 #include "ledger/chain_store.h"
 #include "node/mempool.h"
 #include "node/node_config.h"
+#include "node/receipt_book.h"
 
 namespace jobcard::node {
 
@@ -50,10 +51,13 @@ class NodeService {
   ledger::ChainStore& store() { return *store_; }
   Mempool& mempool() { return mempool_; }
   const NodeConfig& config() const { return config_; }
+  // Access receipts matchers recorded here (spec/bundle.md §8); thread-safe.
+  ReceiptBook& receipts() { return *receipts_; }
   bool produces_blocks() const { return validator_key_.has_value(); }
 
  private:
-  NodeService(NodeConfig config, std::unique_ptr<ledger::ChainStore> store, std::optional<crypto::SigningKey> key);
+  NodeService(NodeConfig config, std::unique_ptr<ledger::ChainStore> store, std::unique_ptr<ReceiptBook> receipts,
+              std::optional<crypto::SigningKey> key);
   ledger::TxContext NextBlockContext(std::uint64_t now_ms) const;
   // One production step: reap, build, commit, update the mempool.
   Status ProduceIfDue();
@@ -63,6 +67,7 @@ class NodeService {
   static constexpr std::size_t kMaxRememberedRejections = 10000;
   NodeConfig config_;
   std::unique_ptr<ledger::ChainStore> store_;
+  std::unique_ptr<ReceiptBook> receipts_;
   std::optional<crypto::SigningKey> validator_key_;
   Mempool mempool_;
   struct Loop;

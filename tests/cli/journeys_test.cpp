@@ -10,6 +10,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "tests/support/cli_runner.h"
 #include "tests/support/dev_node.h"
 #include "tests/support/http_client.h"
 
@@ -20,34 +21,7 @@ using nlohmann::json;
 
 constexpr const char* kMyNumber = "123456789018";  // valid check digit (8)
 
-// Runs the CLI with the dev passphrase for every key file, against `node`.
-class Cli {
- public:
-  Cli(const testing::TempDir& dir, std::string node_url) : dir_(dir), node_url_(std::move(node_url)) {}
-
-  testing::ProcessResult Run(std::vector<std::string> args, bool with_node = true) const {
-    if (with_node) {
-      args.push_back("--node");
-      args.push_back(node_url_);
-    }
-    return testing::RunProcess(JOBCARD_BINARY, args, dir_.path(), {{"JOBCARD_PASSPHRASE", "devnet"}});
-  }
-
-  // Runs with --json and returns the parsed output; fails the test on a
-  // non-zero exit.
-  json RunJson(std::vector<std::string> args) const {
-    args.push_back("--json");
-    auto r = Run(args);
-    EXPECT_EQ(r.exit_code, 0) << args[0] << " " << args[1] << ": " << r.err << r.out;
-    json parsed = json::parse(r.out, nullptr, false);
-    EXPECT_FALSE(parsed.is_discarded()) << r.out;
-    return parsed;
-  }
-
- private:
-  const testing::TempDir& dir_;
-  std::string node_url_;
-};
+using Cli = testing::CliRunner;
 
 // Every plaintext payload value the journey writes, to be searched for.
 struct Career {
@@ -311,7 +285,7 @@ TEST(Journeys, EverySubcommandAnswersHelp) {
       {"registrar", "revoke-employer-key"}, {"employer"}, {"employer", "hire"}, {"employer", "position-change"},
       {"employer", "promote"}, {"employer", "role-change"}, {"employer", "second"}, {"employer", "end-secondment"},
       {"employer", "side-job"}, {"employer", "end-side-job"}, {"employer", "separate"}, {"employer", "correct"},
-      {"employer", "headcount"}, {"history"}, {"dispute"}};
+      {"employer", "headcount"}, {"history"}, {"dispute"}, {"bundle"}, {"bundle", "create"}, {"verify"}};
   for (auto words : commands) {
     words.push_back("--help");
     auto r = cli.Run(words, false);

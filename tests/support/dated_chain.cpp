@@ -59,7 +59,7 @@ EntryId DatedChain::Entry(const EntrySpec& spec) {
   d.references = spec.references;
   d.reason = spec.reason;
   d.payload.salt = crypto::Sha256(AsBytes("salt" + std::to_string(d.nonce)));
-  d.payload.fields = {{PayloadFieldId::kPosition, "staff"}};
+  d.payload.fields = spec.fields.empty() ? std::vector<PayloadField>{{PayloadFieldId::kPosition, "staff"}} : spec.fields;
   d.subject_key = chain_.subject_key.public_key();
   d.employer_key = KeyOf(spec.employer).public_key();
   const bool secondment = spec.kind == TxKind::kSecondmentStart || spec.kind == TxKind::kSecondmentEnd;
@@ -77,6 +77,28 @@ EntryId DatedChain::Entry(const EntrySpec& spec) {
   SignTx(tx, chain_.genesis.chain_id, KeyOf(spec.employer));
   if (secondment) SignTx(tx, chain_.genesis.chain_id, KeyOf(spec.host));
   return Queue(std::move(tx));
+}
+
+EntryId DatedChain::Dispute(std::uint64_t subject, const EntryId& ref, const CorporateNumber& employer) {
+  EntryDraft d;
+  d.kind = TxKind::kDispute;
+  d.employer = employer;
+  d.subject = SyntheticSubject(subject);
+  d.effective_date = Date::FromUnixSeconds(block_ms_ / 1000);
+  d.recorded_at = block_ms_ / 1000;
+  d.nonce = nonce_++;
+  d.references = {ref};
+  d.reason = static_cast<std::uint8_t>(DisputeReason::kInaccurate);
+  d.payload.salt = crypto::Sha256(AsBytes("dispute" + std::to_string(d.nonce)));
+  d.subject_key = chain_.subject_key.public_key();
+  d.employer_key = KeyOf(employer).public_key();
+  auto built = BuildEntry(d);
+  if (!built.ok()) {
+    ADD_FAILURE() << built.error().message;
+    return {};
+  }
+  SignTx(*built, chain_.genesis.chain_id, chain_.subject_key);
+  return Queue(std::move(*built));
 }
 
 EntryId DatedChain::Headcount(const CorporateNumber& employer, const std::string& as_of, std::uint32_t count) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "ledger/chain_store.h"
+#include "ledger/payload.h"
 #include "tests/support/chain_fixture.h"
 
 namespace jobcard::testing {
@@ -23,6 +24,7 @@ struct EntrySpec {
   EntrySpec& Host(const ledger::CorporateNumber& h) { host = h; return *this; }
   EntrySpec& ExpectedEnd(std::string date) { expected_end = std::move(date); return *this; }
   EntrySpec& Reason(std::uint8_t r) { reason = r; return *this; }
+  EntrySpec& Fields(std::vector<ledger::PayloadField> f) { fields = std::move(f); return *this; }
 
   ledger::TxKind kind;
   ledger::CorporateNumber employer;  // A or B of the TestChain
@@ -32,6 +34,7 @@ struct EntrySpec {
   ledger::CorporateNumber host;  // secondments: the other of A and B
   std::string expected_end;      // secondment_start
   std::uint8_t reason = 0;       // correction
+  std::vector<ledger::PayloadField> fields;  // the payload; default {position: staff}
 };
 
 class DatedChain {
@@ -44,6 +47,8 @@ class DatedChain {
   // Transactions for that block, signed; the transaction's id is returned.
   ledger::EntryId Enroll(std::uint64_t subject);
   ledger::EntryId Entry(const EntrySpec& spec);
+  // The subject disputes entry `ref` (recorded by `employer`), signing with the subject key.
+  ledger::EntryId Dispute(std::uint64_t subject, const ledger::EntryId& ref, const ledger::CorporateNumber& employer);
   ledger::EntryId Headcount(const ledger::CorporateNumber& employer, const std::string& as_of, std::uint32_t count);
   ledger::EntryId Governance(ledger::TxKind kind, ledger::TxBody body);
   // Commits the block; fails the test if a transaction is rejected.

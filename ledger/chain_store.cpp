@@ -249,19 +249,20 @@ ChainTip ChainStore::Tip() const {
 std::uint64_t ChainStore::LogSize() const { return Tip().log_size; }
 
 Result<PreparedBlock> ChainStore::PrepareBlock(const std::vector<Tx>& candidates, std::uint64_t time_ms,
-                                               const crypto::PublicKey& proposer, bool signatures_verified) const {
+                                               const crypto::PublicKey& proposer, bool signatures_verified,
+                                               std::span<const EntryId> known_ids) const {
   BlockHeader draft;
   draft.time_ms = time_ms;
   draft.proposer = proposer;
-  return Prepare(candidates, draft, /*replay=*/false, signatures_verified);
+  return Prepare(candidates, draft, /*replay=*/false, signatures_verified, known_ids);
 }
 
 Result<PreparedBlock> ChainStore::ReplayBlock(const Block& block) const {
-  return Prepare(block.txs, block.header, /*replay=*/true, /*signatures_verified=*/false);
+  return Prepare(block.txs, block.header, /*replay=*/true, /*signatures_verified=*/false, /*known_ids=*/{});
 }
 
 Result<PreparedBlock> ChainStore::Prepare(const std::vector<Tx>& txs, const BlockHeader& draft, bool replay,
-                                          bool signatures_verified) const {
+                                          bool signatures_verified, std::span<const EntryId> known_ids) const {
   const ChainTip tip = Tip();
   if (draft.time_ms <= tip.time_ms) {
     return MakeError("block.time", "block time must be after the previous block's time");
@@ -269,7 +270,7 @@ Result<PreparedBlock> ChainStore::Prepare(const std::vector<Tx>& txs, const Bloc
   TxContext ctx{genesis_, tip.height + 1, draft.time_ms};
   ctx.skip_signature_check = signatures_verified;
   PreparedBlock out;
-  out.execution = ExecuteTxs(*this, txs, ctx);
+  out.execution = ExecuteTxs(*this, txs, ctx, known_ids);
   std::vector<EntryId> ids;
   for (std::size_t i = 0; i < txs.size(); ++i) {
     const auto& outcome = out.execution.outcomes[i];

@@ -67,9 +67,11 @@ class ChainStore final : public StateView {
   // Builds the next block from candidates (in order, invalid ones left out).
   // Reads only; nothing is written until Commit. `signatures_verified` skips
   // re-verifying signatures of candidates that already passed the check (the
-  // mempool's); everything else is validated again.
+  // mempool's); everything else is validated again. `known_ids`: empty, or
+  // each candidate's id as the mempool computed it (see ExecuteTxs).
   Result<PreparedBlock> PrepareBlock(const std::vector<Tx>& candidates, std::uint64_t time_ms,
-                                     const crypto::PublicKey& proposer, bool signatures_verified = false) const;
+                                     const crypto::PublicKey& proposer, bool signatures_verified = false,
+                                     std::span<const EntryId> known_ids = {}) const;
   // Re-executes a block made elsewhere and checks every root in its header.
   Result<PreparedBlock> ReplayBlock(const Block& block) const;
   // Writes the block, its certificate and all derived writes atomically and durably.
@@ -115,7 +117,7 @@ class ChainStore final : public StateView {
  private:
   ChainStore(Genesis genesis, std::unique_ptr<Db> db);
   Result<PreparedBlock> Prepare(const std::vector<Tx>& txs, const BlockHeader& draft, bool replay,
-                                bool signatures_verified) const;
+                                bool signatures_verified, std::span<const EntryId> known_ids) const;
 
   Genesis genesis_;
   std::unique_ptr<Db> db_;

@@ -1,6 +1,7 @@
 #include "ledger/execution.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <set>
 
 namespace jobcard::ledger {
@@ -395,13 +396,18 @@ void ApplyTx(StateOverlay& state, const Tx& tx, const EntryId& id, std::uint32_t
   state.delta().log_appends.push_back(id);
 }
 
-BlockExecution ExecuteTxs(const StateView& base, const std::vector<Tx>& txs, const TxContext& ctx) {
+BlockExecution ExecuteTxs(const StateView& base, const std::vector<Tx>& txs, const TxContext& ctx,
+                          std::span<const EntryId> known_ids) {
+  // A wrong count is a caller's bug; ids that do not match their txs would
+  // commit transactions under false ids.
+  if (!known_ids.empty() && known_ids.size() != txs.size()) std::abort();
   StateOverlay overlay(base);
   BlockExecution out;
   out.outcomes.reserve(txs.size());
   std::uint32_t index = 0;
-  for (const Tx& tx : txs) {
-    EntryId id = TxId(ctx.genesis.chain_id, tx);
+  for (std::size_t i = 0; i < txs.size(); ++i) {
+    const Tx& tx = txs[i];
+    const EntryId id = known_ids.empty() ? TxId(ctx.genesis.chain_id, tx) : known_ids[i];
     Status status = ValidateTx(overlay, tx, id, ctx);
     if (status.ok()) {
       ApplyTx(overlay, tx, id, index++, ctx);

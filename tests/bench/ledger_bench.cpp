@@ -138,8 +138,9 @@ Clock::duration Ingest(ChainStore& store, node::Mempool& pool, const Workload& w
     }
   }
   while (pool.size() > 0) {
-    auto batch = pool.Reap(store.genesis().params.max_block_txs, store.genesis().params.max_block_bytes);
-    auto block = node::ProduceSoloBlock(store, batch, store.Tip().time_ms + 1000, w.chain.validator, true);
+    std::vector<EntryId> ids;
+    auto batch = pool.Reap(store.genesis().params.max_block_txs, store.genesis().params.max_block_bytes, &ids);
+    auto block = node::ProduceSoloBlock(store, batch, store.Tip().time_ms + 1000, w.chain.validator, true, ids);
     if (!block.ok() || !block->rejected.empty()) {
       std::fprintf(stderr, "block failed: %s\n",
                    block.ok() ? block->rejected[0].status.error().message.c_str() : block.error().message.c_str());

@@ -1,7 +1,9 @@
 #include "ledger/chain_store.h"
 
 #include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
+#include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
 #include <cstdio>
@@ -9,6 +11,7 @@
 #include <filesystem>
 #include <mutex>
 
+#include "ledger/byte_bounded_cache.h"
 #include "ledger/encoding.h"
 #include "ledger/log_node_store.h"
 #include "ledger/merkle_log.h"
@@ -52,6 +55,18 @@ std::string HeightKey(std::uint64_t h) {
   w.U64(h);
   return std::string(w.bytes().begin(), w.bytes().end());
 }
+// Byte estimates for the caches: the value, its key and about 96 bytes of
+// list and map bookkeeping per entry.
+constexpr std::size_t kCacheSlotOverhead = 96;
+std::size_t SmtNodeBytes(const SmtNode&) { return sizeof(Hash32) + sizeof(SmtNode) + kCacheSlotOverhead; }
+std::size_t SubjectBytes(const SubjectRecord& r) {
+  return sizeof(SubjectId) + sizeof(SubjectRecord) + r.entries.size() * sizeof(SubjectEntryRef) + kCacheSlotOverhead;
+}
+std::size_t EmployerBytes(const EmployerRecord& r) {
+  return sizeof(CorporateNumber) + sizeof(EmployerRecord) + r.name.size() + r.keys.size() * sizeof(EmployerKeyRecord) +
+         kCacheSlotOverhead;
+}
+
 rocksdb::Slice AsSlice(const Bytes& b) { return rocksdb::Slice(reinterpret_cast<const char*>(b.data()), b.size()); }
 ByteView AsView(const std::string& s) { return ByteView(reinterpret_cast<const std::uint8_t*>(s.data()), s.size()); }
 
@@ -81,6 +96,11 @@ struct ChainStore::Db {
   std::vector<rocksdb::ColumnFamilyHandle*> cfs;
   mutable std::mutex tip_mutex;
   ChainTip tip;
+  // Hot state-index nodes (immutable: content-addressed) and the records
+  // blocks read and write most, kept across blocks (chain_store.h, Caches).
+  mutable ByteBoundedCache<Hash32, SmtNode> smt_nodes{kSmtNodeCacheBytes, &SmtNodeBytes};
+  mutable ByteBoundedCache<SubjectId, SubjectRecord> subjects{kRecordCacheBytes, &SubjectBytes};
+  mutable ByteBoundedCache<CorporateNumber, EmployerRecord> employers{kRecordCacheBytes / 8, &EmployerBytes};
 
   ~Db() {
     for (auto* h : cfs) {
@@ -126,9 +146,12 @@ class StoredSmtNodes final : public SmtNodeStore {
  public:
   explicit StoredSmtNodes(const ChainStore::Db& db) : db_(db) {}
   Result<SmtNode> GetNode(const Hash32& hash) const override {
+    if (auto cached = db_.smt_nodes.Get(hash)) return std::move(*cached);
     auto v = db_.Get(kSmtNodes, rocksdb::Slice(reinterpret_cast<const char*>(hash.data()), hash.size()));
     if (!v) return MakeError("smt.missing_node", "state index node " + ToHex(hash).substr(0, 16) + " is missing");
-    return DecodeSmtNode(AsView(*v));
+    auto node = DecodeSmtNode(AsView(*v));
+    if (node.ok()) db_.smt_nodes.Insert(hash, *node);
+    return node;
   }
 
  private:
@@ -185,8 +208,17 @@ Result<std::unique_ptr<ChainStore>> ChainStore::Open(const std::string& dir, con
   options.paranoid_checks = true;
   options.max_open_files = 512;
   options.IncreaseParallelism(2);
+  // Most point reads while ingesting are misses (is this tx id new? is this
+  // subject enrolled yet?): Bloom filters, in the SST files and in the
+  // memtable, answer those without searching.
+  rocksdb::BlockBasedTableOptions table;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  rocksdb::ColumnFamilyOptions cf_options(options);
+  cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  cf_options.memtable_whole_key_filtering = true;
+  cf_options.memtable_prefix_bloom_size_ratio = 0.02;
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (const char* name : kCfNames) descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions(options));
+  for (const char* name : kCfNames) descriptors.emplace_back(name, cf_options);
   auto db = std::make_unique<Db>();
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(options, dir, descriptors, &db->cfs, &raw);
@@ -373,6 +405,10 @@ Status ChainStore::Commit(const PreparedBlock& prepared, const CommitCertificate
   if (!s.ok()) {
     return MakeError(s.IsNoSpace() ? "store.no_space" : "store.io", "committing block " + std::to_string(h.height) + " failed: " + s.ToString());
   }
+  // After the write, so that a reader can never cache a value older than the database's.
+  db_->smt_nodes.Update(prepared.writes->smt_writes);
+  db_->subjects.Update(delta.subjects);
+  db_->employers.Update(delta.employers);
   std::lock_guard lock(db_->tip_mutex);
   db_->tip = next;
   return Status::Ok();
@@ -536,8 +572,14 @@ std::optional<T> DecodeOrDie(const std::optional<std::string>& v, Result<T> (*de
 }
 }  // namespace
 
+// A cache miss notes the cache's generation before reading, so that a value
+// read before a concurrent commit is not cached over the committed one.
 std::optional<EmployerRecord> ChainStore::GetEmployer(const CorporateNumber& id) const {
-  return DecodeOrDie(db_->Get(kState, CorpKey('E', id)), &DecodeEmployer, "employer");
+  if (auto cached = db_->employers.Get(id)) return cached;
+  const std::uint64_t generation = db_->employers.generation();
+  auto record = DecodeOrDie(db_->Get(kState, CorpKey('E', id)), &DecodeEmployer, "employer");
+  if (record) db_->employers.InsertIfUnchanged(id, *record, generation);
+  return record;
 }
 std::optional<CorporateNumber> ChainStore::GetKeyOwner(const crypto::PublicKey& key) const {
   auto v = db_->Get(kState, Key('K', key));
@@ -547,7 +589,11 @@ std::optional<CorporateNumber> ChainStore::GetKeyOwner(const crypto::PublicKey& 
   return *c;
 }
 std::optional<SubjectRecord> ChainStore::GetSubject(const SubjectId& id) const {
-  return DecodeOrDie(db_->Get(kState, Key('S', id)), &DecodeSubject, "subject");
+  if (auto cached = db_->subjects.Get(id)) return cached;
+  const std::uint64_t generation = db_->subjects.generation();
+  auto record = DecodeOrDie(db_->Get(kState, Key('S', id)), &DecodeSubject, "subject");
+  if (record) db_->subjects.InsertIfUnchanged(id, *record, generation);
+  return record;
 }
 std::optional<EntryRecord> ChainStore::GetEntry(const EntryId& id) const {
   return DecodeOrDie(db_->Get(kState, Key('N', id)), &DecodeEntry, "entry");

@@ -19,6 +19,13 @@
 // Thread safety: reads may run concurrently with each other and with one
 // writer; PrepareBlock/Commit must be called from one thread (the node's
 // block loop). A read sees the state before or after a commit, never part.
+//
+// Caches: building a block reads the same state-index nodes and records that
+// the previous blocks and the mempool's admission checks read or wrote, so
+// the store keeps them in memory across blocks, bounded in bytes (least
+// recently used out): state-index nodes (kSmtNodeCacheBytes), subject records
+// (kRecordCacheBytes) and employer records (kRecordCacheBytes / 8). Commit
+// refreshes them with what it wrote, after the write.
 #pragma once
 
 #include <memory>
@@ -33,6 +40,9 @@
 #include "ledger/state_view.h"
 
 namespace jobcard::ledger {
+
+inline constexpr std::size_t kSmtNodeCacheBytes = 64u << 20;
+inline constexpr std::size_t kRecordCacheBytes = 64u << 20;
 
 struct ChainTip {
   std::uint64_t height = 0;

@@ -27,7 +27,8 @@ enum Cf : std::size_t { kMeta, kBlocks, kBlockHashes, kCerts, kTxs, kLogNodes, k
 constexpr const char* kCfNames[kCfCount] = {"default", "blocks", "block_hashes", "certs", "txs",
                                         "log_nodes", "smt_nodes", "state", "by_subject", "by_employer"};
 
-constexpr std::uint32_t kStoreFormat = 1;
+// 2: adds the subject key index ('k' rows); spec/storage.md, Format versions.
+constexpr std::uint32_t kStoreFormat = 2;
 const std::string kTipKey = "tip";
 const std::string kGenesisKey = "genesis";
 const std::string kFormatKey = "format";
@@ -168,6 +169,13 @@ void WriteDelta(rocksdb::WriteBatch& batch, const std::vector<rocksdb::ColumnFam
   for (const auto& [id, rec] : d.employers) PutRecord(batch, state, CorpKey('E', id), EncodeEmployer(rec));
   for (const auto& [key, owner] : d.key_owners) batch.Put(state, Key('K', key), owner.str());
   for (const auto& [id, rec] : d.subjects) PutRecord(batch, state, Key('S', id), EncodeSubject(rec));
+  for (const auto& [key, subject] : d.subject_keys) {
+    if (subject) {
+      batch.Put(state, Key('k', key), rocksdb::Slice(reinterpret_cast<const char*>(subject->data()), subject->size()));
+    } else {
+      batch.Delete(state, Key('k', key));
+    }
+  }
   for (const auto& [id, rec] : d.entries) PutRecord(batch, state, Key('N', id), EncodeEntry(rec));
   for (const auto& [key, rec] : d.matchers) PutRecord(batch, state, Key('M', key), EncodeMatcher(rec));
   for (const auto& h : d.headcounts) {
@@ -176,6 +184,39 @@ void WriteDelta(rocksdb::WriteBatch& batch, const std::vector<rocksdb::ColumnFam
     PutRecord(batch, state, std::string(k.bytes().begin(), k.bytes().end()), EncodeHeadcount(h));
   }
   if (d.validators) PutRecord(batch, state, "V", EncodeValidators(*d.validators));
+}
+
+Result<std::uint64_t> StoredFormat(const ChainStore::Db& db) {
+  auto v = db.Get(kMeta, kFormatKey);
+  if (!v) return MakeError("store.corrupt", "the database has no format record");
+  Reader r(AsView(*v));
+  std::uint64_t format = 0;
+  r.U64(format);
+  if (!r.Finish().ok()) return MakeError("store.corrupt", "the format record is unreadable");
+  if (format == 0 || format > kStoreFormat) {
+    return MakeError("store.unsupported_format", "the database has store format " + std::to_string(format) +
+                                                     "; this build reads formats 1 to " + std::to_string(kStoreFormat));
+  }
+  return format;
+}
+
+// Format 1 -> 2: the subject key index, from the subject records (each holds
+// its current key), and the new format, in one synced batch.
+Status BuildSubjectKeyIndex(const ChainStore::Db& db) {
+  rocksdb::WriteBatch batch;
+  std::unique_ptr<rocksdb::Iterator> it(db.db->NewIterator(rocksdb::ReadOptions(), db.cfs[kState]));
+  for (it->Seek("S"); it->Valid() && it->key().starts_with("S"); it->Next()) {
+    auto subject = DecodeSubject(ByteView(reinterpret_cast<const std::uint8_t*>(it->value().data()), it->value().size()));
+    if (!subject.ok()) return MakeError("store.corrupt", "a subject record is unreadable: " + subject.error().message);
+    batch.Put(db.cfs[kState], Key('k', subject->key), rocksdb::Slice(reinterpret_cast<const char*>(subject->id.data()), 32));
+  }
+  if (!it->status().ok()) return MakeError("store.io", "reading the subject records failed: " + it->status().ToString());
+  batch.Put(db.cfs[kMeta], kFormatKey, HeightKey(kStoreFormat));
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  rocksdb::Status s = db.db->Write(wo, &batch);
+  if (!s.ok()) return MakeError("store.io", "writing the subject key index failed: " + s.ToString());
+  return Status::Ok();
 }
 
 SmtChanges StateIndexChanges(const StateDelta& d) {
@@ -253,6 +294,9 @@ Result<std::unique_ptr<ChainStore>> ChainStore::Open(const std::string& dir, con
     if (stored.size() != 32 || !std::equal(genesis_hash.begin(), genesis_hash.end(), stored.begin())) {
       return MakeError("store.wrong_genesis", "the database in " + dir + " belongs to another genesis (chain); refusing to open it");
     }
+    auto format = StoredFormat(*db);
+    if (!format.ok()) return format.error();
+    if (*format < 2) JOBCARD_TRY_STATUS(BuildSubjectKeyIndex(*db));
     auto tip_bytes = db->Get(kMeta, kTipKey);
     if (!tip_bytes) return MakeError("store.corrupt", "the database has no tip record");
     auto tip = DecodeTip(AsView(*tip_bytes));
@@ -500,15 +544,16 @@ std::vector<EntryId> ChainStore::EmployerTxIds(const CorporateNumber& employer, 
   return ScanIds(*db_, kByEmployer, prefix, prefix + HeightKey(from_log_index), limit);
 }
 
-std::vector<HeadcountRecord> ChainStore::Headcounts(const CorporateNumber& employer) const {
+std::vector<HeadcountRecord> ChainStore::Headcounts(const CorporateNumber& employer, std::size_t limit) const {
   std::vector<HeadcountRecord> out;
   std::string prefix = "H" + employer.str();
   std::unique_ptr<rocksdb::Iterator> it(db_->db->NewIterator(rocksdb::ReadOptions(), db_->cfs[kState]));
-  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+  for (it->Seek(prefix); it->Valid() && out.size() < limit && it->key().starts_with(prefix); it->Next()) {
     auto rec = DecodeHeadcount(ByteView(reinterpret_cast<const std::uint8_t*>(it->value().data()), it->value().size()));
     if (!rec.ok()) FatalCorrupt("headcount");
     out.push_back(*rec);
   }
+  if (!it->status().ok()) FatalStorage("headcount scan", it->status());
   return out;
 }
 
@@ -594,6 +639,14 @@ std::optional<SubjectRecord> ChainStore::GetSubject(const SubjectId& id) const {
   auto record = DecodeOrDie(db_->Get(kState, Key('S', id)), &DecodeSubject, "subject");
   if (record) db_->subjects.InsertIfUnchanged(id, *record, generation);
   return record;
+}
+std::optional<SubjectId> ChainStore::GetSubjectByKey(const crypto::PublicKey& key) const {
+  auto v = db_->Get(kState, Key('k', key));
+  if (!v) return std::nullopt;
+  if (v->size() != 32) FatalCorrupt("subject key index");
+  SubjectId id{};
+  std::copy(v->begin(), v->end(), id.begin());
+  return id;
 }
 std::optional<EntryRecord> ChainStore::GetEntry(const EntryId& id) const {
   return DecodeOrDie(db_->Get(kState, Key('N', id)), &DecodeEntry, "entry");

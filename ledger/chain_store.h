@@ -8,7 +8,8 @@
 //   txs          tx id -> TxLocation || encoded tx
 //   log_nodes    RFC 9162 complete-subtree nodes (ledger/log_node_store.h)
 //   smt_nodes    state-index nodes (ledger/sparse_merkle.h)
-//   state        employer/subject/entry/validator/matcher/headcount records
+//   state        employer/subject/entry/validator/matcher/headcount records,
+//                key -> employer and key -> subject indexes
 //   by_subject   subject || log index -> tx id
 //   by_employer  employer || log index -> tx id
 //
@@ -96,7 +97,9 @@ class ChainStore final : public StateView {
   // Transaction ids touching a subject / recorded by an employer, in log order.
   std::vector<EntryId> SubjectTxIds(const SubjectId& subject, std::size_t limit) const;
   std::vector<EntryId> EmployerTxIds(const CorporateNumber& employer, std::uint64_t from_log_index, std::size_t limit) const;
-  std::vector<HeadcountRecord> Headcounts(const CorporateNumber& employer) const;
+  // The employer's headcount declarations by declared date (then id), at most
+  // `limit`: the API reaches this through compliance reports, so it is bounded.
+  std::vector<HeadcountRecord> Headcounts(const CorporateNumber& employer, std::size_t limit) const;
   // Registered employers in increasing 法人番号 order, strictly after `after`
   // (from the first when `after` is empty), at most `limit`: page through
   // them by passing the last one back.
@@ -116,6 +119,7 @@ class ChainStore final : public StateView {
   std::optional<EmployerRecord> GetEmployer(const CorporateNumber& id) const override;
   std::optional<CorporateNumber> GetKeyOwner(const crypto::PublicKey& key) const override;
   std::optional<SubjectRecord> GetSubject(const SubjectId& id) const override;
+  std::optional<SubjectId> GetSubjectByKey(const crypto::PublicKey& key) const override;
   std::optional<EntryRecord> GetEntry(const EntryId& id) const override;
   std::optional<TxLocation> GetTxLocation(const EntryId& id) const override;
   std::vector<ValidatorRecord> GetValidators() const override;

@@ -224,15 +224,21 @@ Status ValidateGovernance(const StateView& state, const Tx& tx, const TxContext&
     if (set.size() == 1) return Reject("last_validator", "the last validator cannot be removed");
     return Status::Ok();
   }
+  // G15: a key is the current key of one subject at most, so that a key
+  // names whom it speaks for (disputes) and whom payloads are encrypted to.
+  auto subject_key_free = [&](const crypto::PublicKey& key) -> Status {
+    if (state.GetSubjectByKey(key)) return Reject("key_in_use", "key " + ShortKey(key) + " is already the key of another subject");
+    return Status::Ok();
+  };
   if (const auto* g = std::get_if<EnrollSubject>(&body)) {
     if (state.GetSubject(g->subject)) return Reject("subject_exists", "the subject is already enrolled");
-    return Status::Ok();
+    return subject_key_free(g->key);
   }
   if (const auto* g = std::get_if<RecoverSubjectKey>(&body)) {
     auto rec = state.GetSubject(g->subject);
     if (!rec) return Reject("subject_not_enrolled", "the subject is not enrolled");
     if (rec->key == g->new_key) return Reject("key_in_use", "the new key equals the current key");
-    return Status::Ok();
+    return subject_key_free(g->new_key);
   }
   if (const auto* g = std::get_if<RegisterMatcher>(&body)) {
     if (state.GetMatcher(g->key)) return Reject("matcher_exists", "the matcher is already registered");
@@ -349,9 +355,14 @@ struct GovernanceApplier {
     std::erase_if(set, [&](const ValidatorRecord& v) { return v.key == g.key; });
     d.validators = std::move(set);
   }
-  void operator()(const EnrollSubject& g) const { d.subjects[g.subject] = SubjectRecord{g.subject, g.key, ctx.height, {}}; }
+  void operator()(const EnrollSubject& g) const {
+    d.subjects[g.subject] = SubjectRecord{g.subject, g.key, ctx.height, {}};
+    d.subject_keys[g.key] = g.subject;
+  }
   void operator()(const RecoverSubjectKey& g) const {
     SubjectRecord rec = *state.GetSubject(g.subject);
+    d.subject_keys[rec.key] = std::nullopt;  // the old key is free again
+    d.subject_keys[g.new_key] = g.subject;
     rec.key = g.new_key;
     d.subjects[g.subject] = rec;
   }

@@ -26,10 +26,9 @@
 
 #include "crypto/hash.h"
 #include "ledger/chain_store.h"
-#include "ledger/entry_builder.h"
 #include "node/mempool.h"
 #include "node/solo_producer.h"
-#include "tests/support/chain_fixture.h"
+#include "tests/support/synthetic_workload.h"
 
 namespace jobcard {
 namespace {
@@ -46,49 +45,12 @@ struct Options {
   bool json = false;
 };
 
-// Everything needed to make entries fast: one encrypted payload reused.
-struct Workload {
-  testing::TestChain chain = testing::MakeTestChain();
-  CareerEntry template_entry;
+// The synthetic ledger (tests/support/synthetic_workload.h), and the shape of this run.
+struct Workload : testing::SyntheticWorkload {
   std::uint64_t subjects = 0;
   std::uint64_t special_entries = 50;  // subject 0 ends with this many entries
 
-  explicit Workload(std::uint64_t entries) {
-    subjects = std::max<std::uint64_t>(entries / 5, 1);
-    EntryDraft d;
-    d.kind = TxKind::kHire;
-    d.employer = chain.a;
-    d.subject = testing::SyntheticSubject(0);
-    d.effective_date = Date::FromUnixSeconds(chain.genesis.genesis_time_ms / 1000);
-    d.recorded_at = chain.genesis.genesis_time_ms / 1000;
-    d.payload.salt.fill(7);
-    d.payload.fields = {{PayloadFieldId::kEmploymentType, "regular"},
-                        {PayloadFieldId::kPosition, "section_head"},
-                        {PayloadFieldId::kDepartment, "法人営業部"},
-                        {PayloadFieldId::kDuties, "地域金融機関向けの法人営業と新規開拓の統括"},
-                        {PayloadFieldId::kWorkLocation, "札幌"}};
-    d.subject_key = chain.subject_key.public_key();
-    d.employer_key = chain.employer_a.public_key();
-    template_entry = std::get<CareerEntry>(BuildEntry(d).value().body);
-  }
-
-  Tx Enroll(std::uint64_t i) const {
-    Tx tx{TxKind::kEnrollSubject, i, EnrollSubject{testing::SyntheticSubject(i), chain.subject_key.public_key()}, {}};
-    SignTx(tx, chain.genesis.chain_id, chain.registrar);
-    return tx;
-  }
-
-  Tx Entry(std::uint64_t subject, std::uint64_t round, std::uint64_t now_seconds) const {
-    CareerEntry e = template_entry;
-    const bool at_a = subject % 2 == 0;
-    e.employer = at_a ? chain.a : chain.b;
-    e.subject = testing::SyntheticSubject(subject);
-    e.recorded_at = now_seconds;
-    e.effective_date = Date::FromUnixSeconds(now_seconds);
-    Tx tx{round == 0 ? TxKind::kHire : TxKind::kPositionChange, subject * 1000 + round, std::move(e), {}};
-    SignTx(tx, chain.genesis.chain_id, at_a ? chain.employer_a : chain.employer_b);
-    return tx;
-  }
+  explicit Workload(std::uint64_t entries) : subjects(std::max<std::uint64_t>(entries / 5, 1)) {}
 };
 
 double RawVerifyRate(const Workload& w) {
@@ -96,12 +58,12 @@ double RawVerifyRate(const Workload& w) {
   constexpr int kCount = 20000;
   std::vector<Bytes> messages;
   std::vector<crypto::Signature> sigs;
-  const auto& key = w.chain.employer_a;
+  const auto& key = w.chain().employer_a;
   for (int i = 0; i < kCount; ++i) {
     // Even subjects are recorded by employer A, whose key verifies here.
-    Tx tx = w.Entry(static_cast<std::uint64_t>(i) * 2, 1, w.chain.genesis.genesis_time_ms / 1000);
+    Tx tx = w.Entry(static_cast<std::uint64_t>(i) * 2, 1, w.chain().genesis.genesis_time_ms / 1000);
     Bytes msg = crypto::DomainPrefix(KindTag(tx.kind));
-    Bytes body = SigningMessage(w.chain.genesis.chain_id, tx);
+    Bytes body = SigningMessage(w.chain().genesis.chain_id, tx);
     msg.insert(msg.end(), body.begin(), body.end());
     messages.push_back(std::move(msg));
     sigs.push_back(tx.signatures[0].signature);
@@ -128,7 +90,7 @@ struct IngestResult {
 Clock::duration Ingest(ChainStore& store, node::Mempool& pool, const Workload& w, std::vector<Tx> txs,
                        std::uint64_t& blocks) {
   auto start = Clock::now();
-  const std::uint64_t now_ms = std::max(store.Tip().time_ms + 1, w.chain.genesis.genesis_time_ms + 1000);
+  const std::uint64_t now_ms = std::max(store.Tip().time_ms + 1, w.chain().genesis.genesis_time_ms + 1000);
   TxContext ctx{store.genesis(), store.Tip().height + 1, now_ms};
   for (auto& tx : txs) {
     auto added = pool.Add(std::move(tx), store, ctx);
@@ -140,7 +102,7 @@ Clock::duration Ingest(ChainStore& store, node::Mempool& pool, const Workload& w
   while (pool.size() > 0) {
     std::vector<EntryId> ids;
     auto batch = pool.Reap(store.genesis().params.max_block_txs, store.genesis().params.max_block_bytes, &ids);
-    auto block = node::ProduceSoloBlock(store, batch, store.Tip().time_ms + 1000, w.chain.validator, true, ids);
+    auto block = node::ProduceSoloBlock(store, batch, store.Tip().time_ms + 1000, w.chain().validator, true, ids);
     if (!block.ok() || !block->rejected.empty()) {
       std::fprintf(stderr, "block failed: %s\n",
                    block.ok() ? block->rejected[0].status.error().message.c_str() : block.error().message.c_str());
@@ -155,8 +117,8 @@ Clock::duration Ingest(ChainStore& store, node::Mempool& pool, const Workload& w
 int Run(const Options& opt) {
   std::filesystem::remove_all(opt.dir);
   Workload w(opt.entries);
-  w.chain.genesis.params.max_block_txs = static_cast<std::uint32_t>(opt.block_txs);
-  auto opened = ChainStore::Open(opt.dir, w.chain.genesis);
+  w.chain().genesis.params.max_block_txs = static_cast<std::uint32_t>(opt.block_txs);
+  auto opened = ChainStore::Open(opt.dir, w.chain().genesis);
   if (!opened.ok()) {
     std::fprintf(stderr, "open: %s\n", opened.error().message.c_str());
     return 1;

@@ -8,7 +8,8 @@
 //                         RocksDB commit, one core
 //   ingest / verify       the ratio (target >= 0.60)
 //   history lookup        p50/p99 of reading a 50-entry subject's history (record + every tx)
-//                         from a ledger of --entries entries (target p99 < 1 ms)
+//                         from a ledger of --entries entries (target p99 < 1 ms), and as
+//                         its baseline, interleaved, one RocksDB point read (GetTxLocation)
 //   disk per entry        bytes on disk after a flush / entries (target <= 1.5 KB)
 //
 // Usage: jobcard_bench [--entries N] [--block-txs N] [--dir DIR] [--json]
@@ -184,16 +185,32 @@ int Run(const Options& opt) {
   };
   const SubjectId special_id = testing::SyntheticSubject(0);
   const std::size_t special_count = lookup(special_id);
-  std::vector<double> micros;
+  // The baseline, interleaved with the history lookups so that both meet the
+  // same machine: one RocksDB point read of a random committed transaction's
+  // record (GetTxLocation: a Get in the txs column family, 20 bytes decoded).
+  std::mt19937_64 rng(1);
+  std::vector<EntryId> point_ids;
+  for (int i = 0; i < 2000; ++i) {
+    auto ids = store.SubjectTxIds(testing::SyntheticSubject(rng() % w.subjects), 1);
+    if (!ids.empty()) point_ids.push_back(ids[0]);
+  }
+  std::vector<double> micros, point_micros;
   for (int i = 0; i < 2000; ++i) {
     auto t = Clock::now();
     volatile std::size_t n = lookup(special_id);
     (void)n;
     micros.push_back(Seconds(Clock::now() - t) * 1e6);
+    if (point_ids.empty()) continue;
+    t = Clock::now();
+    volatile bool found = store.GetTxLocation(point_ids[static_cast<std::size_t>(i) % point_ids.size()]).has_value();
+    (void)found;
+    point_micros.push_back(Seconds(Clock::now() - t) * 1e6);
   }
   std::sort(micros.begin(), micros.end());
+  std::sort(point_micros.begin(), point_micros.end());
   const double p50 = micros[micros.size() / 2], p99 = micros[micros.size() * 99 / 100];
-  std::mt19937_64 rng(1);
+  const double point_p50 = point_micros.empty() ? 0 : point_micros[point_micros.size() / 2];
+  const double point_p99 = point_micros.empty() ? 0 : point_micros[point_micros.size() * 99 / 100];
   std::vector<double> random_micros;
   for (int i = 0; i < 2000; ++i) {
     SubjectId id = testing::SyntheticSubject(rng() % w.subjects);
@@ -211,15 +228,19 @@ int Run(const Options& opt) {
     std::printf(
         "{\"entries\":%llu,\"raw_verify_per_s\":%.0f,\"ingest_entries_per_s\":%.0f,\"ingest_over_verify\":%.3f,"
         "\"history_entries\":%zu,\"history_p50_us\":%.1f,\"history_p99_us\":%.1f,\"random_history_p99_us\":%.1f,"
+        "\"point_get_p50_us\":%.1f,\"point_get_p99_us\":%.1f,\"history_p99_over_point_get_p99\":%.1f,"
         "\"disk_bytes_per_entry\":%.0f}\n",
         static_cast<unsigned long long>(entries), verify_rate, ingest_rate, ratio, special_count, p50, p99,
-        random_micros[random_micros.size() * 99 / 100], disk_per_entry);
+        random_micros[random_micros.size() * 99 / 100], point_p50, point_p99, point_p99 > 0 ? p99 / point_p99 : 0.0,
+        disk_per_entry);
   } else {
     std::printf("ingest / raw verify: %.3f (target >= 0.60)\n", ratio);
     std::printf("history of a subject with %zu entries: p50 %.1f us, p99 %.1f us (target p99 < 1000 us)\n",
                 special_count, p50, p99);
     std::printf("history of a random subject: p50 %.1f us, p99 %.1f us\n", random_micros[random_micros.size() / 2],
                 random_micros[random_micros.size() * 99 / 100]);
+    std::printf("baseline, one RocksDB point read: p50 %.1f us, p99 %.1f us; history p99 / point-read p99: %.1f\n",
+                point_p50, point_p99, point_p99 > 0 ? p99 / point_p99 : 0.0);
     std::printf("disk: %.0f bytes per entry (target <= 1536)\n", disk_per_entry);
   }
   return 0;

@@ -189,7 +189,8 @@ const std::vector<Mutation>& Mutations() {
          if (!e) return false;
          e->subject = testing::SyntheticSubject(999999999);
          tx.signatures.clear();
-         SignTx(tx, w.chain.genesis.chain_id, tx.kind == TxKind::kDispute ? testing::SubjectSigningKey(e->subject) : w.chain.employer_a);
+         const crypto::SigningKey subject_key = testing::SubjectSigningKey(e->subject);
+         SignTx(tx, w.chain.genesis.chain_id, tx.kind == TxKind::kDispute ? subject_key : w.chain.employer_a);
          if (tx.kind == TxKind::kSecondmentStart || tx.kind == TxKind::kSecondmentEnd) SignTx(tx, w.chain.genesis.chain_id, w.chain.employer_b);
          return true;
        }},
@@ -198,7 +199,8 @@ const std::vector<Mutation>& Mutations() {
          if (!e || e->references.empty()) return false;
          e->references[0][0] ^= 0xff;
          tx.signatures.clear();
-         SignTx(tx, w.chain.genesis.chain_id, tx.kind == TxKind::kDispute ? testing::SubjectSigningKey(e->subject) : w.chain.employer_a);
+         const crypto::SigningKey subject_key = testing::SubjectSigningKey(e->subject);
+         SignTx(tx, w.chain.genesis.chain_id, tx.kind == TxKind::kDispute ? subject_key : w.chain.employer_a);
          if (tx.kind == TxKind::kSecondmentEnd) SignTx(tx, w.chain.genesis.chain_id, w.chain.employer_b);
          return true;
        }},

@@ -1,7 +1,9 @@
 #include "ledger/chain_store.h"
 
 #include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
+#include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
 #include <cstdio>
@@ -9,6 +11,7 @@
 #include <filesystem>
 #include <mutex>
 
+#include "ledger/byte_bounded_cache.h"
 #include "ledger/encoding.h"
 #include "ledger/log_node_store.h"
 #include "ledger/merkle_log.h"
@@ -24,7 +27,8 @@ enum Cf : std::size_t { kMeta, kBlocks, kBlockHashes, kCerts, kTxs, kLogNodes, k
 constexpr const char* kCfNames[kCfCount] = {"default", "blocks", "block_hashes", "certs", "txs",
                                         "log_nodes", "smt_nodes", "state", "by_subject", "by_employer"};
 
-constexpr std::uint32_t kStoreFormat = 1;
+// 2: adds the subject key index ('k' rows); spec/storage.md, Format versions.
+constexpr std::uint32_t kStoreFormat = 2;
 const std::string kTipKey = "tip";
 const std::string kGenesisKey = "genesis";
 const std::string kFormatKey = "format";
@@ -52,6 +56,18 @@ std::string HeightKey(std::uint64_t h) {
   w.U64(h);
   return std::string(w.bytes().begin(), w.bytes().end());
 }
+// Byte estimates for the caches: the value, its key and about 96 bytes of
+// list and map bookkeeping per entry.
+constexpr std::size_t kCacheSlotOverhead = 96;
+std::size_t SmtNodeBytes(const SmtNode&) { return sizeof(Hash32) + sizeof(SmtNode) + kCacheSlotOverhead; }
+std::size_t SubjectBytes(const SubjectRecord& r) {
+  return sizeof(SubjectId) + sizeof(SubjectRecord) + r.entries.size() * sizeof(SubjectEntryRef) + kCacheSlotOverhead;
+}
+std::size_t EmployerBytes(const EmployerRecord& r) {
+  return sizeof(CorporateNumber) + sizeof(EmployerRecord) + r.name.size() + r.keys.size() * sizeof(EmployerKeyRecord) +
+         kCacheSlotOverhead;
+}
+
 rocksdb::Slice AsSlice(const Bytes& b) { return rocksdb::Slice(reinterpret_cast<const char*>(b.data()), b.size()); }
 ByteView AsView(const std::string& s) { return ByteView(reinterpret_cast<const std::uint8_t*>(s.data()), s.size()); }
 
@@ -81,6 +97,11 @@ struct ChainStore::Db {
   std::vector<rocksdb::ColumnFamilyHandle*> cfs;
   mutable std::mutex tip_mutex;
   ChainTip tip;
+  // Hot state-index nodes (immutable: content-addressed) and the records
+  // blocks read and write most, kept across blocks (chain_store.h, Caches).
+  mutable ByteBoundedCache<Hash32, SmtNode> smt_nodes{kSmtNodeCacheBytes, &SmtNodeBytes};
+  mutable ByteBoundedCache<SubjectId, SubjectRecord> subjects{kRecordCacheBytes, &SubjectBytes};
+  mutable ByteBoundedCache<CorporateNumber, EmployerRecord> employers{kRecordCacheBytes / 8, &EmployerBytes};
 
   ~Db() {
     for (auto* h : cfs) {
@@ -126,9 +147,12 @@ class StoredSmtNodes final : public SmtNodeStore {
  public:
   explicit StoredSmtNodes(const ChainStore::Db& db) : db_(db) {}
   Result<SmtNode> GetNode(const Hash32& hash) const override {
+    if (auto cached = db_.smt_nodes.Get(hash)) return std::move(*cached);
     auto v = db_.Get(kSmtNodes, rocksdb::Slice(reinterpret_cast<const char*>(hash.data()), hash.size()));
     if (!v) return MakeError("smt.missing_node", "state index node " + ToHex(hash).substr(0, 16) + " is missing");
-    return DecodeSmtNode(AsView(*v));
+    auto node = DecodeSmtNode(AsView(*v));
+    if (node.ok()) db_.smt_nodes.Insert(hash, *node);
+    return node;
   }
 
  private:
@@ -145,6 +169,13 @@ void WriteDelta(rocksdb::WriteBatch& batch, const std::vector<rocksdb::ColumnFam
   for (const auto& [id, rec] : d.employers) PutRecord(batch, state, CorpKey('E', id), EncodeEmployer(rec));
   for (const auto& [key, owner] : d.key_owners) batch.Put(state, Key('K', key), owner.str());
   for (const auto& [id, rec] : d.subjects) PutRecord(batch, state, Key('S', id), EncodeSubject(rec));
+  for (const auto& [key, subject] : d.subject_keys) {
+    if (subject) {
+      batch.Put(state, Key('k', key), rocksdb::Slice(reinterpret_cast<const char*>(subject->data()), subject->size()));
+    } else {
+      batch.Delete(state, Key('k', key));
+    }
+  }
   for (const auto& [id, rec] : d.entries) PutRecord(batch, state, Key('N', id), EncodeEntry(rec));
   for (const auto& [key, rec] : d.matchers) PutRecord(batch, state, Key('M', key), EncodeMatcher(rec));
   for (const auto& h : d.headcounts) {
@@ -153,6 +184,39 @@ void WriteDelta(rocksdb::WriteBatch& batch, const std::vector<rocksdb::ColumnFam
     PutRecord(batch, state, std::string(k.bytes().begin(), k.bytes().end()), EncodeHeadcount(h));
   }
   if (d.validators) PutRecord(batch, state, "V", EncodeValidators(*d.validators));
+}
+
+Result<std::uint64_t> StoredFormat(const ChainStore::Db& db) {
+  auto v = db.Get(kMeta, kFormatKey);
+  if (!v) return MakeError("store.corrupt", "the database has no format record");
+  Reader r(AsView(*v));
+  std::uint64_t format = 0;
+  r.U64(format);
+  if (!r.Finish().ok()) return MakeError("store.corrupt", "the format record is unreadable");
+  if (format == 0 || format > kStoreFormat) {
+    return MakeError("store.unsupported_format", "the database has store format " + std::to_string(format) +
+                                                     "; this build reads formats 1 to " + std::to_string(kStoreFormat));
+  }
+  return format;
+}
+
+// Format 1 -> 2: the subject key index, from the subject records (each holds
+// its current key), and the new format, in one synced batch.
+Status BuildSubjectKeyIndex(const ChainStore::Db& db) {
+  rocksdb::WriteBatch batch;
+  std::unique_ptr<rocksdb::Iterator> it(db.db->NewIterator(rocksdb::ReadOptions(), db.cfs[kState]));
+  for (it->Seek("S"); it->Valid() && it->key().starts_with("S"); it->Next()) {
+    auto subject = DecodeSubject(ByteView(reinterpret_cast<const std::uint8_t*>(it->value().data()), it->value().size()));
+    if (!subject.ok()) return MakeError("store.corrupt", "a subject record is unreadable: " + subject.error().message);
+    batch.Put(db.cfs[kState], Key('k', subject->key), rocksdb::Slice(reinterpret_cast<const char*>(subject->id.data()), 32));
+  }
+  if (!it->status().ok()) return MakeError("store.io", "reading the subject records failed: " + it->status().ToString());
+  batch.Put(db.cfs[kMeta], kFormatKey, HeightKey(kStoreFormat));
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  rocksdb::Status s = db.db->Write(wo, &batch);
+  if (!s.ok()) return MakeError("store.io", "writing the subject key index failed: " + s.ToString());
+  return Status::Ok();
 }
 
 SmtChanges StateIndexChanges(const StateDelta& d) {
@@ -185,8 +249,17 @@ Result<std::unique_ptr<ChainStore>> ChainStore::Open(const std::string& dir, con
   options.paranoid_checks = true;
   options.max_open_files = 512;
   options.IncreaseParallelism(2);
+  // Most point reads while ingesting are misses (is this tx id new? is this
+  // subject enrolled yet?): Bloom filters, in the SST files and in the
+  // memtable, answer those without searching.
+  rocksdb::BlockBasedTableOptions table;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  rocksdb::ColumnFamilyOptions cf_options(options);
+  cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  cf_options.memtable_whole_key_filtering = true;
+  cf_options.memtable_prefix_bloom_size_ratio = 0.02;
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (const char* name : kCfNames) descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions(options));
+  for (const char* name : kCfNames) descriptors.emplace_back(name, cf_options);
   auto db = std::make_unique<Db>();
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(options, dir, descriptors, &db->cfs, &raw);
@@ -221,6 +294,9 @@ Result<std::unique_ptr<ChainStore>> ChainStore::Open(const std::string& dir, con
     if (stored.size() != 32 || !std::equal(genesis_hash.begin(), genesis_hash.end(), stored.begin())) {
       return MakeError("store.wrong_genesis", "the database in " + dir + " belongs to another genesis (chain); refusing to open it");
     }
+    auto format = StoredFormat(*db);
+    if (!format.ok()) return format.error();
+    if (*format < 2) JOBCARD_TRY_STATUS(BuildSubjectKeyIndex(*db));
     auto tip_bytes = db->Get(kMeta, kTipKey);
     if (!tip_bytes) return MakeError("store.corrupt", "the database has no tip record");
     auto tip = DecodeTip(AsView(*tip_bytes));
@@ -249,19 +325,20 @@ ChainTip ChainStore::Tip() const {
 std::uint64_t ChainStore::LogSize() const { return Tip().log_size; }
 
 Result<PreparedBlock> ChainStore::PrepareBlock(const std::vector<Tx>& candidates, std::uint64_t time_ms,
-                                               const crypto::PublicKey& proposer, bool signatures_verified) const {
+                                               const crypto::PublicKey& proposer, bool signatures_verified,
+                                               std::span<const EntryId> known_ids) const {
   BlockHeader draft;
   draft.time_ms = time_ms;
   draft.proposer = proposer;
-  return Prepare(candidates, draft, /*replay=*/false, signatures_verified);
+  return Prepare(candidates, draft, /*replay=*/false, signatures_verified, known_ids);
 }
 
 Result<PreparedBlock> ChainStore::ReplayBlock(const Block& block) const {
-  return Prepare(block.txs, block.header, /*replay=*/true, /*signatures_verified=*/false);
+  return Prepare(block.txs, block.header, /*replay=*/true, /*signatures_verified=*/false, /*known_ids=*/{});
 }
 
 Result<PreparedBlock> ChainStore::Prepare(const std::vector<Tx>& txs, const BlockHeader& draft, bool replay,
-                                          bool signatures_verified) const {
+                                          bool signatures_verified, std::span<const EntryId> known_ids) const {
   const ChainTip tip = Tip();
   if (draft.time_ms <= tip.time_ms) {
     return MakeError("block.time", "block time must be after the previous block's time");
@@ -269,7 +346,7 @@ Result<PreparedBlock> ChainStore::Prepare(const std::vector<Tx>& txs, const Bloc
   TxContext ctx{genesis_, tip.height + 1, draft.time_ms};
   ctx.skip_signature_check = signatures_verified;
   PreparedBlock out;
-  out.execution = ExecuteTxs(*this, txs, ctx);
+  out.execution = ExecuteTxs(*this, txs, ctx, known_ids);
   std::vector<EntryId> ids;
   for (std::size_t i = 0; i < txs.size(); ++i) {
     const auto& outcome = out.execution.outcomes[i];
@@ -372,6 +449,10 @@ Status ChainStore::Commit(const PreparedBlock& prepared, const CommitCertificate
   if (!s.ok()) {
     return MakeError(s.IsNoSpace() ? "store.no_space" : "store.io", "committing block " + std::to_string(h.height) + " failed: " + s.ToString());
   }
+  // After the write, so that a reader can never cache a value older than the database's.
+  db_->smt_nodes.Update(prepared.writes->smt_writes);
+  db_->subjects.Update(delta.subjects);
+  db_->employers.Update(delta.employers);
   std::lock_guard lock(db_->tip_mutex);
   db_->tip = next;
   return Status::Ok();
@@ -463,15 +544,16 @@ std::vector<EntryId> ChainStore::EmployerTxIds(const CorporateNumber& employer, 
   return ScanIds(*db_, kByEmployer, prefix, prefix + HeightKey(from_log_index), limit);
 }
 
-std::vector<HeadcountRecord> ChainStore::Headcounts(const CorporateNumber& employer) const {
+std::vector<HeadcountRecord> ChainStore::Headcounts(const CorporateNumber& employer, std::size_t limit) const {
   std::vector<HeadcountRecord> out;
   std::string prefix = "H" + employer.str();
   std::unique_ptr<rocksdb::Iterator> it(db_->db->NewIterator(rocksdb::ReadOptions(), db_->cfs[kState]));
-  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+  for (it->Seek(prefix); it->Valid() && out.size() < limit && it->key().starts_with(prefix); it->Next()) {
     auto rec = DecodeHeadcount(ByteView(reinterpret_cast<const std::uint8_t*>(it->value().data()), it->value().size()));
     if (!rec.ok()) FatalCorrupt("headcount");
     out.push_back(*rec);
   }
+  if (!it->status().ok()) FatalStorage("headcount scan", it->status());
   return out;
 }
 
@@ -535,8 +617,14 @@ std::optional<T> DecodeOrDie(const std::optional<std::string>& v, Result<T> (*de
 }
 }  // namespace
 
+// A cache miss notes the cache's generation before reading, so that a value
+// read before a concurrent commit is not cached over the committed one.
 std::optional<EmployerRecord> ChainStore::GetEmployer(const CorporateNumber& id) const {
-  return DecodeOrDie(db_->Get(kState, CorpKey('E', id)), &DecodeEmployer, "employer");
+  if (auto cached = db_->employers.Get(id)) return cached;
+  const std::uint64_t generation = db_->employers.generation();
+  auto record = DecodeOrDie(db_->Get(kState, CorpKey('E', id)), &DecodeEmployer, "employer");
+  if (record) db_->employers.InsertIfUnchanged(id, *record, generation);
+  return record;
 }
 std::optional<CorporateNumber> ChainStore::GetKeyOwner(const crypto::PublicKey& key) const {
   auto v = db_->Get(kState, Key('K', key));
@@ -546,7 +634,19 @@ std::optional<CorporateNumber> ChainStore::GetKeyOwner(const crypto::PublicKey& 
   return *c;
 }
 std::optional<SubjectRecord> ChainStore::GetSubject(const SubjectId& id) const {
-  return DecodeOrDie(db_->Get(kState, Key('S', id)), &DecodeSubject, "subject");
+  if (auto cached = db_->subjects.Get(id)) return cached;
+  const std::uint64_t generation = db_->subjects.generation();
+  auto record = DecodeOrDie(db_->Get(kState, Key('S', id)), &DecodeSubject, "subject");
+  if (record) db_->subjects.InsertIfUnchanged(id, *record, generation);
+  return record;
+}
+std::optional<SubjectId> ChainStore::GetSubjectByKey(const crypto::PublicKey& key) const {
+  auto v = db_->Get(kState, Key('k', key));
+  if (!v) return std::nullopt;
+  if (v->size() != 32) FatalCorrupt("subject key index");
+  SubjectId id{};
+  std::copy(v->begin(), v->end(), id.begin());
+  return id;
 }
 std::optional<EntryRecord> ChainStore::GetEntry(const EntryId& id) const {
   return DecodeOrDie(db_->Get(kState, Key('N', id)), &DecodeEntry, "entry");

@@ -8,7 +8,8 @@
 //   txs          tx id -> TxLocation || encoded tx
 //   log_nodes    RFC 9162 complete-subtree nodes (ledger/log_node_store.h)
 //   smt_nodes    state-index nodes (ledger/sparse_merkle.h)
-//   state        employer/subject/entry/validator/matcher/headcount records
+//   state        employer/subject/entry/validator/matcher/headcount records,
+//                key -> employer and key -> subject indexes
 //   by_subject   subject || log index -> tx id
 //   by_employer  employer || log index -> tx id
 //
@@ -19,6 +20,13 @@
 // Thread safety: reads may run concurrently with each other and with one
 // writer; PrepareBlock/Commit must be called from one thread (the node's
 // block loop). A read sees the state before or after a commit, never part.
+//
+// Caches: building a block reads the same state-index nodes and records that
+// the previous blocks and the mempool's admission checks read or wrote, so
+// the store keeps them in memory across blocks, bounded in bytes (least
+// recently used out): state-index nodes (kSmtNodeCacheBytes), subject records
+// (kRecordCacheBytes) and employer records (kRecordCacheBytes / 8). Commit
+// refreshes them with what it wrote, after the write.
 #pragma once
 
 #include <memory>
@@ -33,6 +41,9 @@
 #include "ledger/state_view.h"
 
 namespace jobcard::ledger {
+
+inline constexpr std::size_t kSmtNodeCacheBytes = 64u << 20;
+inline constexpr std::size_t kRecordCacheBytes = 64u << 20;
 
 struct ChainTip {
   std::uint64_t height = 0;
@@ -67,9 +78,11 @@ class ChainStore final : public StateView {
   // Builds the next block from candidates (in order, invalid ones left out).
   // Reads only; nothing is written until Commit. `signatures_verified` skips
   // re-verifying signatures of candidates that already passed the check (the
-  // mempool's); everything else is validated again.
+  // mempool's); everything else is validated again. `known_ids`: empty, or
+  // each candidate's id as the mempool computed it (see ExecuteTxs).
   Result<PreparedBlock> PrepareBlock(const std::vector<Tx>& candidates, std::uint64_t time_ms,
-                                     const crypto::PublicKey& proposer, bool signatures_verified = false) const;
+                                     const crypto::PublicKey& proposer, bool signatures_verified = false,
+                                     std::span<const EntryId> known_ids = {}) const;
   // Re-executes a block made elsewhere and checks every root in its header.
   Result<PreparedBlock> ReplayBlock(const Block& block) const;
   // Writes the block, its certificate and all derived writes atomically and durably.
@@ -84,7 +97,9 @@ class ChainStore final : public StateView {
   // Transaction ids touching a subject / recorded by an employer, in log order.
   std::vector<EntryId> SubjectTxIds(const SubjectId& subject, std::size_t limit) const;
   std::vector<EntryId> EmployerTxIds(const CorporateNumber& employer, std::uint64_t from_log_index, std::size_t limit) const;
-  std::vector<HeadcountRecord> Headcounts(const CorporateNumber& employer) const;
+  // The employer's headcount declarations by declared date (then id), at most
+  // `limit`: the API reaches this through compliance reports, so it is bounded.
+  std::vector<HeadcountRecord> Headcounts(const CorporateNumber& employer, std::size_t limit) const;
   // Registered employers in increasing 法人番号 order, strictly after `after`
   // (from the first when `after` is empty), at most `limit`: page through
   // them by passing the last one back.
@@ -104,6 +119,7 @@ class ChainStore final : public StateView {
   std::optional<EmployerRecord> GetEmployer(const CorporateNumber& id) const override;
   std::optional<CorporateNumber> GetKeyOwner(const crypto::PublicKey& key) const override;
   std::optional<SubjectRecord> GetSubject(const SubjectId& id) const override;
+  std::optional<SubjectId> GetSubjectByKey(const crypto::PublicKey& key) const override;
   std::optional<EntryRecord> GetEntry(const EntryId& id) const override;
   std::optional<TxLocation> GetTxLocation(const EntryId& id) const override;
   std::vector<ValidatorRecord> GetValidators() const override;
@@ -115,7 +131,7 @@ class ChainStore final : public StateView {
  private:
   ChainStore(Genesis genesis, std::unique_ptr<Db> db);
   Result<PreparedBlock> Prepare(const std::vector<Tx>& txs, const BlockHeader& draft, bool replay,
-                                bool signatures_verified) const;
+                                bool signatures_verified, std::span<const EntryId> known_ids) const;
 
   Genesis genesis_;
   std::unique_ptr<Db> db_;

@@ -136,7 +136,12 @@ class EntryScan {
 // or before the report date.
 void CheckHeadcounts(const ComplianceSource& source, const SuccessionGroups& groups, const EntryScan& scan,
                      const CorporateNumber& employer, const ComplianceOptions& options, ComplianceReport& report) {
-  std::vector<HeadcountRecord> declarations = source.Headcounts(employer);
+  // One more than the budget tells whether declarations were left unread.
+  std::vector<HeadcountRecord> declarations = source.Headcounts(employer, options.max_headcounts + 1);
+  if (declarations.size() > options.max_headcounts) {
+    declarations.resize(options.max_headcounts);
+    report.truncated = true;
+  }
   std::erase_if(declarations, [&](const HeadcountRecord& h) { return options.as_of < h.as_of; });
   if (declarations.empty()) return;
   std::vector<Date> dates;

@@ -25,6 +25,7 @@ namespace jobcard::ledger {
 inline constexpr std::size_t kMaxComplianceRows = 10000;        // per list
 inline constexpr std::size_t kMaxComplianceScan = 200000;       // entries read per report
 inline constexpr std::size_t kMaxComplianceEmployers = 100000;  // employers read per report
+inline constexpr std::size_t kMaxComplianceHeadcounts = 10000;  // declarations read per employer
 
 // A committed career entry with the facts the rules need beyond its record.
 struct ComplianceEntry {
@@ -55,8 +56,9 @@ class ComplianceSource {
                                               std::size_t limit) const = 0;
   // A career entry by id (to follow corrections and ends); nullopt otherwise.
   virtual std::optional<ComplianceEntry> Entry(const EntryId& id) const = 0;
-  // The employer's headcount declarations, void ones (spec §9.5) left out.
-  virtual std::vector<HeadcountRecord> Headcounts(const CorporateNumber& employer) const = 0;
+  // The employer's first `limit` headcount declarations by declared date,
+  // void ones (spec §9.5) then left out.
+  virtual std::vector<HeadcountRecord> Headcounts(const CorporateNumber& employer, std::size_t limit) const = 0;
 };
 
 struct ComplianceOptions {
@@ -66,6 +68,7 @@ struct ComplianceOptions {
   std::size_t max_rows = kMaxComplianceRows;
   std::size_t max_scan = kMaxComplianceScan;
   std::size_t max_employers = kMaxComplianceEmployers;
+  std::size_t max_headcounts = kMaxComplianceHeadcounts;
 };
 
 struct LateEntryRow {
@@ -112,7 +115,7 @@ struct ComplianceReport {
   std::vector<LateEntryRow> late_entries;                // by log index
   std::vector<OverdueSecondmentRow> overdue_secondments;  // by expected end, then log index
   std::vector<HeadcountMismatchRow> headcount_mismatches;  // by employer, as_of, height, id
-  bool truncated = false;  // a list was cut at max_rows, or a budget stopped the scan
+  bool truncated = false;  // a list was cut at max_rows, or a budget stopped a scan (entries, employers, headcounts)
 };
 
 // The report for one employer: its own records and those of its

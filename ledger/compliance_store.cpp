@@ -34,8 +34,8 @@ std::optional<ComplianceEntry> StoreComplianceSource::Entry(const EntryId& id) c
   return Complete(std::move(*record));
 }
 
-std::vector<HeadcountRecord> StoreComplianceSource::Headcounts(const CorporateNumber& employer) const {
-  std::vector<HeadcountRecord> out = store_.Headcounts(employer);
+std::vector<HeadcountRecord> StoreComplianceSource::Headcounts(const CorporateNumber& employer, std::size_t limit) const {
+  std::vector<HeadcountRecord> out = store_.Headcounts(employer, limit);
   // A declaration signed with a key revoked back past it may be forged.
   std::erase_if(out, [&](const HeadcountRecord& h) {
     auto tx = store_.GetTx(h.id);

@@ -25,7 +25,7 @@ class StoreComplianceSource final : public ComplianceSource {
   ComplianceEntryPage EmployerEntries(const CorporateNumber& employer, std::uint64_t from_log_index,
                                       std::size_t limit) const override;
   std::optional<ComplianceEntry> Entry(const EntryId& id) const override;
-  std::vector<HeadcountRecord> Headcounts(const CorporateNumber& employer) const override;
+  std::vector<HeadcountRecord> Headcounts(const CorporateNumber& employer, std::size_t limit) const override;
 
  private:
   ComplianceEntry Complete(EntryRecord record) const;

@@ -1,6 +1,7 @@
 #include "ledger/execution.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <set>
 
 namespace jobcard::ledger {
@@ -223,15 +224,21 @@ Status ValidateGovernance(const StateView& state, const Tx& tx, const TxContext&
     if (set.size() == 1) return Reject("last_validator", "the last validator cannot be removed");
     return Status::Ok();
   }
+  // G15: a key is the current key of one subject at most, so that a key
+  // names whom it speaks for (disputes) and whom payloads are encrypted to.
+  auto subject_key_free = [&](const crypto::PublicKey& key) -> Status {
+    if (state.GetSubjectByKey(key)) return Reject("key_in_use", "key " + ShortKey(key) + " is already the key of another subject");
+    return Status::Ok();
+  };
   if (const auto* g = std::get_if<EnrollSubject>(&body)) {
     if (state.GetSubject(g->subject)) return Reject("subject_exists", "the subject is already enrolled");
-    return Status::Ok();
+    return subject_key_free(g->key);
   }
   if (const auto* g = std::get_if<RecoverSubjectKey>(&body)) {
     auto rec = state.GetSubject(g->subject);
     if (!rec) return Reject("subject_not_enrolled", "the subject is not enrolled");
     if (rec->key == g->new_key) return Reject("key_in_use", "the new key equals the current key");
-    return Status::Ok();
+    return subject_key_free(g->new_key);
   }
   if (const auto* g = std::get_if<RegisterMatcher>(&body)) {
     if (state.GetMatcher(g->key)) return Reject("matcher_exists", "the matcher is already registered");
@@ -348,9 +355,14 @@ struct GovernanceApplier {
     std::erase_if(set, [&](const ValidatorRecord& v) { return v.key == g.key; });
     d.validators = std::move(set);
   }
-  void operator()(const EnrollSubject& g) const { d.subjects[g.subject] = SubjectRecord{g.subject, g.key, ctx.height, {}}; }
+  void operator()(const EnrollSubject& g) const {
+    d.subjects[g.subject] = SubjectRecord{g.subject, g.key, ctx.height, {}};
+    d.subject_keys[g.key] = g.subject;
+  }
   void operator()(const RecoverSubjectKey& g) const {
     SubjectRecord rec = *state.GetSubject(g.subject);
+    d.subject_keys[rec.key] = std::nullopt;  // the old key is free again
+    d.subject_keys[g.new_key] = g.subject;
     rec.key = g.new_key;
     d.subjects[g.subject] = rec;
   }
@@ -395,13 +407,18 @@ void ApplyTx(StateOverlay& state, const Tx& tx, const EntryId& id, std::uint32_t
   state.delta().log_appends.push_back(id);
 }
 
-BlockExecution ExecuteTxs(const StateView& base, const std::vector<Tx>& txs, const TxContext& ctx) {
+BlockExecution ExecuteTxs(const StateView& base, const std::vector<Tx>& txs, const TxContext& ctx,
+                          std::span<const EntryId> known_ids) {
+  // A wrong count is a caller's bug; ids that do not match their txs would
+  // commit transactions under false ids.
+  if (!known_ids.empty() && known_ids.size() != txs.size()) std::abort();
   StateOverlay overlay(base);
   BlockExecution out;
   out.outcomes.reserve(txs.size());
   std::uint32_t index = 0;
-  for (const Tx& tx : txs) {
-    EntryId id = TxId(ctx.genesis.chain_id, tx);
+  for (std::size_t i = 0; i < txs.size(); ++i) {
+    const Tx& tx = txs[i];
+    const EntryId id = known_ids.empty() ? TxId(ctx.genesis.chain_id, tx) : known_ids[i];
     Status status = ValidateTx(overlay, tx, id, ctx);
     if (status.ok()) {
       ApplyTx(overlay, tx, id, index++, ctx);

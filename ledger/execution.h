@@ -8,6 +8,7 @@
 // rejections. spec/data-model.md §Validation lists every rule and its code.
 #pragma once
 
+#include <span>
 #include <vector>
 
 #include "ledger/genesis.h"
@@ -44,7 +45,11 @@ struct BlockExecution {
 };
 
 // Runs txs in order on top of `base`; invalid ones are skipped (and reported).
-BlockExecution ExecuteTxs(const StateView& base, const std::vector<Tx>& txs, const TxContext& ctx);
+// `known_ids` is empty, or holds TxId(chain id, txs[i]) for every i: the
+// mempool computes each id once, when the transaction arrives, and a block
+// built from it need not hash every transaction again.
+BlockExecution ExecuteTxs(const StateView& base, const std::vector<Tx>& txs, const TxContext& ctx,
+                          std::span<const EntryId> known_ids = {});
 
 // The state a chain starts from: the genesis employers, validators and
 // matchers, at height 0.

@@ -37,6 +37,7 @@ void MemoryState::Apply(const StateDelta& delta) {
   MergeInto(own.employers, delta.employers);
   MergeInto(own.key_owners, delta.key_owners);
   MergeInto(own.subjects, delta.subjects);
+  MergeInto(own.subject_keys, delta.subject_keys);
   MergeInto(own.entries, delta.entries);
   MergeInto(own.tx_locations, delta.tx_locations);
   MergeInto(own.matchers, delta.matchers);

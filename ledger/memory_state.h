@@ -19,6 +19,7 @@ class EmptyState final : public StateView {
   std::optional<EmployerRecord> GetEmployer(const CorporateNumber&) const override { return std::nullopt; }
   std::optional<CorporateNumber> GetKeyOwner(const crypto::PublicKey&) const override { return std::nullopt; }
   std::optional<SubjectRecord> GetSubject(const SubjectId&) const override { return std::nullopt; }
+  std::optional<SubjectId> GetSubjectByKey(const crypto::PublicKey&) const override { return std::nullopt; }
   std::optional<EntryRecord> GetEntry(const EntryId&) const override { return std::nullopt; }
   std::optional<TxLocation> GetTxLocation(const EntryId&) const override { return std::nullopt; }
   std::vector<ValidatorRecord> GetValidators() const override { return {}; }
@@ -50,6 +51,9 @@ class MemoryState final : public StateView {
   std::optional<EmployerRecord> GetEmployer(const CorporateNumber& id) const override { return overlay_.GetEmployer(id); }
   std::optional<CorporateNumber> GetKeyOwner(const crypto::PublicKey& key) const override { return overlay_.GetKeyOwner(key); }
   std::optional<SubjectRecord> GetSubject(const SubjectId& id) const override { return overlay_.GetSubject(id); }
+  std::optional<SubjectId> GetSubjectByKey(const crypto::PublicKey& key) const override {
+    return overlay_.GetSubjectByKey(key);
+  }
   std::optional<EntryRecord> GetEntry(const EntryId& id) const override { return overlay_.GetEntry(id); }
   std::optional<TxLocation> GetTxLocation(const EntryId& id) const override { return overlay_.GetTxLocation(id); }
   std::vector<ValidatorRecord> GetValidators() const override { return overlay_.GetValidators(); }

@@ -23,6 +23,11 @@ std::optional<SubjectRecord> StateOverlay::GetSubject(const SubjectId& id) const
   if (auto v = Lookup(delta_.subjects, id)) return v;
   return base_.GetSubject(id);
 }
+std::optional<SubjectId> StateOverlay::GetSubjectByKey(const crypto::PublicKey& key) const {
+  auto it = delta_.subject_keys.find(key);
+  if (it != delta_.subject_keys.end()) return it->second;
+  return base_.GetSubjectByKey(key);
+}
 std::optional<EntryRecord> StateOverlay::GetEntry(const EntryId& id) const {
   if (auto v = Lookup(delta_.entries, id)) return v;
   return base_.GetEntry(id);

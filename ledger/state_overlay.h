@@ -15,6 +15,9 @@ struct StateDelta {
   std::map<CorporateNumber, EmployerRecord> employers;
   std::map<crypto::PublicKey, CorporateNumber> key_owners;
   std::map<SubjectId, SubjectRecord> subjects;
+  // key -> the subject it is the current key of; nullopt: no longer any
+  // subject's key (a recovery replaced it).
+  std::map<crypto::PublicKey, std::optional<SubjectId>> subject_keys;
   std::map<EntryId, EntryRecord> entries;
   std::map<EntryId, TxLocation> tx_locations;
   std::map<crypto::PublicKey, MatcherRecord> matchers;
@@ -30,6 +33,7 @@ class StateOverlay final : public StateView {
   std::optional<EmployerRecord> GetEmployer(const CorporateNumber& id) const override;
   std::optional<CorporateNumber> GetKeyOwner(const crypto::PublicKey& key) const override;
   std::optional<SubjectRecord> GetSubject(const SubjectId& id) const override;
+  std::optional<SubjectId> GetSubjectByKey(const crypto::PublicKey& key) const override;
   std::optional<EntryRecord> GetEntry(const EntryId& id) const override;
   std::optional<TxLocation> GetTxLocation(const EntryId& id) const override;
   std::vector<ValidatorRecord> GetValidators() const override;

@@ -21,6 +21,8 @@ class StateView {
   // The employer a signing key belongs to (keys are never shared or reused).
   virtual std::optional<CorporateNumber> GetKeyOwner(const crypto::PublicKey& key) const = 0;
   virtual std::optional<SubjectRecord> GetSubject(const SubjectId& id) const = 0;
+  // The subject whose current key `key` is (rule G15: at most one).
+  virtual std::optional<SubjectId> GetSubjectByKey(const crypto::PublicKey& key) const = 0;
   virtual std::optional<EntryRecord> GetEntry(const EntryId& id) const = 0;
   virtual std::optional<TxLocation> GetTxLocation(const EntryId& id) const = 0;
   virtual std::vector<ValidatorRecord> GetValidators() const = 0;

@@ -45,14 +45,17 @@ Result<ledger::EntryId> Mempool::Add(ledger::Tx tx, const ledger::StateView& com
   return result;
 }
 
-std::vector<ledger::Tx> Mempool::Reap(std::size_t max_txs, std::size_t max_bytes) const {
+std::vector<ledger::Tx> Mempool::Reap(std::size_t max_txs, std::size_t max_bytes,
+                                      std::vector<ledger::EntryId>* ids) const {
   std::lock_guard<std::mutex> lock(mutex_);
   std::vector<ledger::Tx> out;
+  if (ids) ids->clear();
   std::size_t total_bytes = 0;
   for (const auto& [sequence, entry] : by_arrival_) {
     if (out.size() >= max_txs || total_bytes + entry.bytes > max_bytes) break;
     total_bytes += entry.bytes;
     out.push_back(entry.tx);
+    if (ids) ids->push_back(entry.id);
   }
   return out;
 }

@@ -60,7 +60,9 @@ class Mempool {
   // The oldest pending transactions, in arrival order, as many as fit in
   // both limits. Stops at the first one that does not fit rather than
   // skipping it, since a later one may depend on it. Does not remove them.
-  std::vector<ledger::Tx> Reap(std::size_t max_txs, std::size_t max_bytes) const;
+  // With `ids`, also their ids (computed once, in Add), for ExecuteTxs.
+  std::vector<ledger::Tx> Reap(std::size_t max_txs, std::size_t max_bytes,
+                               std::vector<ledger::EntryId>* ids = nullptr) const;
 
   // After a block commits: removes `committed_ids`, then re-validates the
   // remaining transactions in order on top of the new `committed` state and

@@ -95,10 +95,11 @@ std::optional<Error> NodeService::RecentRejection(const ledger::EntryId& id) con
 Status NodeService::ProduceIfDue() {
   if (!validator_key_) return Status::Ok();
   const auto& params = store_->genesis().params;
-  auto txs = mempool_.Reap(params.max_block_txs, params.max_block_bytes);
+  std::vector<ledger::EntryId> ids;
+  auto txs = mempool_.Reap(params.max_block_txs, params.max_block_bytes, &ids);
   if (txs.empty()) return Status::Ok();
   const auto started = std::chrono::steady_clock::now();
-  auto block = ProduceSoloBlock(*store_, txs, NowMs(), *validator_key_, /*signatures_verified=*/true);
+  auto block = ProduceSoloBlock(*store_, txs, NowMs(), *validator_key_, /*signatures_verified=*/true, ids);
   if (!block.ok()) return block.error();
   const auto elapsed_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();

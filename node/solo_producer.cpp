@@ -6,10 +6,10 @@ namespace jobcard::node {
 
 Result<CommittedBlock> ProduceSoloBlock(ledger::ChainStore& store, const std::vector<ledger::Tx>& candidates,
                                         std::uint64_t now_ms, const crypto::SigningKey& validator_key,
-                                        bool signatures_verified) {
+                                        bool signatures_verified, std::span<const ledger::EntryId> known_ids) {
   const ledger::ChainTip tip = store.Tip();
   const std::uint64_t time_ms = std::max(now_ms, tip.time_ms + 1);
-  auto prepared = store.PrepareBlock(candidates, time_ms, validator_key.public_key(), signatures_verified);
+  auto prepared = store.PrepareBlock(candidates, time_ms, validator_key.public_key(), signatures_verified, known_ids);
   if (!prepared.ok()) return prepared.error();
   const ledger::BlockHeader& header = prepared->block.header;
 

@@ -24,9 +24,11 @@ struct CommittedBlock {
 // the key cannot certify alone (it must hold more than 2/3 of the voting
 // power), or the store refuses the commit (disk full, I/O error).
 // `now_ms` is clamped to after the previous block. `signatures_verified`:
-// the candidates come from the mempool, which verified their signatures.
+// the candidates come from the mempool, which verified their signatures;
+// `known_ids`: empty, or the candidates' ids as the mempool computed them.
 Result<CommittedBlock> ProduceSoloBlock(ledger::ChainStore& store, const std::vector<ledger::Tx>& candidates,
                                         std::uint64_t now_ms, const crypto::SigningKey& validator_key,
-                                        bool signatures_verified = false);
+                                        bool signatures_verified = false,
+                                        std::span<const ledger::EntryId> known_ids = {});
 
 }  // namespace jobcard::node

@@ -69,6 +69,11 @@ void HttpListener::OnAccept(beast::error_code ec, tcp::socket socket) {
     });
     return;
   }
+  // Answers go out at once: with Nagle's algorithm a response written in two
+  // segments waits for the client's delayed ACK of the first (tens of ms on
+  // loopback; jobcard_load measured history p50 28 ms against 0.4 ms for status).
+  beast::error_code ignored;
+  socket.set_option(tcp::no_delay(true), ignored);
   auto session = std::make_shared<HttpSession>(core_, std::move(socket));
   std::uint64_t id = 0;
   Admission admission = core_->registry.Admit(session, id);

@@ -211,7 +211,8 @@ TEST_F(NodeApiTest, ConsistencyBetweenLogSizes) {
   ASSERT_EQ(WaitCommitted(Submit(Enroll(first, worker.public_key())))["status"], "committed");
   const std::uint64_t old_size = Body(node_->Get("/v1/status"))["tip"]["log_size"];
   ASSERT_GT(old_size, 0u);
-  ASSERT_EQ(WaitCommitted(Submit(Enroll(second, worker.public_key())))["status"], "committed");
+  // Each subject has its own key (rule G15).
+  ASSERT_EQ(WaitCommitted(Submit(Enroll(second, crypto::SigningKey::Generate().public_key())))["status"], "committed");
   json c = Body(node_->Get("/v1/proofs/consistency?from=" + std::to_string(old_size)));
   std::vector<Hash32> path;
   for (const auto& h : c["proof"]) path.push_back(*FixedFromHex<32>(h.get<std::string>()));

@@ -8,7 +8,8 @@
 //                         RocksDB commit, one core
 //   ingest / verify       the ratio (target >= 0.60)
 //   history lookup        p50/p99 of reading a 50-entry subject's history (record + every tx)
-//                         from a ledger of --entries entries (target p99 < 1 ms)
+//                         from a ledger of --entries entries (target p99 < 1 ms), and as
+//                         its baseline, interleaved, one RocksDB point read (GetTxLocation)
 //   disk per entry        bytes on disk after a flush / entries (target <= 1.5 KB)
 //
 // Usage: jobcard_bench [--entries N] [--block-txs N] [--dir DIR] [--json]
@@ -26,10 +27,9 @@
 
 #include "crypto/hash.h"
 #include "ledger/chain_store.h"
-#include "ledger/entry_builder.h"
 #include "node/mempool.h"
 #include "node/solo_producer.h"
-#include "tests/support/chain_fixture.h"
+#include "tests/support/synthetic_workload.h"
 
 namespace jobcard {
 namespace {
@@ -46,49 +46,12 @@ struct Options {
   bool json = false;
 };
 
-// Everything needed to make entries fast: one encrypted payload reused.
-struct Workload {
-  testing::TestChain chain = testing::MakeTestChain();
-  CareerEntry template_entry;
+// The synthetic ledger (tests/support/synthetic_workload.h), and the shape of this run.
+struct Workload : testing::SyntheticWorkload {
   std::uint64_t subjects = 0;
   std::uint64_t special_entries = 50;  // subject 0 ends with this many entries
 
-  explicit Workload(std::uint64_t entries) {
-    subjects = std::max<std::uint64_t>(entries / 5, 1);
-    EntryDraft d;
-    d.kind = TxKind::kHire;
-    d.employer = chain.a;
-    d.subject = testing::SyntheticSubject(0);
-    d.effective_date = Date::FromUnixSeconds(chain.genesis.genesis_time_ms / 1000);
-    d.recorded_at = chain.genesis.genesis_time_ms / 1000;
-    d.payload.salt.fill(7);
-    d.payload.fields = {{PayloadFieldId::kEmploymentType, "regular"},
-                        {PayloadFieldId::kPosition, "section_head"},
-                        {PayloadFieldId::kDepartment, "法人営業部"},
-                        {PayloadFieldId::kDuties, "地域金融機関向けの法人営業と新規開拓の統括"},
-                        {PayloadFieldId::kWorkLocation, "札幌"}};
-    d.subject_key = chain.subject_key.public_key();
-    d.employer_key = chain.employer_a.public_key();
-    template_entry = std::get<CareerEntry>(BuildEntry(d).value().body);
-  }
-
-  Tx Enroll(std::uint64_t i) const {
-    Tx tx{TxKind::kEnrollSubject, i, EnrollSubject{testing::SyntheticSubject(i), chain.subject_key.public_key()}, {}};
-    SignTx(tx, chain.genesis.chain_id, chain.registrar);
-    return tx;
-  }
-
-  Tx Entry(std::uint64_t subject, std::uint64_t round, std::uint64_t now_seconds) const {
-    CareerEntry e = template_entry;
-    const bool at_a = subject % 2 == 0;
-    e.employer = at_a ? chain.a : chain.b;
-    e.subject = testing::SyntheticSubject(subject);
-    e.recorded_at = now_seconds;
-    e.effective_date = Date::FromUnixSeconds(now_seconds);
-    Tx tx{round == 0 ? TxKind::kHire : TxKind::kPositionChange, subject * 1000 + round, std::move(e), {}};
-    SignTx(tx, chain.genesis.chain_id, at_a ? chain.employer_a : chain.employer_b);
-    return tx;
-  }
+  explicit Workload(std::uint64_t entries) : subjects(std::max<std::uint64_t>(entries / 5, 1)) {}
 };
 
 double RawVerifyRate(const Workload& w) {
@@ -96,12 +59,12 @@ double RawVerifyRate(const Workload& w) {
   constexpr int kCount = 20000;
   std::vector<Bytes> messages;
   std::vector<crypto::Signature> sigs;
-  const auto& key = w.chain.employer_a;
+  const auto& key = w.chain().employer_a;
   for (int i = 0; i < kCount; ++i) {
     // Even subjects are recorded by employer A, whose key verifies here.
-    Tx tx = w.Entry(static_cast<std::uint64_t>(i) * 2, 1, w.chain.genesis.genesis_time_ms / 1000);
+    Tx tx = w.Entry(static_cast<std::uint64_t>(i) * 2, 1, w.chain().genesis.genesis_time_ms / 1000);
     Bytes msg = crypto::DomainPrefix(KindTag(tx.kind));
-    Bytes body = SigningMessage(w.chain.genesis.chain_id, tx);
+    Bytes body = SigningMessage(w.chain().genesis.chain_id, tx);
     msg.insert(msg.end(), body.begin(), body.end());
     messages.push_back(std::move(msg));
     sigs.push_back(tx.signatures[0].signature);
@@ -128,7 +91,7 @@ struct IngestResult {
 Clock::duration Ingest(ChainStore& store, node::Mempool& pool, const Workload& w, std::vector<Tx> txs,
                        std::uint64_t& blocks) {
   auto start = Clock::now();
-  const std::uint64_t now_ms = std::max(store.Tip().time_ms + 1, w.chain.genesis.genesis_time_ms + 1000);
+  const std::uint64_t now_ms = std::max(store.Tip().time_ms + 1, w.chain().genesis.genesis_time_ms + 1000);
   TxContext ctx{store.genesis(), store.Tip().height + 1, now_ms};
   for (auto& tx : txs) {
     auto added = pool.Add(std::move(tx), store, ctx);
@@ -138,8 +101,9 @@ Clock::duration Ingest(ChainStore& store, node::Mempool& pool, const Workload& w
     }
   }
   while (pool.size() > 0) {
-    auto batch = pool.Reap(store.genesis().params.max_block_txs, store.genesis().params.max_block_bytes);
-    auto block = node::ProduceSoloBlock(store, batch, store.Tip().time_ms + 1000, w.chain.validator, true);
+    std::vector<EntryId> ids;
+    auto batch = pool.Reap(store.genesis().params.max_block_txs, store.genesis().params.max_block_bytes, &ids);
+    auto block = node::ProduceSoloBlock(store, batch, store.Tip().time_ms + 1000, w.chain().validator, true, ids);
     if (!block.ok() || !block->rejected.empty()) {
       std::fprintf(stderr, "block failed: %s\n",
                    block.ok() ? block->rejected[0].status.error().message.c_str() : block.error().message.c_str());
@@ -154,8 +118,8 @@ Clock::duration Ingest(ChainStore& store, node::Mempool& pool, const Workload& w
 int Run(const Options& opt) {
   std::filesystem::remove_all(opt.dir);
   Workload w(opt.entries);
-  w.chain.genesis.params.max_block_txs = static_cast<std::uint32_t>(opt.block_txs);
-  auto opened = ChainStore::Open(opt.dir, w.chain.genesis);
+  w.chain().genesis.params.max_block_txs = static_cast<std::uint32_t>(opt.block_txs);
+  auto opened = ChainStore::Open(opt.dir, w.chain().genesis);
   if (!opened.ok()) {
     std::fprintf(stderr, "open: %s\n", opened.error().message.c_str());
     return 1;
@@ -221,16 +185,32 @@ int Run(const Options& opt) {
   };
   const SubjectId special_id = testing::SyntheticSubject(0);
   const std::size_t special_count = lookup(special_id);
-  std::vector<double> micros;
+  // The baseline, interleaved with the history lookups so that both meet the
+  // same machine: one RocksDB point read of a random committed transaction's
+  // record (GetTxLocation: a Get in the txs column family, 20 bytes decoded).
+  std::mt19937_64 rng(1);
+  std::vector<EntryId> point_ids;
+  for (int i = 0; i < 2000; ++i) {
+    auto ids = store.SubjectTxIds(testing::SyntheticSubject(rng() % w.subjects), 1);
+    if (!ids.empty()) point_ids.push_back(ids[0]);
+  }
+  std::vector<double> micros, point_micros;
   for (int i = 0; i < 2000; ++i) {
     auto t = Clock::now();
     volatile std::size_t n = lookup(special_id);
     (void)n;
     micros.push_back(Seconds(Clock::now() - t) * 1e6);
+    if (point_ids.empty()) continue;
+    t = Clock::now();
+    volatile bool found = store.GetTxLocation(point_ids[static_cast<std::size_t>(i) % point_ids.size()]).has_value();
+    (void)found;
+    point_micros.push_back(Seconds(Clock::now() - t) * 1e6);
   }
   std::sort(micros.begin(), micros.end());
+  std::sort(point_micros.begin(), point_micros.end());
   const double p50 = micros[micros.size() / 2], p99 = micros[micros.size() * 99 / 100];
-  std::mt19937_64 rng(1);
+  const double point_p50 = point_micros.empty() ? 0 : point_micros[point_micros.size() / 2];
+  const double point_p99 = point_micros.empty() ? 0 : point_micros[point_micros.size() * 99 / 100];
   std::vector<double> random_micros;
   for (int i = 0; i < 2000; ++i) {
     SubjectId id = testing::SyntheticSubject(rng() % w.subjects);
@@ -248,15 +228,19 @@ int Run(const Options& opt) {
     std::printf(
         "{\"entries\":%llu,\"raw_verify_per_s\":%.0f,\"ingest_entries_per_s\":%.0f,\"ingest_over_verify\":%.3f,"
         "\"history_entries\":%zu,\"history_p50_us\":%.1f,\"history_p99_us\":%.1f,\"random_history_p99_us\":%.1f,"
+        "\"point_get_p50_us\":%.1f,\"point_get_p99_us\":%.1f,\"history_p99_over_point_get_p99\":%.1f,"
         "\"disk_bytes_per_entry\":%.0f}\n",
         static_cast<unsigned long long>(entries), verify_rate, ingest_rate, ratio, special_count, p50, p99,
-        random_micros[random_micros.size() * 99 / 100], disk_per_entry);
+        random_micros[random_micros.size() * 99 / 100], point_p50, point_p99, point_p99 > 0 ? p99 / point_p99 : 0.0,
+        disk_per_entry);
   } else {
     std::printf("ingest / raw verify: %.3f (target >= 0.60)\n", ratio);
     std::printf("history of a subject with %zu entries: p50 %.1f us, p99 %.1f us (target p99 < 1000 us)\n",
                 special_count, p50, p99);
     std::printf("history of a random subject: p50 %.1f us, p99 %.1f us\n", random_micros[random_micros.size() / 2],
                 random_micros[random_micros.size() * 99 / 100]);
+    std::printf("baseline, one RocksDB point read: p50 %.1f us, p99 %.1f us; history p99 / point-read p99: %.1f\n",
+                point_p50, point_p99, point_p99 > 0 ? p99 / point_p99 : 0.0);
     std::printf("disk: %.0f bytes per entry (target <= 1536)\n", disk_per_entry);
   }
   return 0;

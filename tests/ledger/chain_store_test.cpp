@@ -1,6 +1,10 @@
 #include "ledger/chain_store.h"
 
 #include <gtest/gtest.h>
+#include <rocksdb/db.h>
+
+#include <functional>
+#include <map>
 
 #include "ledger/merkle_log.h"
 #include "ledger/merkle_log_tree.h"
@@ -95,6 +99,93 @@ TEST_F(ChainStoreTest, HistoryIndexesAndLocations) {
   // 3-4 promote those enrolled two blocks before (8); employers alternate.
   EXPECT_EQ(store->EmployerTxIds(chain_.a, 0, 1000).size(), 10u);
   EXPECT_EQ(store->EmployerTxIds(chain_.b, 0, 1000).size(), 10u);
+}
+
+// Opens the store's database directly, without ChainStore, to leave it as an
+// older or a newer build would have: `edit` gets the column families by name.
+void EditRawDb(const std::string& path,
+               const std::function<void(rocksdb::DB&, std::map<std::string, rocksdb::ColumnFamilyHandle*>&)>& edit) {
+  std::vector<std::string> names;
+  ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names).ok());
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const auto& name : names) descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), path, descriptors, &handles, &raw).ok());
+  std::unique_ptr<rocksdb::DB> db(raw);
+  std::map<std::string, rocksdb::ColumnFamilyHandle*> by_name;
+  for (std::size_t i = 0; i < names.size(); ++i) by_name[names[i]] = handles[i];
+  edit(*db, by_name);
+  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+}
+
+// The store caches subject records across blocks; a read after a commit
+// must see the committed record, not the cached one.
+TEST_F(ChainStoreTest, ReadsAfterACommitSeeItThroughTheCache) {
+  auto store = Open();
+  CommitBlocks(*store, 2);
+  const auto subject = testing::SyntheticSubject(0);
+  ASSERT_EQ(store->GetSubject(subject)->entries.size(), 1u);  // cached now
+  CommitBlocks(*store, 1);
+  EXPECT_EQ(store->GetSubject(subject)->entries.size(), 2u);
+}
+
+// Rule G15's index: key -> subject, committed with the block, and rebuilt
+// when a store of format 1 (without it) is opened.
+TEST_F(ChainStoreTest, SubjectKeyIndexIsCommittedAndRebuiltForAFormat1Store) {
+  const std::string path = (dir_.path() / "db").string();
+  {
+    auto store = Open();
+    CommitBlocks(*store, 2);
+    EXPECT_EQ(store->GetSubjectByKey(testing::SyntheticSubjectKey(5)), testing::SyntheticSubject(5));
+    EXPECT_EQ(store->GetSubjectByKey(testing::SyntheticSubjectKey(8)), std::nullopt);  // not enrolled yet
+  }
+  // Turn it into a format-1 store: no 'k' rows, format 1.
+  EditRawDb(path, [](rocksdb::DB& db, std::map<std::string, rocksdb::ColumnFamilyHandle*>& cfs) {
+    ASSERT_TRUE(db.DeleteRange(rocksdb::WriteOptions(), cfs["state"], "k", "l").ok());
+    ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), cfs["default"], "format", std::string("\0\0\0\0\0\0\0\1", 8)).ok());
+    std::string probe;
+    const crypto::PublicKey key = testing::SyntheticSubjectKey(5);
+    ASSERT_TRUE(db.Get(rocksdb::ReadOptions(), cfs["state"], "k" + std::string(key.begin(), key.end()), &probe).IsNotFound());
+  });
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  for (std::uint64_t i = 0; i < 8; ++i) {
+    EXPECT_EQ(store->GetSubjectByKey(testing::SyntheticSubjectKey(i)), testing::SyntheticSubject(i)) << i;
+  }
+}
+
+TEST_F(ChainStoreTest, AStoreOfAnUnknownFormatIsRefused) {
+  const std::string path = (dir_.path() / "db").string();
+  { auto store = Open(); }
+  EditRawDb(path, [](rocksdb::DB& db, std::map<std::string, rocksdb::ColumnFamilyHandle*>& cfs) {
+    ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), cfs["default"], "format", std::string("\0\0\0\0\0\0\0\x09", 8)).ok());
+  });
+  auto reopened = ChainStore::Open(path, chain_.genesis);
+  ASSERT_FALSE(reopened.ok());
+  EXPECT_EQ(reopened.error().code, "store.unsupported_format");
+}
+
+// Headcount declarations are read with a limit (the API reaches them
+// through compliance reports), in declared-date order.
+TEST_F(ChainStoreTest, HeadcountsAreReadWithALimit) {
+  auto store = Open();
+  std::vector<Tx> txs;
+  const std::uint64_t now = SyntheticBlockTimeMs(chain_, 1) / 1000;
+  for (std::uint32_t day = 3; day >= 1; --day) {
+    Tx tx{TxKind::kHeadcount, day, Headcount{chain_.a, Date{2026, 3, static_cast<std::uint8_t>(day)}, 10 + day, now}, {}};
+    SignTx(tx, chain_.genesis.chain_id, chain_.employer_a);
+    txs.push_back(std::move(tx));
+  }
+  auto b = node::ProduceSoloBlock(*store, txs, SyntheticBlockTimeMs(chain_, 1), chain_.validator);
+  ASSERT_TRUE(b.ok() && b->rejected.empty());
+  EXPECT_EQ(store->Headcounts(chain_.a, 100).size(), 3u);
+  auto first_two = store->Headcounts(chain_.a, 2);
+  ASSERT_EQ(first_two.size(), 2u);
+  EXPECT_EQ(first_two[0].as_of, (Date{2026, 3, 1}));
+  EXPECT_EQ(first_two[1].as_of, (Date{2026, 3, 2}));
+  EXPECT_TRUE(store->Headcounts(chain_.a, 0).empty());
+  EXPECT_TRUE(store->Headcounts(chain_.b, 100).empty());
 }
 
 TEST_F(ChainStoreTest, HeaderRootsMatchTheLogAndStateIndex) {

@@ -103,9 +103,10 @@ class MemoryComplianceSource final : public ledger::ComplianceSource {
     if (it == entries_.end()) return std::nullopt;
     return it->second;
   }
-  std::vector<ledger::HeadcountRecord> Headcounts(const ledger::CorporateNumber& employer) const override {
+  std::vector<ledger::HeadcountRecord> Headcounts(const ledger::CorporateNumber& employer, std::size_t limit) const override {
     auto it = headcounts_.find(employer);
-    return it == headcounts_.end() ? std::vector<ledger::HeadcountRecord>{} : it->second;
+    if (it == headcounts_.end()) return {};
+    return std::vector<ledger::HeadcountRecord>(it->second.begin(), it->second.begin() + static_cast<std::ptrdiff_t>(std::min(limit, it->second.size())));
   }
 
  private:

@@ -185,6 +185,23 @@ TEST_F(ComplianceTest, HeadcountCountsOpenEmploymentsOnTheDeclaredDate) {
   EXPECT_TRUE(ReportFor(a_, Options("2026-03-30")).headcount_mismatches.empty()) << "declarations after the report date wait";
 }
 
+// Declarations are read per employer up to a budget; past it the report says
+// it is truncated (and shows what it read).
+TEST_F(ComplianceTest, HeadcountDeclarationsAreReadUpToABudget) {
+  src_.AddHeadcount(a_, "2026-03-30", 1);
+  src_.AddHeadcount(a_, "2026-03-31", 2);
+  ComplianceOptions o = Options("2026-06-30");
+  o.max_headcounts = 2;
+  ComplianceReport full = ReportFor(a_, o);
+  EXPECT_EQ(full.headcount_mismatches.size(), 2u);
+  EXPECT_FALSE(full.truncated);
+  o.max_headcounts = 1;
+  ComplianceReport cut = ReportFor(a_, o);
+  ASSERT_EQ(cut.headcount_mismatches.size(), 1u);
+  EXPECT_EQ(cut.headcount_mismatches[0].as_of, D("2026-03-30"));
+  EXPECT_TRUE(cut.truncated);
+}
+
 TEST_F(ComplianceTest, SuccessionPassesRecordsToTheSuccessor) {
   MemoryComplianceSource src;
   const CorporateNumber p = Corp(111), s = Corp(222), c = Corp(333);

@@ -157,6 +157,29 @@ TEST_F(ExecutionTest, GovernanceNeedsRegistrarQuorum) {
   EXPECT_EQ(Code(Enroll()), "validation.subject_exists");
 }
 
+// G15: a key is the current key of one subject at most; a key replaced by a
+// recovery is free again.
+TEST_F(ExecutionTest, SubjectKeyIsUniqueAcrossSubjects) {
+  ASSERT_EQ(Code(Enroll()), "ok");
+  SubjectId other{};
+  other.fill(0x42);
+  const auto other_key = KeyFromByte(0x43);
+  const auto recovered_key = KeyFromByte(0x44);
+  EXPECT_EQ(Code(Governance(TxKind::kEnrollSubject, EnrollSubject{other, ks_.public_key()}, {&r1_, &r2_})), "validation.key_in_use");
+  EXPECT_FALSE(overlay_.GetSubject(other));
+  ASSERT_EQ(Code(Governance(TxKind::kEnrollSubject, EnrollSubject{other, other_key.public_key()}, {&r1_, &r2_})), "ok");
+  EXPECT_EQ(overlay_.GetSubjectByKey(other_key.public_key()), other);
+  EXPECT_EQ(Code(Governance(TxKind::kRecoverSubjectKey, RecoverSubjectKey{other, ks_.public_key()}, {&r1_, &r2_})),
+            "validation.key_in_use");
+  // Once subject_ moves to another key, its old key may go to `other`.
+  ASSERT_EQ(Code(Governance(TxKind::kRecoverSubjectKey, RecoverSubjectKey{subject_, recovered_key.public_key()}, {&r1_, &r2_})), "ok");
+  EXPECT_EQ(overlay_.GetSubjectByKey(ks_.public_key()), std::nullopt);
+  EXPECT_EQ(overlay_.GetSubjectByKey(recovered_key.public_key()), subject_);
+  ASSERT_EQ(Code(Governance(TxKind::kRecoverSubjectKey, RecoverSubjectKey{other, ks_.public_key()}, {&r1_, &r2_})), "ok");
+  EXPECT_EQ(overlay_.GetSubjectByKey(ks_.public_key()), other);
+  EXPECT_EQ(overlay_.GetSubjectByKey(other_key.public_key()), std::nullopt);
+}
+
 TEST_F(ExecutionTest, RegisterEmployerOnce) {
   auto key = KeyFromByte(0x55).public_key();
   EXPECT_EQ(Code(Governance(TxKind::kRegisterEmployer, RegisterEmployer{c_, "C社", key}, {&r1_, &r2_})), "ok");

@@ -56,7 +56,7 @@ Tx Sign(World& w, const EntryDraft& d) {
   Tx tx = std::move(BuildEntry(d)).value();
   const auto& id = w.chain.genesis.chain_id;
   if (d.kind == TxKind::kDispute) {
-    SignTx(tx, id, w.chain.subject_key);
+    SignTx(tx, id, testing::SubjectSigningKey(d.subject));
   } else {
     SignTx(tx, id, w.chain.employer_a);
     if (d.kind == TxKind::kSecondmentStart || d.kind == TxKind::kSecondmentEnd) SignTx(tx, id, w.chain.employer_b);
@@ -79,7 +79,7 @@ Tx NextValid(World& w, std::mt19937_64& rng, std::function<void(const EntryId&)>
   switch (choice) {
     case 0: {
       SubjectId fresh = testing::SyntheticSubject(w.nonce * 7919 + rng() % 1000);
-      Tx tx{TxKind::kEnrollSubject, w.nonce++, EnrollSubject{fresh, w.chain.subject_key.public_key()}, {}};
+      Tx tx{TxKind::kEnrollSubject, w.nonce++, EnrollSubject{fresh, testing::SubjectSigningKey(fresh).public_key()}, {}};
       SignTx(tx, w.chain.genesis.chain_id, w.chain.registrar);
       on_commit = [&w, fresh](const EntryId&) { w.enrolled.push_back(fresh); };
       return tx;
@@ -189,7 +189,8 @@ const std::vector<Mutation>& Mutations() {
          if (!e) return false;
          e->subject = testing::SyntheticSubject(999999999);
          tx.signatures.clear();
-         SignTx(tx, w.chain.genesis.chain_id, tx.kind == TxKind::kDispute ? w.chain.subject_key : w.chain.employer_a);
+         const crypto::SigningKey subject_key = testing::SubjectSigningKey(e->subject);
+         SignTx(tx, w.chain.genesis.chain_id, tx.kind == TxKind::kDispute ? subject_key : w.chain.employer_a);
          if (tx.kind == TxKind::kSecondmentStart || tx.kind == TxKind::kSecondmentEnd) SignTx(tx, w.chain.genesis.chain_id, w.chain.employer_b);
          return true;
        }},
@@ -198,7 +199,8 @@ const std::vector<Mutation>& Mutations() {
          if (!e || e->references.empty()) return false;
          e->references[0][0] ^= 0xff;
          tx.signatures.clear();
-         SignTx(tx, w.chain.genesis.chain_id, tx.kind == TxKind::kDispute ? w.chain.subject_key : w.chain.employer_a);
+         const crypto::SigningKey subject_key = testing::SubjectSigningKey(e->subject);
+         SignTx(tx, w.chain.genesis.chain_id, tx.kind == TxKind::kDispute ? subject_key : w.chain.employer_a);
          if (tx.kind == TxKind::kSecondmentEnd) SignTx(tx, w.chain.genesis.chain_id, w.chain.employer_b);
          return true;
        }},

@@ -25,6 +25,12 @@ SubjectId SyntheticSubject(std::uint64_t i) {
   return crypto::TaggedHash("jobcard.test.subject", AsBytes(std::to_string(i)));
 }
 
+crypto::SigningKey SubjectSigningKey(const SubjectId& subject) {
+  return std::move(crypto::SigningKey::FromSeed(crypto::TaggedHash("jobcard.test.subject_key", subject))).value();
+}
+
+crypto::PublicKey SyntheticSubjectKey(std::uint64_t i) { return SubjectSigningKey(SyntheticSubject(i)).public_key(); }
+
 std::uint64_t SyntheticBlockTimeMs(const TestChain& chain, std::uint64_t height) {
   return chain.genesis.genesis_time_ms + height * 1000;
 }
@@ -54,7 +60,7 @@ Tx Entry(const TestChain& chain, TxKind kind, std::uint64_t subject_index, std::
 std::vector<Tx> SyntheticBlockTxs(const TestChain& chain, std::uint64_t height, std::uint64_t n) {
   std::vector<Tx> txs;
   for (std::uint64_t i = (height - 1) * n; i < height * n; ++i) {
-    Tx enroll{TxKind::kEnrollSubject, i, EnrollSubject{SyntheticSubject(i), chain.subject_key.public_key()}, {}};
+    Tx enroll{TxKind::kEnrollSubject, i, EnrollSubject{SyntheticSubject(i), SyntheticSubjectKey(i)}, {}};
     SignTx(enroll, chain.genesis.chain_id, chain.registrar);
     txs.push_back(std::move(enroll));
   }

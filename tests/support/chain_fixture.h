@@ -18,7 +18,9 @@ struct TestChain {
   crypto::SigningKey validator;
   crypto::SigningKey employer_a;
   crypto::SigningKey employer_b;
-  crypto::SigningKey subject_key;  // shared by all synthetic subjects: keeps tests fast
+  // Payloads of synthetic entries are encrypted to this one key (keeps tests
+  // fast); each subject is enrolled under its own key (SubjectSigningKey).
+  crypto::SigningKey subject_key;
   ledger::CorporateNumber a;
   ledger::CorporateNumber b;
 };
@@ -27,6 +29,12 @@ TestChain MakeTestChain();
 
 // The subject id of synthetic subject number i.
 ledger::SubjectId SyntheticSubject(std::uint64_t i);
+
+// A subject's own key in tests, derived from its id: keys are unique across
+// subjects (rule G15), and a test can sign the subject's disputes.
+crypto::SigningKey SubjectSigningKey(const ledger::SubjectId& subject);
+// The public key synthetic subject i is enrolled under.
+crypto::PublicKey SyntheticSubjectKey(std::uint64_t i);
 
 // The transactions for block `height` (>= 1): enrolments of subjects
 // [(height-1)*n, height*n) and, for the subjects enrolled in the block

@@ -39,7 +39,7 @@ const crypto::SigningKey& DatedChain::KeyOf(const CorporateNumber& employer) con
 }
 
 EntryId DatedChain::Enroll(std::uint64_t subject) {
-  return Governance(TxKind::kEnrollSubject, EnrollSubject{SyntheticSubject(subject), chain_.subject_key.public_key()});
+  return Governance(TxKind::kEnrollSubject, EnrollSubject{SyntheticSubject(subject), SyntheticSubjectKey(subject)});
 }
 
 EntryId DatedChain::Governance(TxKind kind, TxBody body) {

@@ -1,0 +1,129 @@
+// ByteBoundedCache: a thread-safe least-recently-used map whose entries are
+// charged an estimate of their size in bytes; inserting past the budget
+// evicts the least recently used entries. The store keeps hot state-index
+// nodes and state records in such caches across blocks, so that building a
+// block does not read again from RocksDB what the previous blocks (and the
+// mempool's admission checks) just read or wrote.
+//
+// Caching values that can change (state records) needs one more rule, which
+// `generation` provides: a reader that missed reads the database and offers
+// the value back with InsertIfUnchanged(key, value, generation-before-read);
+// a writer that commits new values calls Update after its database write.
+// Update bumps the generation, so a value read before a commit can never be
+// inserted after that commit's Update and shadow the newer value.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <list>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <utility>
+
+namespace jobcard::ledger {
+
+template <typename Key, typename Value>
+class ByteBoundedCache {
+ public:
+  // `size_of(value)` estimates the bytes an entry holds (key included).
+  using SizeOf = std::size_t (*)(const Value&);
+  ByteBoundedCache(std::size_t max_bytes, SizeOf size_of) : max_bytes_(max_bytes), size_of_(size_of) {}
+  ByteBoundedCache(const ByteBoundedCache&) = delete;
+  ByteBoundedCache& operator=(const ByteBoundedCache&) = delete;
+
+  // The value, marked most recently used; nullopt on a miss.
+  std::optional<Value> Get(const Key& key) {
+    std::lock_guard lock(mutex_);
+    auto it = index_.find(key);
+    if (it == index_.end()) {
+      ++misses_;
+      return std::nullopt;
+    }
+    ++hits_;
+    order_.splice(order_.begin(), order_, it->second);
+    return it->second->value;
+  }
+
+  std::uint64_t generation() const {
+    std::lock_guard lock(mutex_);
+    return generation_;
+  }
+
+  // Inserts (or replaces) unless an Update happened since `generation` was read.
+  void InsertIfUnchanged(const Key& key, Value value, std::uint64_t generation) {
+    std::lock_guard lock(mutex_);
+    if (generation != generation_) return;
+    PutLocked(key, std::move(value));
+  }
+
+  // Inserts (or replaces) values that are immutable or newly committed.
+  void Insert(const Key& key, Value value) {
+    std::lock_guard lock(mutex_);
+    PutLocked(key, std::move(value));
+  }
+
+  // After a commit: the committed values, and a new generation.
+  template <typename Map>
+  void Update(const Map& committed) {
+    std::lock_guard lock(mutex_);
+    ++generation_;
+    for (const auto& [key, value] : committed) PutLocked(key, value);
+  }
+
+  std::size_t bytes() const {
+    std::lock_guard lock(mutex_);
+    return bytes_;
+  }
+  std::size_t size() const {
+    std::lock_guard lock(mutex_);
+    return index_.size();
+  }
+  std::uint64_t hits() const {
+    std::lock_guard lock(mutex_);
+    return hits_;
+  }
+  std::uint64_t misses() const {
+    std::lock_guard lock(mutex_);
+    return misses_;
+  }
+
+ private:
+  struct Slot {
+    Key key;
+    Value value;
+    std::size_t bytes;
+  };
+
+  void PutLocked(const Key& key, Value value) {
+    const std::size_t bytes = size_of_(value);
+    auto it = index_.find(key);
+    if (it != index_.end()) {
+      bytes_ -= it->second->bytes;
+      order_.erase(it->second);
+      index_.erase(it);
+    }
+    if (bytes > max_bytes_) return;  // would evict everything else for one value
+    order_.push_front(Slot{key, std::move(value), bytes});
+    index_.emplace(key, order_.begin());
+    bytes_ += bytes;
+    while (bytes_ > max_bytes_) {
+      const Slot& last = order_.back();
+      bytes_ -= last.bytes;
+      index_.erase(last.key);
+      order_.pop_back();
+    }
+  }
+
+  const std::size_t max_bytes_;
+  const SizeOf size_of_;
+  mutable std::mutex mutex_;
+  std::list<Slot> order_;  // most recently used first
+  std::map<Key, typename std::list<Slot>::iterator> index_;
+  std::size_t bytes_ = 0;
+  std::uint64_t generation_ = 0;
+  std::uint64_t hits_ = 0;
+  std::uint64_t misses_ = 0;
+};
+
+}  // namespace jobcard::ledger

@@ -1,0 +1,56 @@
+#include "ledger/byte_bounded_cache.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+
+namespace jobcard::ledger {
+namespace {
+
+std::size_t LengthOf(const std::string& s) { return s.size(); }
+
+TEST(ByteBoundedCache, EvictsTheLeastRecentlyUsedPastTheBudget) {
+  ByteBoundedCache<int, std::string> cache(10, &LengthOf);
+  cache.Insert(1, "aaaa");
+  cache.Insert(2, "bbbb");
+  ASSERT_EQ(cache.Get(1), "aaaa");  // 1 is now the most recently used
+  cache.Insert(3, "cccc");          // 12 bytes > 10: 2 goes
+  EXPECT_EQ(cache.Get(2), std::nullopt);
+  EXPECT_EQ(cache.Get(1), "aaaa");
+  EXPECT_EQ(cache.Get(3), "cccc");
+  EXPECT_EQ(cache.bytes(), 8u);
+  EXPECT_EQ(cache.size(), 2u);
+  EXPECT_EQ(cache.hits(), 3u);
+  EXPECT_EQ(cache.misses(), 1u);
+}
+
+TEST(ByteBoundedCache, ReplacingAValueRechargesItsBytes) {
+  ByteBoundedCache<int, std::string> cache(10, &LengthOf);
+  cache.Insert(1, "aaaaaaaa");
+  cache.Insert(1, "a");
+  cache.Insert(2, "bbbbbbbbb");
+  EXPECT_EQ(cache.bytes(), 10u);
+  EXPECT_EQ(cache.Get(1), "a");
+}
+
+TEST(ByteBoundedCache, AValueLargerThanTheBudgetIsNotKept) {
+  ByteBoundedCache<int, std::string> cache(4, &LengthOf);
+  cache.Insert(1, "aa");
+  cache.Insert(2, "bbbbbb");
+  EXPECT_EQ(cache.Get(2), std::nullopt);
+  EXPECT_EQ(cache.Get(1), "aa");
+}
+
+TEST(ByteBoundedCache, AValueReadBeforeACommitCannotShadowTheCommittedOne) {
+  ByteBoundedCache<int, std::string> cache(100, &LengthOf);
+  const std::uint64_t before = cache.generation();  // a reader misses and reads the old value...
+  cache.Update(std::map<int, std::string>{{1, "new"}});  // ...while a commit writes the new one
+  cache.InsertIfUnchanged(1, "old", before);           // the late reader offers the old value
+  EXPECT_EQ(cache.Get(1), "new");
+  cache.InsertIfUnchanged(2, "fresh", cache.generation());
+  EXPECT_EQ(cache.Get(2), "fresh");
+}
+
+}  // namespace
+}  // namespace jobcard::ledger

@@ -1,0 +1,273 @@
+// jobcard_load: HTTP API latency under concurrent clients (issue 4).
+//
+// Builds a ledger of --subjects subjects with --entries-per-subject career
+// entries each (tests/support/synthetic_workload.h), serves it with a full
+// node (NodeService without a validator key: it produces no blocks) on an
+// ephemeral 127.0.0.1 port, then runs --clients concurrent clients, each on
+// one keep-alive connection, in two phases of --requests requests per client:
+//
+//   status    GET /v1/status: the baseline, the cost of a connection's
+//             round trip, routing and a small JSON answer with no storage work
+//   history   GET /v1/subjects/{id}/history for seeded random subjects: the
+//             record, a state-index proof and every transaction
+//
+// and prints p50/p99 of each phase and the history/status ratios: ratios
+// against the baseline of the same run are what can be compared across runs
+// on a shared machine. Every answer must be 200 (and a history must list the
+// subject's entries), else the tool exits 1.
+//
+// Usage: jobcard_load [--subjects N] [--entries-per-subject K] [--clients C]
+//                     [--requests R] [--seed S] [--dir DIR] [--json]
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "ledger/chain_store.h"
+#include "node/log.h"
+#include "node/node_service.h"
+#include "node/solo_producer.h"
+#include "tests/support/http_client.h"
+#include "tests/support/synthetic_workload.h"
+
+namespace jobcard {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Options {
+  std::uint64_t subjects = 1000;
+  std::uint64_t entries_per_subject = 5;
+  std::uint64_t clients = 8;
+  std::uint64_t requests = 200;
+  std::uint64_t seed = 1;
+  std::string dir = "load-data";
+  bool json = false;
+};
+
+constexpr std::uint64_t kBlockTxs = 2000;
+constexpr auto kRequestTimeout = std::chrono::seconds(30);
+
+// Commits `txs` in blocks of kBlockTxs; false (with a message) if any is refused.
+bool CommitAll(ledger::ChainStore& store, const testing::TestChain& chain, std::vector<ledger::Tx>& txs) {
+  for (std::size_t first = 0; first < txs.size(); first += kBlockTxs) {
+    std::vector<ledger::Tx> batch(txs.begin() + static_cast<std::ptrdiff_t>(first),
+                                  txs.begin() + static_cast<std::ptrdiff_t>(std::min(txs.size(), first + kBlockTxs)));
+    auto block = node::ProduceSoloBlock(store, batch, store.Tip().time_ms + 1000, chain.validator);
+    if (!block.ok() || !block->rejected.empty()) {
+      std::fprintf(stderr, "building the ledger failed: %s\n",
+                   block.ok() ? block->rejected[0].status.error().message.c_str() : block.error().message.c_str());
+      return false;
+    }
+  }
+  txs.clear();
+  return true;
+}
+
+// Writes genesis.json and a ledger of subjects with their entries under `home`.
+bool BuildLedger(const Options& opt, const testing::SyntheticWorkload& w, const std::filesystem::path& home) {
+  std::filesystem::create_directories(home);
+  std::ofstream(home / "genesis.json") << ledger::GenesisToJson(w.chain().genesis).dump(2) << "\n";
+  auto store = ledger::ChainStore::Open((home / "data").string(), w.chain().genesis);
+  if (!store.ok()) {
+    std::fprintf(stderr, "open: %s\n", store.error().message.c_str());
+    return false;
+  }
+  std::vector<ledger::Tx> txs;
+  for (std::uint64_t s = 0; s < opt.subjects; ++s) txs.push_back(w.Enroll(s));
+  if (!CommitAll(**store, w.chain(), txs)) return false;
+  for (std::uint64_t round = 0; round < opt.entries_per_subject; ++round) {
+    // Recorded one second after the tip: never ahead of the block that commits it.
+    const std::uint64_t now = (*store)->Tip().time_ms / 1000 + 1;
+    for (std::uint64_t s = 0; s < opt.subjects; ++s) txs.push_back(w.Entry(s, round, now));
+    if (!CommitAll(**store, w.chain(), txs)) return false;
+  }
+  return true;
+}
+
+struct Phase {
+  std::vector<double> micros;
+  std::uint64_t failures = 0;
+  std::string first_failure;
+};
+
+double Percentile(std::vector<double>& v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
+}
+
+// Each client thread sends its requests one after another on one connection;
+// `target(client, i)` names request i of a client, `check` judges the answer.
+template <typename Target, typename Check>
+Phase RunPhase(const Options& opt, std::uint16_t port, Target target, Check check) {
+  std::vector<Phase> per_client(opt.clients);
+  std::vector<std::thread> threads;
+  for (std::uint64_t c = 0; c < opt.clients; ++c) {
+    threads.emplace_back([&, c] {
+      Phase& mine = per_client[c];
+      std::optional<testing::HttpConnection> conn;
+      conn.emplace("127.0.0.1", port, kRequestTimeout);
+      for (std::uint64_t i = 0; i < opt.requests; ++i) {
+        const std::string request = testing::BuildHttpRequest("GET", target(c, i), "", {}, /*keep_alive=*/true);
+        const auto start = Clock::now();
+        testing::HttpResult result;
+        if (conn->Send(request, kRequestTimeout)) result = conn->ReadResponse(kRequestTimeout);
+        const double micros = std::chrono::duration<double, std::micro>(Clock::now() - start).count();
+        std::string problem = !result.ok ? "no answer: " + result.error : check(result);
+        if (!problem.empty()) {
+          if (mine.failures++ == 0) mine.first_failure = problem;
+          if (!conn->connected()) conn.emplace("127.0.0.1", port, kRequestTimeout);
+          continue;
+        }
+        mine.micros.push_back(micros);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  Phase all;
+  for (auto& p : per_client) {
+    all.micros.insert(all.micros.end(), p.micros.begin(), p.micros.end());
+    if (p.failures > 0 && all.failures == 0) all.first_failure = p.first_failure;
+    all.failures += p.failures;
+  }
+  return all;
+}
+
+int Run(const Options& opt) {
+  node::SetLogLevel(node::LogLevel::kWarn);
+  const std::filesystem::path home = std::filesystem::absolute(opt.dir);
+  std::filesystem::remove_all(home);
+  testing::SyntheticWorkload w;
+  const auto build_start = Clock::now();
+  if (!BuildLedger(opt, w, home)) return 1;
+  const double build_seconds = std::chrono::duration<double>(Clock::now() - build_start).count();
+
+  node::NodeConfig config;
+  config.api_listen = "127.0.0.1:0";
+  auto service = node::NodeService::Open(home, config, std::nullopt);
+  if (!service.ok()) {
+    std::fprintf(stderr, "node: %s\n", service.error().message.c_str());
+    return 1;
+  }
+  node::NodeService& node = **service;
+  Status run_status = Status::Ok();
+  std::thread runner([&] { run_status = node.Run(); });
+  const auto deadline = Clock::now() + std::chrono::seconds(30);
+  while (node.api_port() == 0 && Clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  const std::uint16_t port = node.api_port();
+  if (port == 0) {
+    std::fprintf(stderr, "the node's API did not start listening\n");
+    node.Stop();
+    runner.join();
+    return 1;
+  }
+
+  Phase status = RunPhase(
+      opt, port, [](std::uint64_t, std::uint64_t) { return std::string("/v1/status"); },
+      [](const testing::HttpResult& r) { return r.status == 200 ? std::string() : "status " + std::to_string(r.status); });
+  // Seeded per client, so a run can be repeated request for request.
+  std::vector<std::vector<std::uint64_t>> picks(opt.clients);
+  for (std::uint64_t c = 0; c < opt.clients; ++c) {
+    std::mt19937_64 rng(opt.seed * 1000003 + c);
+    for (std::uint64_t i = 0; i < opt.requests; ++i) picks[c].push_back(rng() % opt.subjects);
+  }
+  const std::string expected_entries = "\"entries\":[";
+  Phase history = RunPhase(
+      opt, port,
+      [&](std::uint64_t c, std::uint64_t i) {
+        return "/v1/subjects/" + ToHex(testing::SyntheticSubject(picks[c][i])) + "/history";
+      },
+      [&](const testing::HttpResult& r) {
+        if (r.status != 200) return "status " + std::to_string(r.status);
+        if (opt.entries_per_subject > 0 && r.body.find(expected_entries + "{") == std::string::npos) {
+          return std::string("a history without its entries");
+        }
+        return std::string();
+      });
+  node.Stop();
+  runner.join();
+
+  const double status_p50 = Percentile(status.micros, 0.50), status_p99 = Percentile(status.micros, 0.99);
+  const double history_p50 = Percentile(history.micros, 0.50), history_p99 = Percentile(history.micros, 0.99);
+  if (opt.json) {
+    std::printf("{\"subjects\":%llu,\"entries_per_subject\":%llu,\"clients\":%llu,\"requests_per_client\":%llu,"
+                "\"status_p50_us\":%.1f,\"status_p99_us\":%.1f,\"history_p50_us\":%.1f,\"history_p99_us\":%.1f,"
+                "\"history_over_status_p50\":%.2f,\"history_over_status_p99\":%.2f,\"failures\":%llu}\n",
+                static_cast<unsigned long long>(opt.subjects), static_cast<unsigned long long>(opt.entries_per_subject),
+                static_cast<unsigned long long>(opt.clients), static_cast<unsigned long long>(opt.requests), status_p50,
+                status_p99, history_p50, history_p99, history_p50 / status_p50, history_p99 / status_p99,
+                static_cast<unsigned long long>(status.failures + history.failures));
+  } else {
+    std::printf("ledger: %llu subjects x %llu entries, built in %.1f s\n", static_cast<unsigned long long>(opt.subjects),
+                static_cast<unsigned long long>(opt.entries_per_subject), build_seconds);
+    std::printf("%llu clients x %llu requests each, keep-alive, loopback\n", static_cast<unsigned long long>(opt.clients),
+                static_cast<unsigned long long>(opt.requests));
+    std::printf("GET /v1/status (baseline): p50 %.0f us, p99 %.0f us\n", status_p50, status_p99);
+    std::printf("GET /v1/subjects/{id}/history: p50 %.0f us, p99 %.0f us\n", history_p50, history_p99);
+    std::printf("history / status: p50 %.2f, p99 %.2f\n", history_p50 / status_p50, history_p99 / status_p99);
+  }
+  if (!run_status.ok()) {
+    std::fprintf(stderr, "the node stopped with an error: %s\n", run_status.error().message.c_str());
+    return 1;
+  }
+  if (status.failures + history.failures > 0) {
+    std::fprintf(stderr, "%llu requests failed; the first: %s\n",
+                 static_cast<unsigned long long>(status.failures + history.failures),
+                 (status.failures ? status.first_failure : history.first_failure).c_str());
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace jobcard
+
+int main(int argc, char** argv) {
+  jobcard::Options opt;
+  const char* usage =
+      "usage: jobcard_load [--subjects N] [--entries-per-subject K] [--clients C] [--requests R] [--seed S]\n"
+      "                    [--dir DIR] [--json]\n"
+      "Builds a ledger of N subjects x K entries in DIR (default ./load-data, replaced), serves it on\n"
+      "127.0.0.1 and reports p50/p99 latency of GET /v1/status and GET /v1/subjects/{id}/history\n"
+      "from C concurrent keep-alive clients sending R requests each.\n";
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--help") {
+      std::fputs(usage, stdout);
+      return 0;
+    }
+    if (a == "--json") {
+      opt.json = true;
+      continue;
+    }
+    if (i + 1 >= argc) {
+      std::fprintf(stderr, "%s needs a value\n%s", a.c_str(), usage);
+      return 2;
+    }
+    const std::string value = argv[++i];
+    std::uint64_t number = 0;
+    const bool numeric = !value.empty() && value.find_first_not_of("0123456789") == std::string::npos && value.size() < 19;
+    if (numeric) number = std::stoull(value);
+    if (a == "--dir") opt.dir = value;
+    else if (!numeric) {
+      std::fprintf(stderr, "%s needs a number, got '%s'\n", a.c_str(), value.c_str());
+      return 2;
+    } else if (a == "--subjects" && number > 0) opt.subjects = number;
+    else if (a == "--entries-per-subject" && number <= 1000) opt.entries_per_subject = number;
+    else if (a == "--clients" && number > 0 && number <= 200) opt.clients = number;
+    else if (a == "--requests" && number > 0) opt.requests = number;
+    else if (a == "--seed") opt.seed = number;
+    else {
+      std::fprintf(stderr, "unknown option or value out of range: %s %s\n%s", a.c_str(), value.c_str(), usage);
+      return 2;
+    }
+  }
+  return jobcard::Run(opt);
+}

@@ -36,6 +36,11 @@ Result<SignState> DecodeSignState(ByteView bytes) {
   if (step > static_cast<std::uint8_t>(SignStep::kPrecommit)) {
     return MakeError("consensus.sign_step", "unknown sign step " + std::to_string(step));
   }
+  // Nothing signed has only one form: the fresh state. Anything else with
+  // step none would bring back a lock (or a position) no signature stands for.
+  if (step == static_cast<std::uint8_t>(SignStep::kNone) && (s.height != 0 || s.round != 0 || s.lock)) {
+    return MakeError("consensus.sign_step", "a sign state with nothing signed must be all zero");
+  }
   if (s.round > kMaxRound || (s.lock && s.lock->round > s.round)) {
     return MakeError("consensus.round", "the sign state's rounds are out of range");
   }

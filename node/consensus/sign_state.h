@@ -47,7 +47,8 @@ struct SignState {
 
 // Fixed layout for the host's file: u64 height, u32 round, u8 step, then an
 // optional lock (presence byte; u32 round, 32-byte value). Error codes:
-// encoding.*, consensus.sign_step, consensus.round (a round above kMaxRound,
+// encoding.*, consensus.sign_step (an unknown step, or step none in any state
+// but the fresh all-zero one), consensus.round (a round above kMaxRound,
 // or a lock from a later round than the last signature).
 Bytes EncodeSignState(const SignState& state);
 Result<SignState> DecodeSignState(ByteView bytes);

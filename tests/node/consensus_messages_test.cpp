@@ -161,6 +161,20 @@ TEST(ConsensusSignState, RoundTripsAndRejectsBadBytes) {
             "consensus.round");
 }
 
+// Found by sign_state_fuzz (tests/fuzz/corpus/sign_state_fuzz/regression-step-none-with-height):
+// step none ("nothing signed") with a height was accepted, a state the machine
+// never writes and whose lock, on restart, no signature would stand for.
+TEST(ConsensusSignState, NothingSignedMustBeAllZero) {
+  auto code_of = [](const Result<SignState>& r) { return r.ok() ? std::string("accepted") : r.error().code; };
+  const Bytes found = {0x00, 0x11, 0x02, 0x00, 0x28, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00};
+  EXPECT_EQ(code_of(DecodeSignState(found)), "consensus.sign_step");
+  for (const SignState& s : {SignState{0, 3, SignStep::kNone, std::nullopt},
+                             SignState{0, 0, SignStep::kNone, Lock{0, HashOf(2)}}}) {
+    EXPECT_EQ(code_of(DecodeSignState(EncodeSignState(s))), "consensus.sign_step");
+  }
+  EXPECT_TRUE(DecodeSignState(EncodeSignState(SignState{})).ok());
+}
+
 std::vector<ledger::ValidatorRecord> Members(std::vector<std::uint64_t> powers) {
   std::vector<ledger::ValidatorRecord> out;
   for (std::size_t i = 0; i < powers.size(); ++i) {

@@ -48,7 +48,9 @@ TEST(CrashRecovery, KilledProducerLosesNoAcknowledgedBlockAndReplaysToTheSameSta
     testing::ChildProcess p(child, {data, "100000", std::to_string(kSubjectsPerBlock)});
     ASSERT_TRUE(p.started());
     ASSERT_TRUE(p.WaitForOutput("OPEN", std::chrono::seconds(30))) << "child did not open the store: " << p.output();
-    // Let it commit a few blocks, then kill it at a random moment.
+    // Each round commits at least one block whatever the machine's load (a
+    // loaded CI box can be slow to start), then dies at a random moment.
+    ASSERT_TRUE(p.WaitForOutput("ACK ", std::chrono::seconds(60))) << "child committed nothing: " << p.output();
     p.ReadFor(std::chrono::milliseconds(40 + rng() % 300));
     p.Signal(SIGKILL);
     p.ReadFor(std::chrono::milliseconds(20));

@@ -20,6 +20,15 @@ struct CommittedBlock {
   std::vector<ledger::TxOutcome> rejected;  // candidates left out, with reasons
 };
 
+// Prepares (does not commit) the next block from the valid candidates, at
+// `now_ms` clamped to after the previous block: what a proposer offers.
+Result<ledger::PreparedBlock> PrepareNextBlock(const ledger::ChainStore& store,
+                                               const std::vector<ledger::Tx>& candidates, std::uint64_t now_ms,
+                                               const crypto::PublicKey& proposer, bool signatures_verified);
+
+// What a committed block did, for logs and the mempool.
+CommittedBlock SummariseBlock(const ledger::PreparedBlock& prepared);
+
 // Commits one block with the valid candidates. Fails without writing when
 // the key cannot certify alone (it must hold more than 2/3 of the voting
 // power), or the store refuses the commit (disk full, I/O error).

@@ -205,5 +205,51 @@ TEST(ConsensusHost, RestartedValidatorNeverSignsAConflictingVote) {
   EXPECT_TRUE(c.fatal_errors().empty());
 }
 
+// A validator restarted in the middle of a height with its WAL replays it:
+// it resends the vote it signed before the crash (which its sign state
+// forbids it to sign again), so the height can still reach a quorum.
+TEST(ConsensusHost, RestartedValidatorReplaysItsWalAndResendsItsVotes) {
+  ConsensusCluster c(4);
+  for (std::size_t i = 0; i < 4; ++i) c.Start(i);
+  c.Stop(3);
+  c.Stop(2);
+  ASSERT_TRUE(c.Submit(0, SyntheticBlockTxs(c.chain(), 1, 1)[0]).ok());
+  auto own_prevotes = [&](std::size_t from_index) {
+    std::set<Bytes> found;
+    const auto& log = c.hub().consensus_log();
+    for (std::size_t k = from_index; k < log.size(); ++k) {
+      if (log[k].from != c.key(0).public_key()) continue;
+      auto message = node::DecodeConsensusMessage(log[k].payload);
+      if (!message.ok()) continue;
+      // Node 0 relays its peers' votes too; only its own count here.
+      if (const auto* v = std::get_if<Vote>(&*message);
+          v && v->type == node::consensus::VoteType::kPrevote && v->validator == c.key(0).public_key()) {
+        found.insert(log[k].payload);
+      }
+    }
+    return found;
+  };
+  ASSERT_TRUE(c.RunUntil([&] { return !own_prevotes(0).empty(); }, kMaxWaitMs));
+  const std::set<Bytes> before = own_prevotes(0);
+
+  c.Stop(0);
+  const std::size_t restart_index = c.hub().consensus_log().size();
+  c.Start(0);
+  // The same signed prevote goes out again, from the log, not signed anew.
+  ASSERT_TRUE(c.RunUntil([&] { return !own_prevotes(restart_index).empty(); }, kMaxWaitMs));
+  for (const auto& resent : own_prevotes(restart_index)) {
+    auto vote = node::DecodeConsensusMessage(resent);
+    const Vote& v = std::get<Vote>(*vote);
+    EXPECT_EQ(before.count(resent), 1u) << "a prevote at h" << v.height << " r" << v.round << " for "
+                                        << (v.value ? ToHex(*v.value).substr(0, 8) : "nil") << " after "
+                                        << before.size() << " before the restart";
+  }
+
+  c.Start(2);
+  c.Start(3);
+  ASSERT_TRUE(c.RunUntil([&] { return c.height(0) >= 1 && c.height(2) >= 1; }, kMaxWaitMs));
+  ExpectNoConflictingSignatures(c);
+}
+
 }  // namespace
 }  // namespace jobcard::testing

@@ -74,6 +74,15 @@ void ExpectNoConflictingSignatures(ConsensusCluster& c) {
   EXPECT_GT(votes, 0u);
 }
 
+// Validators 0 and 1 up, 2 and 3 down, a transaction at node 0: height 1
+// starts but cannot end.
+void StartWithoutQuorum(ConsensusCluster& c) {
+  for (std::size_t i = 0; i < 4; ++i) c.Start(i);
+  c.Stop(3);
+  c.Stop(2);
+  ASSERT_TRUE(c.Submit(0, SyntheticBlockTxs(c.chain(), 1, 1)[0]).ok());
+}
+
 TEST(ConsensusHost, FourValidatorsCommitTxsFromDifferentNodesToIdenticalChains) {
   ConsensusCluster c(4);
   for (std::size_t i = 0; i < 4; ++i) c.Start(i);
@@ -175,10 +184,7 @@ TEST(ConsensusHost, NothingCommitsWithoutAQuorumAndProgressResumes) {
 // had signed: the sign state alone protects against double signing.
 TEST(ConsensusHost, RestartedValidatorNeverSignsAConflictingVote) {
   ConsensusCluster c(4);
-  for (std::size_t i = 0; i < 4; ++i) c.Start(i);
-  c.Stop(3);
-  c.Stop(2);
-  ASSERT_TRUE(c.Submit(0, SyntheticBlockTxs(c.chain(), 1, 1)[0]).ok());
+  StartWithoutQuorum(c);
   // Without a quorum nodes 0 and 1 get as far as their prevotes (for the
   // proposal, or nil after the propose timeout) and wait there.
   auto signed_prevote = [&] {
@@ -210,10 +216,7 @@ TEST(ConsensusHost, RestartedValidatorNeverSignsAConflictingVote) {
 // forbids it to sign again), so the height can still reach a quorum.
 TEST(ConsensusHost, RestartedValidatorReplaysItsWalAndResendsItsVotes) {
   ConsensusCluster c(4);
-  for (std::size_t i = 0; i < 4; ++i) c.Start(i);
-  c.Stop(3);
-  c.Stop(2);
-  ASSERT_TRUE(c.Submit(0, SyntheticBlockTxs(c.chain(), 1, 1)[0]).ok());
+  StartWithoutQuorum(c);
   auto own_prevotes = [&](std::size_t from_index) {
     std::set<Bytes> found;
     const auto& log = c.hub().consensus_log();

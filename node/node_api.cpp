@@ -263,18 +263,52 @@ std::string RenderMetrics(NodeService& node, const HttpStats& stats) {
   return out.str();
 }
 
+namespace {
+
+json VoteToJson(const consensus::Vote& v) {
+  return {{"type", v.type == consensus::VoteType::kPrevote ? "prevote" : "precommit"},
+          {"height", v.height},
+          {"round", v.round},
+          {"value", v.value ? json(ToHex(*v.value)) : json(nullptr)},
+          {"validator", ToHex(v.validator)},
+          {"signature", ToHex(v.signature)},
+          {"encoded", ToHex(consensus::EncodeVote(v))}};
+}
+
+json ConsensusToJson(const NodeService& node) {
+  auto status = node.consensus_status();
+  if (!status) return nullptr;
+  json peers = json::array();
+  for (const auto& p : status->peers) peers.push_back(ToHex(p));
+  return {{"height", status->height}, {"round", status->round}, {"step", status->step}, {"peers", peers}};
+}
+
+// Equivocation this node has seen (spec/consensus.md §7): both signed votes,
+// each verifiable by anyone against the chain id and the validator's key.
+HttpResponse Evidence(const NodeService& node) {
+  json items = json::array();
+  for (const auto& e : node.evidence()) items.push_back({{"first", VoteToJson(e.first)}, {"second", VoteToJson(e.second)}});
+  return HttpResponse::Json(http::status::ok, {{"evidence", items}});
+}
+
+}  // namespace
+
 void RegisterNodeApi(HttpServer& server, NodeService& node) {
   using V = http::verb;
   server.Route(V::get, "/v1/status", [&node](const HttpRequest&) {
     const auto& g = node.store().genesis();
+    json consensus = ConsensusToJson(node);
+    json peers = consensus.is_null() ? json::array() : consensus["peers"];
     return HttpResponse::Json(http::status::ok, {{"chain_id", g.chain_id},
                                                  {"genesis_hash", ToHex(ledger::GenesisHash(g))},
                                                  {"tip", TipToJson(node.store().Tip())},
                                                  {"validators", ledger::ValidatorsToJson(node.store().GetValidators())},
                                                  {"produces_blocks", node.produces_blocks()},
                                                  {"mempool", {{"txs", node.mempool().size()}, {"bytes", node.mempool().bytes()}}},
-                                                 {"peers", json::array()}});
+                                                 {"consensus", consensus},
+                                                 {"peers", peers}});
   });
+  server.Route(V::get, "/v1/evidence", [&node](const HttpRequest&) { return Evidence(node); });
   server.Route(V::get, "/v1/genesis", [&node](const HttpRequest&) {
     return HttpResponse::Json(http::status::ok, ledger::GenesisToJson(node.store().genesis()));
   });

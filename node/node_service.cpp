@@ -10,8 +10,8 @@
 
 #include "node/http/http_server.h"
 #include "node/log.h"
+#include "node/no_peers_bus.h"
 #include "node/node_api.h"
-#include "node/solo_producer.h"
 
 namespace jobcard::node {
 
@@ -24,15 +24,19 @@ std::uint64_t NowMs() {
 
 struct NodeService::Loop {
   asio::io_context io;
-  asio::steady_timer block_timer{io};
   asio::steady_timer status_timer{io};
   asio::signal_set signals{io, SIGINT, SIGTERM};
   std::optional<Error> fatal;
+  NoPeersBus bus;
+  // Set (on the loop) while Run() runs; the API thread reads it under the mutex.
+  mutable std::mutex host_mutex;
+  std::unique_ptr<ConsensusHost> host;
 };
 
-NodeService::NodeService(NodeConfig config, std::unique_ptr<ledger::ChainStore> store,
+NodeService::NodeService(std::filesystem::path home, NodeConfig config, std::unique_ptr<ledger::ChainStore> store,
                          std::unique_ptr<ReceiptBook> receipts, std::optional<crypto::SigningKey> key)
-    : config_(std::move(config)),
+    : home_(std::move(home)),
+      config_(std::move(config)),
       store_(std::move(store)),
       receipts_(std::move(receipts)),
       validator_key_(std::move(key)),
@@ -54,8 +58,8 @@ Result<std::unique_ptr<NodeService>> NodeService::Open(const std::filesystem::pa
     }
     if (validators.size() != 1) {
       return MakeError("node.needs_consensus", "this genesis has " + std::to_string(validators.size()) +
-                                                   " validators; producing blocks with several needs consensus, "
-                                                   "which this build does not have yet (run a single-validator chain)");
+                                                   " validators; reaching them needs the p2p transport, which "
+                                                   "this build does not wire in yet (run a single-validator chain)");
     }
   }
   auto store = ledger::ChainStore::Open(ResolveInHome(home, config.data_dir).string(), *genesis);
@@ -64,7 +68,7 @@ Result<std::unique_ptr<NodeService>> NodeService::Open(const std::filesystem::pa
   auto receipts = ReceiptBook::Open(home / "receipts.jsonl");
   if (!receipts.ok()) return receipts.error();
   return std::unique_ptr<NodeService>(
-      new NodeService(config, std::move(*store), std::move(*receipts), std::move(validator_key)));
+      new NodeService(home, config, std::move(*store), std::move(*receipts), std::move(validator_key)));
 }
 
 ledger::TxContext NodeService::NextBlockContext(std::uint64_t now_ms) const {
@@ -73,7 +77,27 @@ ledger::TxContext NodeService::NextBlockContext(std::uint64_t now_ms) const {
 }
 
 Result<ledger::EntryId> NodeService::Submit(ledger::Tx tx) {
-  return mempool_.Add(std::move(tx), *store_, NextBlockContext(NowMs()));
+  ledger::Tx copy = tx;
+  auto id = mempool_.Add(std::move(tx), *store_, NextBlockContext(NowMs()));
+  if (id.ok()) {
+    // The host lives on the loop: gossip and a possible height start go there.
+    asio::post(loop_->io, [this, copy = std::move(copy)] {
+      if (loop_->host) loop_->host->OnLocalTx(copy);
+    });
+  }
+  return id;
+}
+
+std::optional<ConsensusStatus> NodeService::consensus_status() const {
+  std::lock_guard lock(loop_->host_mutex);
+  if (!loop_->host) return std::nullopt;
+  return loop_->host->status();
+}
+
+std::vector<consensus::DuplicateVoteEvidence> NodeService::evidence() const {
+  std::lock_guard lock(loop_->host_mutex);
+  if (!loop_->host) return {};
+  return loop_->host->evidence();
 }
 
 void NodeService::RememberRejection(const ledger::EntryId& id, const Error& reason) {
@@ -92,32 +116,16 @@ std::optional<Error> NodeService::RecentRejection(const ledger::EntryId& id) con
   return it->second;
 }
 
-Status NodeService::ProduceIfDue() {
-  if (!validator_key_) return Status::Ok();
-  const auto& params = store_->genesis().params;
-  std::vector<ledger::EntryId> ids;
-  auto txs = mempool_.Reap(params.max_block_txs, params.max_block_bytes, &ids);
-  if (txs.empty()) return Status::Ok();
-  const auto started = std::chrono::steady_clock::now();
-  auto block = ProduceSoloBlock(*store_, txs, NowMs(), *validator_key_, /*signatures_verified=*/true, ids);
-  if (!block.ok()) return block.error();
-  const auto elapsed_ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
-  LogInfo("block committed", {{"height", block->header.height},
-                              {"txs", static_cast<std::uint64_t>(block->committed_ids.size())},
-                              {"rejected", static_cast<std::uint64_t>(block->rejected.size())},
-                              {"hash", ToHex(block->block_hash).substr(0, 16)},
-                              {"ms", static_cast<std::uint64_t>(elapsed_ms)}});
-  for (const auto& r : block->rejected) {
+void NodeService::OnCommitted(const CommittedBlock& block, const std::vector<DroppedTx>& dropped) {
+  LogInfo("block committed", {{"height", block.header.height},
+                              {"txs", static_cast<std::uint64_t>(block.committed_ids.size())},
+                              {"rejected", static_cast<std::uint64_t>(block.rejected.size())},
+                              {"hash", ToHex(block.block_hash).substr(0, 16)}});
+  for (const auto& r : block.rejected) {
     LogWarn("tx rejected", {{"id", ToHex(r.id).substr(0, 16)}, {"code", r.status.error().code}});
     RememberRejection(r.id, r.status.error());
   }
-  std::vector<ledger::EntryId> done = block->committed_ids;
-  for (const auto& r : block->rejected) done.push_back(r.id);
-  for (const auto& dropped : mempool_.Update(*store_, NextBlockContext(NowMs()), done)) {
-    RememberRejection(dropped.id, dropped.reason);
-  }
-  return Status::Ok();
+  for (const auto& d : dropped) RememberRejection(d.id, d.reason);
 }
 
 Status NodeService::Run() {
@@ -130,21 +138,30 @@ Status NodeService::Run() {
     Stop();
   });
 
-  std::function<void()> schedule_block = [&]() {
-    loop.block_timer.expires_after(interval);
-    loop.block_timer.async_wait([&](const boost::system::error_code& ec) {
-      if (ec) return;
-      Status produced = ProduceIfDue();
-      if (!produced.ok()) {
-        LogError("block production failed; stopping", {{"code", produced.error().code}, {"message", produced.error().message}});
-        loop.fatal = produced.error();
-        Stop();
-        return;
-      }
-      schedule_block();
-    });
+  ConsensusHostConfig host_config;
+  host_config.sign_state_file = home_ / "consensus" / "sign_state";
+  host_config.wal_file = home_ / "consensus" / "wal";
+  ConsensusHostCallbacks callbacks;
+  callbacks.on_committed = [this](const CommittedBlock& block, const std::vector<DroppedTx>& dropped) {
+    OnCommitted(block, dropped);
   };
-  schedule_block();
+  callbacks.on_fatal = [this, &loop](const Error& error) {
+    LogError("consensus failed; stopping", {{"code", error.code}, {"message", error.message}});
+    loop.fatal = error;
+    Stop();
+  };
+  std::error_code mkdir_error;
+  std::filesystem::create_directories(home_ / "consensus", mkdir_error);
+  if (mkdir_error) {
+    return MakeError("node.io", "cannot create " + (home_ / "consensus").string() + ": " + mkdir_error.message());
+  }
+  {
+    std::lock_guard lock(loop.host_mutex);
+    loop.host = std::make_unique<ConsensusHost>(loop.io, *store_, mempool_, loop.bus,
+                                                validator_key_ ? &*validator_key_ : nullptr, host_config, callbacks);
+  }
+  Status host_started = loop.host->Start();
+  if (!host_started.ok()) return host_started;
 
   std::function<void()> schedule_status = [&]() {
     loop.status_timer.expires_after(std::chrono::seconds(10));
@@ -181,6 +198,10 @@ Status NodeService::Run() {
   api.Stop();
   api_io.stop();
   api_thread.join();
+  {
+    std::lock_guard lock(loop.host_mutex);
+    loop.host.reset();
+  }
   LogInfo("node stopped", {{"height", store_->Tip().height}});
   if (loop.fatal) return *loop.fatal;
   return Status::Ok();

@@ -1,11 +1,14 @@
-// NodeService: a running node. It owns the store, the mempool and the
-// event loop, and (while consensus does not exist) produces blocks itself
-// when its key is the chain's only validator; a node without a validator key
-// serves the chain it has and produces nothing.
+// NodeService: a running node. It owns the store, the mempool, the event
+// loop and the consensus host (node/consensus_host.h), which commits blocks
+// by Tendermint consensus; a single-validator chain is consensus with n = 1,
+// so one code path serves the dev ledger and a network. A node without a
+// validator key follows and votes on nothing. Until the TCP transport is
+// wired in, the host runs on a bus without peers, so only a chain with one
+// validator can commit.
 //
 // One Asio io_context runs everything that changes state, on one thread:
-// block production and mempool updates are serialised there, so a block is
-// never half-built when the node stops. SIGINT/SIGTERM finish the block in
+// consensus, commits and mempool updates are serialised there, so a block is
+// never half-committed when the node stops. SIGINT/SIGTERM finish the block in
 // progress, then stop the loop; the store is closed when the service is
 // destroyed.
 #pragma once
@@ -20,6 +23,7 @@
 
 #include "crypto/sign.h"
 #include "ledger/chain_store.h"
+#include "node/consensus_host.h"
 #include "node/mempool.h"
 #include "node/node_config.h"
 #include "node/receipt_book.h"
@@ -54,17 +58,21 @@ class NodeService {
   // Access receipts matchers recorded here (spec/bundle.md §8); thread-safe.
   ReceiptBook& receipts() { return *receipts_; }
   bool produces_blocks() const { return validator_key_.has_value(); }
+  // Consensus snapshots for the API; thread-safe (empty before Run()).
+  std::optional<ConsensusStatus> consensus_status() const;
+  std::vector<consensus::DuplicateVoteEvidence> evidence() const;
 
  private:
-  NodeService(NodeConfig config, std::unique_ptr<ledger::ChainStore> store, std::unique_ptr<ReceiptBook> receipts,
+  NodeService(std::filesystem::path home, NodeConfig config, std::unique_ptr<ledger::ChainStore> store,
+              std::unique_ptr<ReceiptBook> receipts,
               std::optional<crypto::SigningKey> key);
   ledger::TxContext NextBlockContext(std::uint64_t now_ms) const;
-  // One production step: reap, build, commit, update the mempool.
-  Status ProduceIfDue();
+  void OnCommitted(const CommittedBlock& block, const std::vector<DroppedTx>& dropped);
 
   void RememberRejection(const ledger::EntryId& id, const Error& reason);
 
   static constexpr std::size_t kMaxRememberedRejections = 10000;
+  std::filesystem::path home_;
   NodeConfig config_;
   std::unique_ptr<ledger::ChainStore> store_;
   std::unique_ptr<ReceiptBook> receipts_;

@@ -1,0 +1,528 @@
+#include "node/consensus_host.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+
+#include "node/log.h"
+#include "node/sign_state_file.h"
+
+namespace jobcard::node {
+
+namespace asio = boost::asio;
+using namespace consensus;
+
+namespace {
+
+// Blocks held at once (proposals of the current and the next height); a
+// proposal whose block cannot be held is not passed to the machine, and
+// gossip brings it again.
+constexpr std::size_t kMaxHeldBlocks = 64;
+// Messages of others kept for resending at one height.
+constexpr std::size_t kMaxRelayed = 1024;
+// How far ahead of this node's clock a proposed block's time may be.
+constexpr std::uint64_t kMaxBlockTimeAheadMs = 10 * 60 * 1000;
+
+std::string Short(const Hash32& hash) { return ToHex(hash).substr(0, 16); }
+
+std::uint64_t MessageHeight(const ConsensusMessage& message) {
+  if (const auto* p = std::get_if<ProposalMessage>(&message)) return p->proposal.height;
+  if (const auto* v = std::get_if<Vote>(&message)) return v->height;
+  return std::get<StatusMessage>(message).height;
+}
+
+}  // namespace
+
+ConsensusHost::ConsensusHost(asio::io_context& io, ledger::ChainStore& store, Mempool& mempool, p2p::MessageBus& bus,
+                             const crypto::SigningKey* key, ConsensusHostConfig config,
+                             ConsensusHostCallbacks callbacks)
+    : io_(io),
+      store_(store),
+      mempool_(mempool),
+      bus_(bus),
+      key_(key),
+      config_(std::move(config)),
+      callbacks_(std::move(callbacks)),
+      start_timer_(io),
+      gossip_timer_(io) {}
+
+// Pending timer handlers see operation_aborted and touch nothing.
+ConsensusHost::~ConsensusHost() = default;
+
+std::uint64_t ConsensusHost::Now() const {
+  if (config_.now_ms) return config_.now_ms();
+  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                        std::chrono::system_clock::now().time_since_epoch())
+                                        .count());
+}
+
+void ConsensusHost::Fail(const Error& error) {
+  if (failed_) return;
+  failed_ = error;
+  LogError("consensus stopped", {{"code", error.code}, {"message", error.message}});
+  start_timer_.cancel();
+  gossip_timer_.cancel();
+  timers_.clear();
+  if (callbacks_.on_fatal) callbacks_.on_fatal(error);
+}
+
+p2p::BusHandler ConsensusHost::Handler() {
+  p2p::BusHandler handler;
+  handler.on_message = [this](const crypto::PublicKey& peer, p2p::Channel channel, ByteView payload) {
+    OnMessage(peer, channel, payload);
+  };
+  handler.on_peer_connected = [this](const crypto::PublicKey& peer) { OnPeerConnected(peer); };
+  handler.on_peer_disconnected = [this](const crypto::PublicKey& peer) { OnPeerDisconnected(peer); };
+  return handler;
+}
+
+Status ConsensusHost::Start() {
+  auto sign_state = LoadSignState(config_.sign_state_file);
+  if (!sign_state.ok()) return sign_state.error();
+  WalContents recovered;
+  auto wal = ConsensusWal::Open(config_.wal_file, config_.wal_max_bytes, recovered);
+  if (!wal.ok()) return wal.error();
+  wal_ = std::move(*wal);
+
+  MachineHooks hooks;
+  hooks.get_value = [this](std::uint64_t height, std::uint32_t round) { return GetValue(height, round); };
+  hooks.valid_value = [this](std::uint64_t height, const Hash32& value) { return ValidValue(height, value); };
+  MachineConfig machine_config{store_.genesis().chain_id, config_.timeouts};
+  machine_ = std::make_unique<StateMachine>(machine_config, key_, sign_state->value_or(SignState{}), std::move(hooks));
+
+  const std::uint64_t next = NextHeight();
+  LogInfo("consensus starting",
+          {{"height", next},
+           {"last_signed_height", machine_->sign_state().height},
+           {"wal_height", recovered.height},
+           {"wal_records", static_cast<std::uint64_t>(recovered.messages.size())}});
+  ScheduleGossip();
+  if (recovered.height == next && !recovered.messages.empty()) {
+    // A restart within a height: hold the blocks first (a locked proposer
+    // re-proposes its locked block at once), then replay in order.
+    for (const auto& bytes : recovered.messages) {
+      auto message = DecodeConsensusMessage(bytes);
+      if (message.ok()) {
+        if (auto* p = std::get_if<ProposalMessage>(&*message)) HoldBlock(p->proposal.value, std::move(p->block));
+      }
+    }
+    StartHeightNow(recovered.messages);
+  } else {
+    TryStart(/*peer_started=*/machine_->sign_state().height == next);
+  }
+  UpdateSnapshot();
+  return Status::Ok();
+}
+
+// ---- Heights ----------------------------------------------------------------
+
+void ConsensusHost::ScheduleStart(std::uint64_t delay_ms) {
+  start_timer_.expires_after(std::chrono::milliseconds(delay_ms));
+  start_timer_.async_wait([this, alive = std::weak_ptr<int>(alive_)](const boost::system::error_code& ec) {
+    if (!ec && !alive.expired()) TryStart(false);
+  });
+}
+
+// Starts the next height when it is due: block_interval_ms after the last
+// commit, and something to agree on (a transaction, or a peer at it).
+void ConsensusHost::TryStart(bool peer_started) {
+  if (failed() || running_height_) return;
+  const std::uint64_t now = Now();
+  if (!peer_started) {
+    if (now < start_not_before_ms_) {
+      ScheduleStart(start_not_before_ms_ - now);
+      return;
+    }
+    if (mempool_.size() == 0) return;  // a transaction or a peer's message calls again
+  }
+  StartHeightNow({});
+}
+
+void ConsensusHost::StartHeightNow(const std::vector<Bytes>& replay) {
+  const std::uint64_t height = NextHeight();
+  if (wal_->height() != height) {
+    Status started = wal_->StartHeight(height);
+    if (!started.ok()) return Fail(started.error());
+  }
+  running_height_ = true;
+  last_progress_ms_ = Now();
+  own_.clear();
+  relay_.clear();
+  std::erase_if(blocks_, [&](const auto& entry) { return entry.second.block.header.height < height; });
+  Apply(machine_->StartHeight(height, SetForHeight(height)));
+  for (const auto& bytes : replay) OnConsensus(nullptr, bytes, /*from_wal=*/true);
+  UpdateSnapshot();
+}
+
+// The members are the committed validator set; the proposer priorities are
+// those of height - 1 rotation steps from zero over these members, so every
+// node computes the same ones whenever it started.
+ValidatorSet ConsensusHost::SetForHeight(std::uint64_t height) {
+  std::vector<ledger::ValidatorRecord> members = store_.GetValidators();
+  if (last_set_ && last_set_height_ + 1 == height && last_set_->members() == members) {
+    last_set_ = last_set_->ForNextHeight();
+  } else {
+    auto set = ValidatorSet::Create(members);
+    if (!set.ok()) {
+      // The ledger's validation keeps the committed set within the bounds.
+      LogError("the committed validator set is unusable", {{"message", set.error().message}});
+      std::abort();
+    }
+    last_set_ = std::move(*set);
+    for (std::uint64_t h = 1; h < height; ++h) last_set_ = last_set_->ForNextHeight();
+  }
+  last_set_height_ = height;
+  return *last_set_;
+}
+
+// ---- The machine's questions -----------------------------------------------
+
+Hash32 ConsensusHost::GetValue(std::uint64_t height, std::uint32_t round) {
+  const auto& params = store_.genesis().params;
+  std::vector<ledger::EntryId> ids;
+  auto txs = mempool_.Reap(params.max_block_txs, params.max_block_bytes, &ids);
+  auto prepared = PrepareNextBlock(store_, txs, Now(), key_->public_key(), /*signatures_verified=*/true, ids);
+  if (!prepared.ok()) {
+    // Reading the store failed; the candidates themselves cannot fail it.
+    // An empty block still keeps the height going.
+    LogWarn("cannot build a block from the mempool", {{"code", prepared.error().code}});
+    prepared = PrepareNextBlock(store_, {}, Now(), key_->public_key(), true);
+    if (!prepared.ok()) {
+      Fail(prepared.error());
+      return Hash32{};
+    }
+  }
+  const Hash32 hash = prepared->block_hash;
+  LogDebug("block proposed", {{"height", height}, {"round", static_cast<std::uint64_t>(round)},
+                              {"txs", static_cast<std::uint64_t>(prepared->block.txs.size())}});
+  HeldBlock held{prepared->block, std::move(*prepared), true};
+  blocks_.insert_or_assign(hash, std::move(held));
+  return hash;
+}
+
+bool ConsensusHost::ValidValue(std::uint64_t height, const Hash32& value) {
+  auto it = blocks_.find(value);
+  if (it == blocks_.end() || height != NextHeight()) return false;
+  HeldBlock& held = it->second;
+  if (!held.judged) {
+    held.judged = true;
+    if (held.block.header.time_ms > Now() + kMaxBlockTimeAheadMs) {
+      LogWarn("proposed block rejected", {{"height", height}, {"reason", "time too far ahead"}});
+      return false;
+    }
+    auto replayed = store_.ReplayBlock(held.block);
+    if (!replayed.ok()) {
+      LogWarn("proposed block rejected", {{"height", height}, {"hash", Short(value)}, {"code", replayed.error().code}});
+      return false;
+    }
+    held.prepared = std::move(*replayed);
+  }
+  return held.prepared.has_value();
+}
+
+// ---- Effects ----------------------------------------------------------------
+
+void ConsensusHost::Apply(const Output& output) {
+  for (const Effect& effect : output.effects) {
+    if (failed()) return;
+    if (const auto* persist = std::get_if<PersistSignState>(&effect)) {
+      Status saved = SaveSignState(config_.sign_state_file, persist->state);
+      if (!saved.ok()) return Fail(saved.error());
+    } else if (const auto* proposal = std::get_if<BroadcastProposal>(&effect)) {
+      auto held = blocks_.find(proposal->proposal.value);
+      if (held == blocks_.end()) return Fail(MakeError("consensus.missing_block", "proposing a block it does not hold"));
+      Send(EncodeConsensusMessage(ProposalMessage{proposal->proposal, held->second.block}));
+    } else if (const auto* vote = std::get_if<BroadcastVote>(&effect)) {
+      Send(EncodeConsensusMessage(vote->vote));
+    } else if (const auto* timeout = std::get_if<consensus::ScheduleTimeout>(&effect)) {
+      ScheduleTimeout(*timeout);
+    } else {
+      CommitDecided(std::get<Decide>(effect));
+    }
+  }
+  for (auto& evidence : machine_->TakeEvidence()) {
+    LogWarn("equivocation", {{"validator", ToHex(evidence.first.validator).substr(0, 16)},
+                             {"height", evidence.first.height}});
+    std::lock_guard lock(snapshot_mutex_);
+    evidence_.push_back(std::move(evidence));
+    while (evidence_.size() > config_.max_evidence) evidence_.pop_front();
+  }
+}
+
+// Own message: logged and synced before it leaves, so a restart resends it.
+void ConsensusHost::Send(const Bytes& message) {
+  auto appended = wal_->Append(message);
+  if (!appended.ok()) return Fail(appended.error());
+  if (!*appended) LogWarn("consensus wal full for this height; own message not logged", {});
+  Status synced = wal_->Sync();
+  if (!synced.ok()) return Fail(synced.error());
+  own_.push_back(message);
+  bus_.Broadcast(p2p::Channel::kConsensus, message);
+}
+
+void ConsensusHost::ScheduleTimeout(const consensus::ScheduleTimeout& timeout) {
+  const std::uint64_t id = next_timer_id_++;
+  auto timer = std::make_unique<asio::steady_timer>(io_);
+  timer->expires_after(std::chrono::milliseconds(std::min<std::uint64_t>(timeout.duration_ms, 24ull * 3600 * 1000)));
+  timer->async_wait([this, id, timeout, alive = std::weak_ptr<int>(alive_)](const boost::system::error_code& ec) {
+    // A timer that expired just before the host was destroyed still runs
+    // its handler, with success: the token tells.
+    if (ec || alive.expired()) return;
+    timers_.erase(id);
+    if (failed() || !running_height_) return;
+    Apply(machine_->OnTimeout(timeout.kind, timeout.height, timeout.round));
+    UpdateSnapshot();
+  });
+  timers_.emplace(id, std::move(timer));
+}
+
+void ConsensusHost::CommitDecided(const Decide& decide) {
+  auto held = blocks_.find(decide.value);
+  if (held == blocks_.end() || !held->second.prepared) {
+    return Fail(MakeError("consensus.missing_block", "decided a block it does not hold"));
+  }
+  const ledger::PreparedBlock prepared = *held->second.prepared;
+  Status committed = store_.Commit(prepared, decide.certificate);
+  if (!committed.ok()) return Fail(committed.error());
+  AfterCommit(prepared);
+}
+
+void ConsensusHost::AfterCommit(const ledger::PreparedBlock& prepared) {
+  running_height_ = false;
+  last_progress_ms_ = Now();
+  start_not_before_ms_ = last_progress_ms_ + store_.genesis().params.block_interval_ms;
+  std::erase_if(blocks_, [&](const auto& entry) {
+    return entry.second.block.header.height <= prepared.block.header.height;
+  });
+  own_.clear();
+  relay_.clear();
+  const CommittedBlock summary = SummariseBlock(prepared);
+  const ledger::ChainTip tip = store_.Tip();
+  const ledger::TxContext next_ctx{store_.genesis(), tip.height + 1, std::max(Now(), tip.time_ms + 1)};
+  std::vector<ledger::EntryId> done = summary.committed_ids;
+  for (const auto& r : summary.rejected) done.push_back(r.id);
+  const std::vector<DroppedTx> dropped = mempool_.Update(store_, next_ctx, done);
+  if (callbacks_.on_committed) callbacks_.on_committed(summary, dropped);
+  UpdateSnapshot();
+  // Through the timer even when the interval is 0: a single validator
+  // decides inside StartHeight, and starting the next height from here
+  // would recurse once per block.
+  ScheduleStart(store_.genesis().params.block_interval_ms);
+}
+
+// ---- Incoming ---------------------------------------------------------------
+
+void ConsensusHost::OnMessage(const crypto::PublicKey& peer, p2p::Channel channel, ByteView payload) {
+  if (failed() || !machine_) return;
+  switch (channel) {
+    case p2p::Channel::kConsensus:
+      return OnConsensus(&peer, payload, false);
+    case p2p::Channel::kSync:
+      return OnSync(peer, payload);
+    case p2p::Channel::kTxs:
+      return OnTx(peer, payload);
+  }
+  Penalise(&peer, "unknown channel");
+}
+
+void ConsensusHost::OnPeerConnected(const crypto::PublicKey& peer) {
+  if (failed() || !machine_) return;
+  bus_.SendTo(peer, p2p::Channel::kConsensus, EncodeConsensusMessage(StatusMessage{NextHeight()}));
+  UpdateSnapshot();
+}
+
+void ConsensusHost::OnPeerDisconnected(const crypto::PublicKey& peer) {
+  last_request_ms_.erase(peer);
+  last_serve_ms_.erase(peer);
+  UpdateSnapshot();
+}
+
+void ConsensusHost::Penalise(const crypto::PublicKey* peer, std::string_view reason) {
+  if (peer == nullptr) return;
+  LogWarn("peer misbehaved", {{"peer", ToHex(*peer).substr(0, 16)}, {"reason", reason}});
+  bus_.Penalise(*peer, reason);
+}
+
+void ConsensusHost::HoldBlock(const Hash32& hash, ledger::Block block) {
+  if (blocks_.count(hash) != 0 || blocks_.size() >= kMaxHeldBlocks) return;
+  blocks_.emplace(hash, HeldBlock{std::move(block), std::nullopt, false});
+}
+
+void ConsensusHost::OnConsensus(const crypto::PublicKey* peer, ByteView payload, bool from_wal) {
+  auto decoded = DecodeConsensusMessage(payload);
+  if (!decoded.ok()) return Penalise(peer, decoded.error().code);
+  const std::uint64_t height = MessageHeight(*decoded);
+  const std::uint64_t next = NextHeight();
+  if (peer != nullptr) {
+    // A peer ahead has blocks this node lacks; a peer behind gets ours.
+    if (height > next) return RequestBlocks(*peer);
+    if (height < next && height > 0) return ServeBlocks(*peer, height, 1);
+  }
+  if (std::holds_alternative<StatusMessage>(*decoded)) return;
+  if (height != next) return;
+  if (!running_height_) StartHeightNow({});
+  if (failed() || !running_height_) return;
+
+  Output output;
+  crypto::PublicKey signer{};
+  if (auto* p = std::get_if<ProposalMessage>(&*decoded)) {
+    signer = p->proposal.proposer;
+    HoldBlock(p->proposal.value, std::move(p->block));
+    if (blocks_.count(p->proposal.value) == 0) return;  // no room: gossip brings it again
+    output = machine_->OnProposal(p->proposal);
+  } else {
+    const Vote& vote = std::get<Vote>(*decoded);
+    signer = vote.validator;
+    output = machine_->OnVote(vote);
+  }
+  if (IsMisbehaviour(output.verdict)) Penalise(peer, VerdictName(output.verdict));
+  const bool taken = output.verdict == Verdict::kAccepted || output.verdict == Verdict::kEquivocation;
+  if (taken && !from_wal) {
+    auto appended = wal_->Append(payload);
+    if (!appended.ok()) return Fail(appended.error());
+    const bool own = key_ != nullptr && signer == key_->public_key();
+    if (!own && relay_.size() < kMaxRelayed) relay_.emplace_back(payload.begin(), payload.end());
+    if (own) own_.emplace_back(payload.begin(), payload.end());
+    // What the machine does next may depend on this record: durable first.
+    if (!output.effects.empty()) {
+      Status synced = wal_->Sync();
+      if (!synced.ok()) return Fail(synced.error());
+    }
+  }
+  if (taken && from_wal) {
+    const bool own = key_ != nullptr && signer == key_->public_key();
+    (own ? own_ : relay_).emplace_back(payload.begin(), payload.end());
+  }
+  if (taken) last_progress_ms_ = Now();
+  Apply(output);
+  UpdateSnapshot();
+}
+
+void ConsensusHost::OnSync(const crypto::PublicKey& peer, ByteView payload) {
+  auto decoded = DecodeSyncMessage(payload);
+  if (!decoded.ok()) return Penalise(&peer, decoded.error().code);
+  if (const auto* request = std::get_if<BlockRequest>(&*decoded)) {
+    return ServeBlocks(peer, request->from_height, request->count);
+  }
+  const auto& certified = std::get<CertifiedBlock>(*decoded);
+  const std::uint64_t next = NextHeight();
+  const std::uint64_t height = certified.block.header.height;
+  if (height > next) return RequestBlocks(peer);
+  if (height < next) return;
+  Status verified = ledger::VerifyCertificate(store_.genesis().chain_id, certified.block.header,
+                                              certified.certificate, store_.GetValidators());
+  if (!verified.ok()) return Penalise(&peer, verified.error().code);
+  auto replayed = store_.ReplayBlock(certified.block);
+  if (!replayed.ok()) {
+    // Certified by more than 2/3 of the power yet not a valid extension of
+    // this chain: either this node's chain or the network is broken.
+    LogError("a certified block does not replay on this chain",
+             {{"height", height}, {"code", replayed.error().code}, {"message", replayed.error().message}});
+    return;
+  }
+  Status committed = store_.Commit(*replayed, certified.certificate);
+  if (!committed.ok()) return Fail(committed.error());
+  LogInfo("block synced", {{"height", height}, {"peer", ToHex(peer).substr(0, 16)},
+                           {"txs", static_cast<std::uint64_t>(certified.block.txs.size())}});
+  AfterCommit(*replayed);
+}
+
+void ConsensusHost::OnTx(const crypto::PublicKey& peer, ByteView payload) {
+  if (payload.size() > ledger::kMaxTxBytes) return Penalise(&peer, "tx too large");
+  auto tx = ledger::DecodeTx(payload);
+  if (!tx.ok()) return Penalise(&peer, tx.error().code);
+  const ledger::ChainTip tip = store_.Tip();
+  const ledger::TxContext ctx{store_.genesis(), tip.height + 1, std::max(Now(), tip.time_ms + 1)};
+  auto added = mempool_.Add(*tx, store_, ctx);
+  if (!added.ok()) {
+    if (added.error().code == "tx.bad_signature") Penalise(&peer, added.error().code);
+    return;  // already pending or committed, or no longer valid: no harm
+  }
+  // Flood: a peer that has it already refuses it as a duplicate.
+  bus_.Broadcast(p2p::Channel::kTxs, payload);
+  TryStart(false);
+}
+
+void ConsensusHost::OnLocalTx(const ledger::Tx& tx) {
+  if (failed() || !machine_) return;
+  bus_.Broadcast(p2p::Channel::kTxs, ledger::EncodeTx(tx));
+  TryStart(false);
+}
+
+// ---- Gossip and sync --------------------------------------------------------
+
+void ConsensusHost::ScheduleGossip() {
+  gossip_timer_.expires_after(std::chrono::milliseconds(config_.gossip_interval_ms));
+  gossip_timer_.async_wait([this, alive = std::weak_ptr<int>(alive_)](const boost::system::error_code& ec) {
+    if (ec || alive.expired() || failed()) return;
+    Gossip();
+    ScheduleGossip();
+  });
+}
+
+// The paper assumes every message eventually reaches every honest node; the
+// bus may drop (full queues, reconnects), so a height that makes no progress
+// sends its messages again.
+void ConsensusHost::Gossip() {
+  bus_.Broadcast(p2p::Channel::kConsensus, EncodeConsensusMessage(StatusMessage{NextHeight()}));
+  if (!running_height_ || Now() < last_progress_ms_ + config_.gossip_interval_ms) return;
+  for (const auto& message : own_) bus_.Broadcast(p2p::Channel::kConsensus, message);
+  for (const auto& message : relay_) bus_.Broadcast(p2p::Channel::kConsensus, message);
+}
+
+bool ConsensusHost::RateLimited(std::map<crypto::PublicKey, std::uint64_t>& last_ms, const crypto::PublicKey& peer) {
+  const std::uint64_t now = Now();
+  auto it = last_ms.find(peer);
+  if (it != last_ms.end() && now < it->second + config_.gossip_interval_ms) return true;
+  last_ms[peer] = now;
+  return false;
+}
+
+void ConsensusHost::RequestBlocks(const crypto::PublicKey& peer) {
+  if (RateLimited(last_request_ms_, peer)) return;
+  bus_.SendTo(peer, p2p::Channel::kSync, EncodeSyncMessage(BlockRequest{NextHeight(), kMaxBlocksPerRequest}));
+}
+
+// At most one batch per peer per gossip interval, each block a payload of
+// its own (a block fits p2p::kMaxPayloadBytes by the chain's parameters).
+void ConsensusHost::ServeBlocks(const crypto::PublicKey& peer, std::uint64_t from, std::uint32_t count) {
+  const std::uint64_t tip = store_.Tip().height;
+  if (from == 0 || from > tip || RateLimited(last_serve_ms_, peer)) return;
+  const std::uint64_t last = std::min<std::uint64_t>(tip, from + std::min(count, kMaxBlocksPerRequest) - 1);
+  for (std::uint64_t h = from; h <= last; ++h) {
+    auto block = store_.GetBlock(h);
+    auto cert = store_.GetCertificate(h);
+    if (!block.ok() || !cert.ok()) return;
+    bus_.SendTo(peer, p2p::Channel::kSync, EncodeSyncMessage(CertifiedBlock{std::move(*block), std::move(*cert)}));
+  }
+}
+
+// ---- Snapshots --------------------------------------------------------------
+
+void ConsensusHost::UpdateSnapshot() {
+  ConsensusStatus s;
+  s.started = running_height_;
+  s.height = NextHeight();
+  s.round = running_height_ ? machine_->round() : 0;
+  s.step = running_height_ ? StepName(machine_->step()) : "waiting";
+  if (snapshot_validators_height_ != s.height) {
+    snapshot_validators_ = store_.GetValidators();
+    snapshot_validators_height_ = s.height;
+  }
+  s.validators = snapshot_validators_;
+  s.peers = bus_.ConnectedPeers();
+  std::lock_guard lock(snapshot_mutex_);
+  snapshot_ = std::move(s);
+}
+
+ConsensusStatus ConsensusHost::status() const {
+  std::lock_guard lock(snapshot_mutex_);
+  return snapshot_;
+}
+
+std::vector<DuplicateVoteEvidence> ConsensusHost::evidence() const {
+  std::lock_guard lock(snapshot_mutex_);
+  return {evidence_.begin(), evidence_.end()};
+}
+
+}  // namespace jobcard::node

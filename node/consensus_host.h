@@ -1,0 +1,186 @@
+// ConsensusHost: the I/O shell around the Tendermint state machine
+// (consensus/state_machine.h), on the node's event loop. It
+//  - builds blocks from the mempool (get_value) and judges proposed ones by
+//    re-executing them on top of the committed chain (valid_value);
+//  - carries out the machine's effects in order: the sign state saved and
+//    synced before anything after it, own messages logged to the WAL and
+//    synced before they leave, timeouts on steady timers, a decision
+//    committed with its certificate;
+//  - logs what the machine received to the WAL and replays it after a
+//    restart (consensus_wal.h);
+//  - talks to peers only through p2p::MessageBus: consensus messages,
+//    transaction gossip and block sync (wire formats: consensus_wire.h);
+//  - resends the current height's messages while the height makes no
+//    progress, announces its height, and fetches certified blocks from a
+//    peer that is ahead (catch-up), verifying each certificate against the
+//    validator set of its height before re-executing and committing it.
+//
+// Pacing: after a commit the next height starts no sooner than
+// block_interval_ms later, and only when there is something to agree on (a
+// transaction in the mempool, or a peer already working on that height), so
+// an idle network does not produce empty blocks. A single-validator chain is
+// the case n = 1: the node proposes, votes and decides on its own.
+//
+// Threading: every method except the snapshots (status(), evidence()) runs
+// on the loop that runs `io`, like the bus.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <deque>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+
+#include "ledger/chain_store.h"
+#include "node/consensus/state_machine.h"
+#include "node/consensus_wal.h"
+#include "node/consensus_wire.h"
+#include "node/mempool.h"
+#include "node/p2p/message_bus.h"
+#include "node/solo_producer.h"
+
+namespace jobcard::node {
+
+struct ConsensusHostConfig {
+  consensus::TimeoutConfig timeouts;
+  std::uint64_t block_interval_ms = 1000;
+  // How often the height is announced, and how long a height may go without
+  // progress before its messages are sent again.
+  std::uint64_t gossip_interval_ms = 1000;
+  std::filesystem::path sign_state_file;
+  std::filesystem::path wal_file;
+  std::uint64_t wal_max_bytes = kDefaultWalMaxBytes;
+  std::size_t max_evidence = 256;  // kept for the API; the oldest go first
+  std::function<std::uint64_t()> now_ms;  // unix ms; the system clock when empty
+};
+
+struct ConsensusHostCallbacks {
+  // After every commit, by decision or by sync, with the mempool updated.
+  std::function<void(const CommittedBlock& block, const std::vector<DroppedTx>& dropped)> on_committed;
+  // The host cannot go on (disk full, the sign state cannot be saved); it
+  // has stopped acting. The node should stop.
+  std::function<void(const Error& error)> on_fatal;
+};
+
+// A snapshot for /v1/status.
+struct ConsensusStatus {
+  bool started = false;
+  std::uint64_t height = 0;  // the height being agreed on
+  std::uint32_t round = 0;
+  std::string step;
+  std::vector<ledger::ValidatorRecord> validators;
+  std::vector<crypto::PublicKey> peers;
+};
+
+class ConsensusHost {
+ public:
+  // `key`: the validator key, or nullptr for a node that only follows. It,
+  // the store, the mempool and the bus must outlive the host.
+  ConsensusHost(boost::asio::io_context& io, ledger::ChainStore& store, Mempool& mempool, p2p::MessageBus& bus,
+                const crypto::SigningKey* key, ConsensusHostConfig config, ConsensusHostCallbacks callbacks);
+  ~ConsensusHost();
+  ConsensusHost(const ConsensusHost&) = delete;
+  ConsensusHost& operator=(const ConsensusHost&) = delete;
+
+  // Loads the sign state and the WAL, replays it, and starts the timers.
+  Status Start();
+
+  // The bus handler's three functions.
+  void OnMessage(const crypto::PublicKey& peer, p2p::Channel channel, ByteView payload);
+  void OnPeerConnected(const crypto::PublicKey& peer);
+  void OnPeerDisconnected(const crypto::PublicKey& peer);
+  p2p::BusHandler Handler();
+
+  // A transaction this node's mempool accepted (the API): gossip it.
+  void OnLocalTx(const ledger::Tx& tx);
+
+  // Thread-safe snapshots.
+  ConsensusStatus status() const;
+  std::vector<consensus::DuplicateVoteEvidence> evidence() const;
+
+  std::uint64_t committed_height() const { return store_.Tip().height; }
+
+ private:
+  struct HeldBlock {
+    ledger::Block block;
+    std::optional<ledger::PreparedBlock> prepared;  // set once judged valid
+    bool judged = false;
+  };
+
+  std::uint64_t Now() const;
+  std::uint64_t NextHeight() const { return store_.Tip().height + 1; }
+  bool failed() const { return failed_.has_value(); }
+  void Fail(const Error& error);
+
+  // Heights.
+  void ScheduleStart(std::uint64_t delay_ms);
+  void TryStart(bool peer_started);
+  void StartHeightNow(const std::vector<Bytes>& replay);
+  consensus::ValidatorSet SetForHeight(std::uint64_t height);
+
+  // The machine.
+  Hash32 GetValue(std::uint64_t height, std::uint32_t round);
+  bool ValidValue(std::uint64_t height, const Hash32& value);
+  void Apply(const consensus::Output& output);
+  void Send(const Bytes& message);
+  void CommitDecided(const consensus::Decide& decide);
+  void AfterCommit(const ledger::PreparedBlock& prepared);
+  void ScheduleTimeout(const consensus::ScheduleTimeout& timeout);
+
+  // Incoming.
+  void OnConsensus(const crypto::PublicKey* peer, ByteView payload, bool from_wal);
+  void OnSync(const crypto::PublicKey& peer, ByteView payload);
+  void OnTx(const crypto::PublicKey& peer, ByteView payload);
+  void HoldBlock(const Hash32& hash, ledger::Block block);
+  void Penalise(const crypto::PublicKey* peer, std::string_view reason);
+
+  // Gossip and sync.
+  void ScheduleGossip();
+  void Gossip();
+  void RequestBlocks(const crypto::PublicKey& peer);
+  void ServeBlocks(const crypto::PublicKey& peer, std::uint64_t from, std::uint32_t count);
+  bool RateLimited(std::map<crypto::PublicKey, std::uint64_t>& last_ms, const crypto::PublicKey& peer);
+  void UpdateSnapshot();
+
+  boost::asio::io_context& io_;
+  ledger::ChainStore& store_;
+  Mempool& mempool_;
+  p2p::MessageBus& bus_;
+  const crypto::SigningKey* key_;
+  ConsensusHostConfig config_;
+  ConsensusHostCallbacks callbacks_;
+
+  std::unique_ptr<consensus::StateMachine> machine_;
+  std::unique_ptr<ConsensusWal> wal_;
+  std::optional<Error> failed_;
+  bool running_height_ = false;  // the machine works on NextHeight()
+  std::uint64_t start_not_before_ms_ = 0;
+  std::uint64_t last_progress_ms_ = 0;
+  std::optional<consensus::ValidatorSet> last_set_;
+  std::uint64_t last_set_height_ = 0;
+
+  std::map<Hash32, HeldBlock> blocks_;  // of the current and the next height
+  std::vector<Bytes> own_;              // this height's own messages, resent while stalled
+  std::vector<Bytes> relay_;            // others' messages the machine took at this height
+  std::map<crypto::PublicKey, std::uint64_t> last_request_ms_;
+  std::map<crypto::PublicKey, std::uint64_t> last_serve_ms_;
+
+  std::uint64_t next_timer_id_ = 0;
+  std::map<std::uint64_t, std::unique_ptr<boost::asio::steady_timer>> timers_;
+  boost::asio::steady_timer start_timer_;
+  boost::asio::steady_timer gossip_timer_;
+
+  std::vector<ledger::ValidatorRecord> snapshot_validators_;
+  std::uint64_t snapshot_validators_height_ = 0;
+  mutable std::mutex snapshot_mutex_;
+  ConsensusStatus snapshot_;
+  std::deque<consensus::DuplicateVoteEvidence> evidence_;
+  // Expires with the host: timer handlers check it before touching anything.
+  std::shared_ptr<int> alive_ = std::make_shared<int>(0);
+};
+
+}  // namespace jobcard::node

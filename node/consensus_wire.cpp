@@ -1,0 +1,118 @@
+#include "node/consensus_wire.h"
+
+#include "ledger/encoding.h"
+#include "node/p2p/message_bus.h"
+
+namespace jobcard::node {
+
+namespace {
+
+enum : std::uint8_t { kProposalKind = 1, kVoteKind = 2, kStatusKind = 3 };
+enum : std::uint8_t { kRequestKind = 1, kBlockKind = 2 };
+
+// The largest fixed-size part (a proposal, a certificate) a payload may carry
+// before its block: a certificate of 128 signatures is under 13 KiB.
+constexpr std::size_t kMaxPartBytes = 64 * 1024;
+
+Bytes WithPart(std::uint8_t kind, const Bytes& part, const Bytes& block) {
+  ledger::Writer w;
+  w.U8(kind).VarBytes(part).Raw(block);
+  return std::move(w).take();
+}
+
+// Splits `kind, u32 len, part, rest` after the kind byte has been read.
+Result<std::pair<Bytes, ByteView>> SplitPart(ledger::Reader& r, ByteView bytes, std::string_view field) {
+  Bytes part;
+  if (!r.VarBytes(part, kMaxPartBytes, field)) return r.error();
+  return std::pair{std::move(part), bytes.subspan(r.offset())};
+}
+
+Error Mismatch(std::string message) { return MakeError("wire.mismatch", std::move(message)); }
+
+}  // namespace
+
+Bytes EncodeConsensusMessage(const ConsensusMessage& message) {
+  if (const auto* p = std::get_if<ProposalMessage>(&message)) {
+    return WithPart(kProposalKind, consensus::EncodeProposal(p->proposal), ledger::EncodeBlock(p->block));
+  }
+  ledger::Writer w;
+  if (const auto* v = std::get_if<consensus::Vote>(&message)) {
+    w.U8(kVoteKind).Raw(consensus::EncodeVote(*v));
+  } else {
+    w.U8(kStatusKind).U64(std::get<StatusMessage>(message).height);
+  }
+  return std::move(w).take();
+}
+
+Result<ConsensusMessage> DecodeConsensusMessage(ByteView bytes) {
+  if (bytes.size() > p2p::kMaxPayloadBytes) return MakeError("encoding.too_large", "consensus message too large");
+  ledger::Reader r(bytes);
+  std::uint8_t kind = 0;
+  if (!r.U8(kind)) return r.error();
+  switch (kind) {
+    case kProposalKind: {
+      auto split = SplitPart(r, bytes, "proposal");
+      if (!split.ok()) return split.error();
+      auto proposal = consensus::DecodeProposal(split->first);
+      if (!proposal.ok()) return proposal.error();
+      auto block = ledger::DecodeBlock(split->second, p2p::kMaxPayloadBytes);
+      if (!block.ok()) return block.error();
+      if (ledger::BlockHash(block->header) != proposal->value) return Mismatch("the block is not the proposed value");
+      return ConsensusMessage(ProposalMessage{*proposal, std::move(*block)});
+    }
+    case kVoteKind: {
+      auto vote = consensus::DecodeVote(bytes.subspan(1));
+      if (!vote.ok()) return vote.error();
+      return ConsensusMessage(*vote);
+    }
+    case kStatusKind: {
+      StatusMessage status;
+      r.U64(status.height);
+      JOBCARD_TRY_STATUS(r.Finish());
+      return ConsensusMessage(status);
+    }
+    default:
+      return MakeError("wire.kind", "unknown consensus message kind " + std::to_string(kind));
+  }
+}
+
+Bytes EncodeSyncMessage(const SyncMessage& message) {
+  if (const auto* c = std::get_if<CertifiedBlock>(&message)) {
+    return WithPart(kBlockKind, ledger::EncodeCertificate(c->certificate), ledger::EncodeBlock(c->block));
+  }
+  const auto& request = std::get<BlockRequest>(message);
+  ledger::Writer w;
+  w.U8(kRequestKind).U64(request.from_height).U32(request.count);
+  return std::move(w).take();
+}
+
+Result<SyncMessage> DecodeSyncMessage(ByteView bytes) {
+  if (bytes.size() > p2p::kMaxPayloadBytes) return MakeError("encoding.too_large", "sync message too large");
+  ledger::Reader r(bytes);
+  std::uint8_t kind = 0;
+  if (!r.U8(kind)) return r.error();
+  if (kind == kRequestKind) {
+    BlockRequest request;
+    r.U64(request.from_height);
+    r.U32(request.count);
+    JOBCARD_TRY_STATUS(r.Finish());
+    if (request.from_height == 0 || request.count == 0 || request.count > kMaxBlocksPerRequest) {
+      return MakeError("wire.count", "a block request names heights from 1, 1 to " +
+                                         std::to_string(kMaxBlocksPerRequest) + " at a time");
+    }
+    return SyncMessage(request);
+  }
+  if (kind != kBlockKind) return MakeError("wire.kind", "unknown sync message kind " + std::to_string(kind));
+  auto split = SplitPart(r, bytes, "certificate");
+  if (!split.ok()) return split.error();
+  auto cert = ledger::DecodeCertificate(split->first);
+  if (!cert.ok()) return cert.error();
+  auto block = ledger::DecodeBlock(split->second, p2p::kMaxPayloadBytes);
+  if (!block.ok()) return block.error();
+  if (cert->height != block->header.height || cert->block_hash != ledger::BlockHash(block->header)) {
+    return Mismatch("the certificate is for another block");
+  }
+  return SyncMessage(CertifiedBlock{std::move(*block), std::move(*cert)});
+}
+
+}  // namespace jobcard::node

@@ -1,0 +1,81 @@
+#include "tests/support/consensus_cluster.h"
+
+#include <chrono>
+
+#include "tests/support/fixtures.h"
+
+namespace jobcard::testing {
+
+ConsensusCluster::ConsensusCluster(std::size_t validators, std::uint64_t block_interval_ms) : chain_(MakeTestChain()) {
+  chain_.genesis.validators.clear();
+  for (std::size_t i = 0; i < validators; ++i) {
+    keys_.push_back(KeyFromByte(static_cast<std::uint8_t>(0x40 + i)));
+    chain_.genesis.validators.push_back({keys_.back().public_key(), 1, "validator-" + std::to_string(i)});
+  }
+  chain_.genesis.params.block_interval_ms = block_interval_ms;
+  nodes_.resize(validators);
+}
+
+ConsensusCluster::~ConsensusCluster() {
+  for (std::size_t i = 0; i < nodes_.size(); ++i) nodes_[i].reset();
+}
+
+void ConsensusCluster::Start(std::size_t i) {
+  auto node = std::make_unique<Node>();
+  std::filesystem::create_directories(dir(i));
+  auto store = ledger::ChainStore::Open((dir(i) / "data").string(), chain_.genesis);
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  node->store = std::move(*store);
+  node->mempool = std::make_unique<node::Mempool>();
+  node->bus = std::make_unique<MemoryBus>(hub_, keys_[i].public_key());
+  node::ConsensusHostConfig config;
+  // Short timeouts keep the tests quick; the machine grows them per round.
+  config.timeouts = {300, 100, 150, 100, 150, 100};
+  config.gossip_interval_ms = 100;
+  config.sign_state_file = dir(i) / "sign_state";
+  config.wal_file = dir(i) / "wal";
+  node::ConsensusHostCallbacks callbacks;
+  callbacks.on_fatal = [this](const Error& e) { fatal_.push_back(e); };
+  node->host = std::make_unique<node::ConsensusHost>(io_, *node->store, *node->mempool, *node->bus, &keys_[i],
+                                                     config, callbacks);
+  Status started = node->host->Start();
+  ASSERT_TRUE(started.ok()) << started.error().message;
+  node->bus->Attach(node->host->Handler());
+  nodes_[i] = std::move(node);
+}
+
+void ConsensusCluster::Stop(std::size_t i) { nodes_[i].reset(); }
+
+Status ConsensusCluster::Submit(std::size_t i, const ledger::Tx& tx) {
+  Node& n = *nodes_[i];
+  const ledger::ChainTip tip = n.store->Tip();
+  const auto now = static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+  auto id = n.mempool->Add(tx, *n.store, ledger::TxContext{chain_.genesis, tip.height + 1, std::max(now, tip.time_ms + 1)});
+  if (!id.ok()) return id.error();
+  n.host->OnLocalTx(tx);
+  return Status::Ok();
+}
+
+bool ConsensusCluster::RunUntil(const std::function<bool()>& done, std::uint64_t max_ms) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(max_ms);
+  while (!done()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    io_.restart();
+    io_.run_for(std::chrono::milliseconds(10));
+  }
+  return true;
+}
+
+void ConsensusCluster::RunFor(std::uint64_t ms) {
+  RunUntil([] { return false; }, ms);
+}
+
+bool ConsensusCluster::AllCommitted(const ledger::EntryId& id) {
+  for (const auto& n : nodes_) {
+    if (n && !n->store->GetTxLocation(id)) return false;
+  }
+  return true;
+}
+
+}  // namespace jobcard::testing

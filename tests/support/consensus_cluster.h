@@ -1,0 +1,69 @@
+// N consensus hosts on one io_context, each with its own RocksDB, mempool,
+// WAL and sign state in a TempDir, connected by a MemoryHub: the
+// multi-validator tests of the consensus host without sockets. Nodes can be
+// stopped (everything destroyed but the disk) and started again from their
+// directory. Every wait is bounded.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "ledger/chain_store.h"
+#include "node/consensus_host.h"
+#include "node/mempool.h"
+#include "tests/support/chain_fixture.h"
+#include "tests/support/memory_bus.h"
+#include "tests/support/temp_dir.h"
+
+namespace jobcard::testing {
+
+class ConsensusCluster {
+ public:
+  // `validators` equal-power validators (keys KeyFromByte(0x40 + i)); the
+  // chain's block interval is `block_interval_ms`.
+  explicit ConsensusCluster(std::size_t validators, std::uint64_t block_interval_ms = 30);
+  ~ConsensusCluster();
+
+  std::size_t size() const { return keys_.size(); }
+  const TestChain& chain() const { return chain_; }
+  const crypto::SigningKey& key(std::size_t i) const { return keys_[i]; }
+  MemoryHub& hub() { return hub_; }
+  boost::asio::io_context& io() { return io_; }
+  std::filesystem::path dir(std::size_t i) const { return temp_ / ("node" + std::to_string(i)); }
+
+  void Start(std::size_t i);
+  void Stop(std::size_t i);
+  bool up(std::size_t i) const { return nodes_[i] != nullptr; }
+  ledger::ChainStore& store(std::size_t i) { return *nodes_[i]->store; }
+  node::ConsensusHost& host(std::size_t i) { return *nodes_[i]->host; }
+  std::uint64_t height(std::size_t i) const { return nodes_[i]->store->Tip().height; }
+
+  // Submits through node i's mempool and host, as POST /v1/txs does.
+  Status Submit(std::size_t i, const ledger::Tx& tx);
+  // Runs the loop until `done` holds or `max_ms` pass; returns `done()`.
+  bool RunUntil(const std::function<bool()>& done, std::uint64_t max_ms);
+  void RunFor(std::uint64_t ms);
+  // Every running node has committed `id`.
+  bool AllCommitted(const ledger::EntryId& id);
+  // Fatal errors reported by any host.
+  const std::vector<Error>& fatal_errors() const { return fatal_; }
+
+ private:
+  struct Node {
+    std::unique_ptr<ledger::ChainStore> store;
+    std::unique_ptr<node::Mempool> mempool;
+    std::unique_ptr<MemoryBus> bus;
+    std::unique_ptr<node::ConsensusHost> host;  // last: destroyed first
+  };
+  TempDir temp_;
+  TestChain chain_;
+  std::vector<crypto::SigningKey> keys_;
+  boost::asio::io_context io_;
+  MemoryHub hub_{io_};
+  std::vector<std::unique_ptr<Node>> nodes_;
+  std::vector<Error> fatal_;
+};
+
+}  // namespace jobcard::testing

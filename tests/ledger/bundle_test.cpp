@@ -67,7 +67,7 @@ class BundleTest : public ::testing::Test {
   Bundle Make(const std::vector<EntryId>& ids, const BundleRequest& request) {
     auto material = MaterialFromStore(chain.store(), testing::SyntheticSubject(1), ids);
     EXPECT_TRUE(material.ok()) << material.error().message;
-    auto bundle = AssembleBundle(std::move(*material), request, chain.chain().subject_key);
+    auto bundle = AssembleBundle(std::move(*material), request, testing::SubjectSigningKey(testing::SyntheticSubject(1)));
     EXPECT_TRUE(bundle.ok()) << bundle.error().message;
     return std::move(*bundle);
   }
@@ -226,7 +226,7 @@ TEST_F(BundleTest, SubjectEntriesCheck) {
   Bundle b = Make({hire});
   b.entries.push_back(b.entries[0]);
   b.entries[1].tx = material->entries[1].tx;
-  SignBundle(b, chain.chain().subject_key);
+  SignBundle(b, testing::SubjectSigningKey(testing::SyntheticSubject(1)));
   ExpectFailed(Verify(b), check::kSubjectEntries);
   ExpectFailed(Verify(Make({hire, dispute})), check::kSubjectEntries);
   ExpectPassed(Verify(Make({hire})), check::kSubjectEntries);
@@ -294,7 +294,7 @@ TEST_F(BundleTest, DisclosedFieldsCheck) {
   for (auto& f : b.entries[0].fields) {
     if (f.disclosed && f.id == PayloadFieldId::kPosition) f.value = "director";
   }
-  SignBundle(b, chain.chain().subject_key);  // even the subject cannot inflate a title
+  SignBundle(b, testing::SubjectSigningKey(testing::SyntheticSubject(1)));  // even the subject cannot inflate a title
   const BundleReport r = Verify(b);
   ExpectFailed(r, check::kDisclosedFields);
   ExpectPassed(r, check::kSubjectSignature);
@@ -427,7 +427,7 @@ TEST_F(BundleTest, EveryAlteredFieldFailsAndNamesTheCheck) {
         // fact (record, proof, entry, opened value) still fails a check of its own.
         auto parsed = ParseBundle(tampered);
         if (parsed.ok() && !SubjectChosen(path)) {
-          SignBundle(*parsed, chain.chain().subject_key);
+          SignBundle(*parsed, testing::SubjectSigningKey(testing::SyntheticSubject(1)));
           const BundleReport resigned = Verify(*parsed);
           ++forged;
           bool other_failed = false;

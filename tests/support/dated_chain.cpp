@@ -60,7 +60,7 @@ EntryId DatedChain::Entry(const EntrySpec& spec) {
   d.reason = spec.reason;
   d.payload.salt = crypto::Sha256(AsBytes("salt" + std::to_string(d.nonce)));
   d.payload.fields = spec.fields.empty() ? std::vector<PayloadField>{{PayloadFieldId::kPosition, "staff"}} : spec.fields;
-  d.subject_key = chain_.subject_key.public_key();
+  d.subject_key = SubjectSigningKey(d.subject).public_key();
   d.employer_key = KeyOf(spec.employer).public_key();
   const bool secondment = spec.kind == TxKind::kSecondmentStart || spec.kind == TxKind::kSecondmentEnd;
   if (secondment) {
@@ -90,14 +90,15 @@ EntryId DatedChain::Dispute(std::uint64_t subject, const EntryId& ref, const Cor
   d.references = {ref};
   d.reason = static_cast<std::uint8_t>(DisputeReason::kInaccurate);
   d.payload.salt = crypto::Sha256(AsBytes("dispute" + std::to_string(d.nonce)));
-  d.subject_key = chain_.subject_key.public_key();
+  const crypto::SigningKey subject_key = SubjectSigningKey(d.subject);
+  d.subject_key = subject_key.public_key();
   d.employer_key = KeyOf(employer).public_key();
   auto built = BuildEntry(d);
   if (!built.ok()) {
     ADD_FAILURE() << built.error().message;
     return {};
   }
-  SignTx(*built, chain_.genesis.chain_id, chain_.subject_key);
+  SignTx(*built, chain_.genesis.chain_id, subject_key);
   return Queue(std::move(*built));
 }
 

@@ -28,7 +28,7 @@ constexpr const char* kDevnetUsage =
     "jobcard devnet <command> --help tells more.\n";
 
 constexpr const char* kInitUsage =
-    "usage: jobcard devnet init [--validators N] [--home DIR] [--base-port PORT]\n"
+    "usage: jobcard devnet init [--validators N] [--full-nodes M] [--home DIR] [--base-port PORT]\n"
     "\n"
     "Creates a development network of N validators (default 4) on this machine:\n"
     "one genesis (chain jobcard-devnet) with N validators, the dev registrar, two\n"
@@ -36,9 +36,13 @@ constexpr const char* kInitUsage =
     "DIR/node<N-1> (default DIR ./devnet-net). Each home has the genesis, its own\n"
     "validator key and a node.json listing every other node as a p2p peer on\n"
     "127.0.0.1. node0 also holds the registrar, employer and matcher keys.\n"
-    "Node i's p2p listens on PORT+2i and its API on PORT+2i+1 (default PORT 26700).\n"
+    "Full nodes (DIR/full0 ..) have their own node key, dial every validator and\n"
+    "follow the chain by block sync without voting; the validators accept them.\n"
+    "Node i's p2p listens on PORT+2i and its API on PORT+2i+1 (default PORT 26700);\n"
+    "full node j counts as node N+j.\n"
     "\n"
     "  --validators N     1..16 (default 4); n = 3f+1 tolerates f faulty validators\n"
+    "  --full-nodes M     0..16 (default 0)\n"
     "  --home DIR         where the node homes go (default ./devnet-net)\n"
     "  --base-port PORT   first of the 2N loopback ports (default 26700)\n"
     "\n"
@@ -48,8 +52,9 @@ constexpr const char* kInitUsage =
 constexpr const char* kStartUsage =
     "usage: jobcard devnet start [--home DIR]\n"
     "\n"
-    "Starts `jobcard node start` for every home DIR/node0, DIR/node1, ... that\n"
-    "`jobcard devnet init` created (default DIR ./devnet-net), prints where each\n"
+    "Starts `jobcard node start` for every home DIR/node0, DIR/node1, ... (and\n"
+    "`--no-validator` for DIR/full0, ...) that `jobcard devnet init` created\n"
+    "(default DIR ./devnet-net), prints where each\n"
     "node's API listens, and runs until Ctrl-C or SIGTERM, which stop every node\n"
     "cleanly (SIGKILL after 10 s). Each node's log goes to DIR/node<i>/node.log.\n"
     "If a node exits on its own, the others keep running.\n";
@@ -64,7 +69,7 @@ int RunInit(const Words& words) {
     std::fputs(kInitUsage, stdout);
     return kExitOk;
   }
-  auto args = Args::Parse(words, OptionSpec{{"home", "validators", "base-port"}, {}});
+  auto args = Args::Parse(words, OptionSpec{{"home", "validators", "full-nodes", "base-port"}, {}});
   if (!args.ok() || !args->positional().empty()) {
     std::fprintf(stderr, "jobcard devnet init: %s\n\n%s", args.ok() ? "unexpected argument" : args.error().message.c_str(),
                  kInitUsage);
@@ -79,6 +84,11 @@ int RunInit(const Words& words) {
   if (validators.empty() || *end != '\0' || options.validators < 1 || options.validators > kMaxDevnetValidators) {
     return Fail("init", MakeError("devnet.invalid", "--validators must be a number in 1.." + std::to_string(kMaxDevnetValidators)));
   }
+  const std::string full_nodes = args->GetOr("full-nodes", "0");
+  options.full_nodes = std::strtoul(full_nodes.c_str(), &end, 10);
+  if (full_nodes.empty() || *end != '\0' || options.full_nodes > kMaxDevnetValidators) {
+    return Fail("init", MakeError("devnet.invalid", "--full-nodes must be a number in 0.." + std::to_string(kMaxDevnetValidators)));
+  }
   const unsigned long port = std::strtoul(base_port.c_str(), &end, 10);
   if (base_port.empty() || *end != '\0' || port > 65535) {
     return Fail("init", MakeError("devnet.invalid", "--base-port must be a port number"));
@@ -91,10 +101,11 @@ int RunInit(const Words& words) {
   if (!chosen.ok()) return Fail("init", chosen.error());
   auto nodes = CreateDevnetNetwork(options);
   if (!nodes.ok()) return Fail("init", nodes.error());
-  std::printf("Initialised a %zu-validator development network (chain %s) in %s\n\n", nodes->size(),
+  std::printf("Initialised a %zu-validator development network (chain %s) in %s\n\n", options.validators,
               std::string(kDevnetChainId).c_str(), options.dir.c_str());
   for (const DevnetNode& n : *nodes) {
-    std::printf("  %-28s api http://%s  p2p %s\n", n.home.c_str(), n.api_listen.c_str(), n.p2p_listen.c_str());
+    std::printf("  %-28s api http://%s  p2p %s%s\n", n.home.c_str(), n.api_listen.c_str(), n.p2p_listen.c_str(),
+                n.validator ? "" : "  (full node)");
   }
   std::printf("\nregistrar, employer and matcher keys: %s/keys\nnext: jobcard devnet start --home %s\n",
               (options.dir / DevnetNodeDirName(0)).c_str(), options.dir.c_str());
@@ -103,7 +114,7 @@ int RunInit(const Words& words) {
 
 // Runs `jobcard node start --home HOME` with its output in HOME/node.log and
 // the default signal mask (the parent blocks the signals it waits for).
-pid_t SpawnNode(const std::filesystem::path& self, const std::filesystem::path& home) {
+pid_t SpawnNode(const std::filesystem::path& self, const std::filesystem::path& home, bool validator) {
   std::fflush(stdout);  // or the child would print the parent's buffered lines again
   std::fflush(stderr);
   const pid_t pid = fork();
@@ -114,7 +125,12 @@ pid_t SpawnNode(const std::filesystem::path& self, const std::filesystem::path& 
   const std::string log = (home / "node.log").string();
   if (std::freopen(log.c_str(), "a", stdout) == nullptr || dup2(fileno(stdout), STDERR_FILENO) < 0) _exit(127);
   const std::string home_text = home.string();
-  execl(self.c_str(), self.c_str(), "node", "start", "--home", home_text.c_str(), static_cast<char*>(nullptr));
+  if (validator) {
+    execl(self.c_str(), self.c_str(), "node", "start", "--home", home_text.c_str(), static_cast<char*>(nullptr));
+  } else {
+    execl(self.c_str(), self.c_str(), "node", "start", "--home", home_text.c_str(), "--no-validator",
+          static_cast<char*>(nullptr));
+  }
   _exit(127);
 }
 
@@ -130,7 +146,7 @@ int RunStart(const Words& words) {
     return kExitUsage;
   }
   const std::filesystem::path dir = args->GetOr("home", "devnet-net");
-  const std::vector<std::filesystem::path> homes = DevnetNodeHomes(dir);
+  const std::vector<DevnetNode> homes = DevnetNodeHomes(dir);
   if (homes.empty()) {
     std::fprintf(stderr, "jobcard devnet start: %s has no node0; create it with `jobcard devnet init --home %s`\n",
                  dir.c_str(), dir.c_str());
@@ -148,10 +164,11 @@ int RunStart(const Words& words) {
   sigprocmask(SIG_BLOCK, &waited, nullptr);
 
   std::vector<pid_t> children;
-  for (const auto& home : homes) {
+  for (const DevnetNode& node : homes) {
+    const std::filesystem::path& home = node.home;
     auto config = node::LoadNodeConfig(home);
     if (!config.ok()) return Fail("start", config.error());
-    const pid_t pid = SpawnNode(self, home);
+    const pid_t pid = SpawnNode(self, home, node.validator);
     if (pid < 0) return Fail("start", MakeError("devnet.io", "fork failed"));
     children.push_back(pid);
     std::printf("%s  pid %d  api http://%s  log %s\n", home.c_str(), static_cast<int>(pid), config->api_listen.c_str(),

@@ -1,6 +1,7 @@
 // A 4-validator network of real `jobcard node start` processes on
-// 127.0.0.1, made by `jobcard devnet init`: transactions submitted through
-// different nodes, every node ends with the same chain; a validator killed
+// 127.0.0.1 plus one full node, made by `jobcard devnet init`: transactions
+// submitted through different nodes (the full node too), every node ends
+// with the same chain; a validator killed
 // with SIGKILL mid-stream, the other three go on, and the restarted one
 // catches up; with two of four stopped nothing commits (no 2f+1 quorum), and
 // commits resume when one comes back. Every wait is bounded.
@@ -28,6 +29,7 @@ namespace {
 using nlohmann::json;
 using namespace std::chrono_literals;
 constexpr std::size_t kNodes = 4;
+constexpr std::size_t kFull = kNodes;  // index of the full node
 
 class DevnetTest : public ::testing::Test {
  protected:
@@ -37,7 +39,7 @@ class DevnetTest : public ::testing::Test {
     // connections take their ports: a restarted node must get its port back.
     base_port_ = static_cast<std::uint16_t>(12000 + (::getpid() % 2000) * 10);
     auto init = testing::RunProcess(JOBCARD_BINARY,
-                                    {"devnet", "init", "--validators", std::to_string(kNodes), "--home", dir_.path().string(),
+                                    {"devnet", "init", "--validators", std::to_string(kNodes), "--full-nodes", "1", "--home", dir_.path().string(),
                                      "--base-port", std::to_string(base_port_)},
                                     dir_.path(), {{"JOBCARD_PASSPHRASE", std::nullopt}});
     ASSERT_EQ(init.exit_code, 0) << init.err;
@@ -48,20 +50,23 @@ class DevnetTest : public ::testing::Test {
     auto registrar = crypto::ReadKeystore(Home(0) / "keys" / "registrar.key", AsBytes("devnet"));
     ASSERT_TRUE(registrar.ok());
     registrar_ = std::make_unique<crypto::SigningKey>(std::move(*registrar));
-    for (std::size_t i = 0; i < kNodes; ++i) {
+    for (std::size_t i = 0; i <= kFull; ++i) {
       auto config = node::LoadNodeConfig(Home(i));
       ASSERT_TRUE(config.ok());
-      ASSERT_EQ(config->p2p_peers.size(), kNodes - 1);
+      ASSERT_EQ(config->p2p_peers.size(), i == kFull ? kNodes : kNodes - 1);
       api_ports_[i] = static_cast<std::uint16_t>(std::stoi(config->api_listen.substr(config->api_listen.rfind(':') + 1)));
     }
-    nodes_.resize(kNodes);
+    nodes_.resize(kFull + 1);
   }
 
-  std::filesystem::path Home(std::size_t i) const { return dir_.path() / ("node" + std::to_string(i)); }
+  std::filesystem::path Home(std::size_t i) const {
+    return dir_.path() / (i == kFull ? std::string("full0") : "node" + std::to_string(i));
+  }
 
   void Start(std::size_t i) {
-    nodes_[i] = std::make_unique<testing::ChildProcess>(
-        JOBCARD_BINARY, std::vector<std::string>{"node", "start", "--home", Home(i).string()}, /*merge_stderr=*/true);
+    std::vector<std::string> args = {"node", "start", "--home", Home(i).string()};
+    if (i == kFull) args.push_back("--no-validator");
+    nodes_[i] = std::make_unique<testing::ChildProcess>(JOBCARD_BINARY, args, /*merge_stderr=*/true);
     ASSERT_TRUE(nodes_[i]->WaitForOutput("api listening", 60s)) << nodes_[i]->output();
   }
   void Kill(std::size_t i, int signal) {
@@ -137,7 +142,7 @@ class DevnetTest : public ::testing::Test {
   std::string Logs() {
     Drain();
     std::string all;
-    for (std::size_t i = 0; i < kNodes; ++i) {
+    for (std::size_t i = 0; i <= kFull; ++i) {
       if (nodes_[i]) all += "--- node" + std::to_string(i) + "\n" + nodes_[i]->output().substr(
                                  nodes_[i]->output().size() > 4000 ? nodes_[i]->output().size() - 4000 : 0);
     }
@@ -148,7 +153,7 @@ class DevnetTest : public ::testing::Test {
   std::uint16_t base_port_ = 0;
   std::string chain_id_;
   std::unique_ptr<crypto::SigningKey> registrar_;
-  std::uint16_t api_ports_[kNodes] = {};
+  std::uint16_t api_ports_[kFull + 1] = {};
   std::vector<std::unique_ptr<testing::ChildProcess>> nodes_;
   std::uint64_t nonce_ = 1;
 };
@@ -176,23 +181,30 @@ TEST(DevnetInitTest, RefusesBadCountsAndAnInitialisedDirectory) {
   }
 }
 
-TEST_F(DevnetTest, FourValidatorsAgreeSurviveACrashAndStallWithoutQuorum) {
-  const std::set<std::size_t> all = {0, 1, 2, 3};
-  for (std::size_t i = 0; i < kNodes; ++i) ASSERT_NO_FATAL_FAILURE(Start(i));
+TEST_F(DevnetTest, FourValidatorsAndAFullNodeAgreeSurviveACrashAndStallWithoutQuorum) {
+  const std::set<std::size_t> all = {0, 1, 2, 3, kFull};
+  for (std::size_t i = 0; i <= kFull; ++i) ASSERT_NO_FATAL_FAILURE(Start(i));
   ASSERT_TRUE(WaitUntil([&] {
-    for (std::size_t i = 0; i < kNodes; ++i) {
-      if (Get(i, "/v1/status")["peers"].size() != kNodes - 1) return false;
+    for (std::size_t i = 0; i <= kFull; ++i) {
+      // A validator sees the three others and the full node; the full node the four validators.
+      if (Get(i, "/v1/status")["peers"].size() != kNodes) return false;
     }
     return true;
   }, 30s)) << "the nodes did not all connect\n" << Logs();
 
-  // Entries through every node; all four commit them and agree.
+  // Entries through every node, the full node too (it gossips them); all
+  // five commit them and agree.
   std::vector<std::string> ids;
-  for (std::size_t k = 0; k < 8; ++k) ids.push_back(Submit(k % kNodes));
+  for (std::size_t k = 0; k < 10; ++k) ids.push_back(Submit(k % (kFull + 1)));
   ASSERT_TRUE(WaitUntil([&] { return AllCommitted(all, ids); }, 30s)) << Logs();
   const std::uint64_t first_height = Height(0);
   ASSERT_GE(first_height, 1u);
-  ASSERT_TRUE(WaitUntil([&] { return Height(1) >= first_height && Height(2) >= first_height && Height(3) >= first_height; }, 10s));
+  ASSERT_TRUE(WaitUntil([&] {
+    for (std::size_t i : all) {
+      if (Height(i) < first_height) return false;
+    }
+    return true;
+  }, 10s));
   ExpectSameChain(all, first_height);
 
   // SIGKILL one validator mid-stream: the other three (2f+1 of 4) go on.
@@ -211,7 +223,7 @@ TEST_F(DevnetTest, FourValidatorsAgreeSurviveACrashAndStallWithoutQuorum) {
   ASSERT_NO_FATAL_FAILURE(Start(3));
   const std::uint64_t second_height = Height(0);
   ASSERT_GT(second_height, first_height);
-  ASSERT_TRUE(WaitUntil([&] { return Height(3) >= second_height; }, 30s)) << Logs();
+  ASSERT_TRUE(WaitUntil([&] { return Height(3) >= second_height && Height(kFull) >= second_height; }, 30s)) << Logs();
   ExpectSameChain(all, second_height);
 
   // Two of four stopped: no quorum, nothing commits.
@@ -230,8 +242,9 @@ TEST_F(DevnetTest, FourValidatorsAgreeSurviveACrashAndStallWithoutQuorum) {
   ASSERT_NO_FATAL_FAILURE(Start(2));
   ASSERT_TRUE(WaitUntil([&] { return AllCommitted(three, {stuck}); }, 30s)) << Logs();
   const std::uint64_t final_height = Height(0);
-  ASSERT_TRUE(WaitUntil([&] { return Height(1) >= final_height && Height(2) >= final_height; }, 10s));
-  ExpectSameChain(three, final_height);
+  const std::set<std::size_t> up = {0, 1, 2, kFull};
+  ASSERT_TRUE(WaitUntil([&] { return Height(1) >= final_height && Height(2) >= final_height && Height(kFull) >= final_height; }, 10s));
+  ExpectSameChain(up, final_height);
 }
 
 }  // namespace

@@ -27,7 +27,6 @@ constexpr DemoEmployer kDemoEmployers[] = {
     {"東京商事株式会社", "010401047162"},        // 東京法務局
 };
 constexpr const char* kMatcherName = "札幌プロ人材センター";
-constexpr const char* kValidatorName = "devnet-validator-0";
 
 constexpr const char* kRegistrarKeyFile = "keys/registrar.key";
 constexpr const char* kPseudonymKeyFile = "keys/registrar-pseudonym.key";
@@ -53,7 +52,7 @@ std::vector<DevnetFile> HomeFiles() {
       {kReadmeFile, "what each file here is"},
       {kRegistrarKeyFile, "registrar key (1 of 1): signs governance transactions"},
       {kPseudonymKeyFile, "registrar pseudonym key (hex): turns a My Number into a subject id"},
-      {kValidatorKeyFile, std::string("validator key of ") + kValidatorName + ": signs proposals and votes"},
+      {kValidatorKeyFile, "validator key of " + DevnetValidatorName(0) + ": signs proposals and votes"},
   };
   for (const DemoEmployer& e : kDemoEmployers) {
     files.push_back({EmployerKeyFile(DemoCorporateNumber(e)), std::string(e.name) + ": signs its career entries"});
@@ -64,15 +63,6 @@ std::vector<DevnetFile> HomeFiles() {
 
 Status IoError(const std::string& what, const std::error_code& ec) {
   return MakeError("node_init.io", what + ": " + ec.message());
-}
-
-// Not secret, so an ordinary file; written whole or reported.
-Status WriteTextFile(const fs::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(text.data(), static_cast<std::streamsize>(text.size()));
-  out.close();
-  if (!out) return MakeError("node_init.io", "cannot write " + path.string());
-  return Status::Ok();
 }
 
 Status MakeDirectories(const fs::path& home) {
@@ -112,6 +102,16 @@ std::string Readme(const DevnetHomeOptions& options, const std::vector<DevnetFil
 
 }  // namespace
 
+Status WriteTextFile(const fs::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(text.data(), static_cast<std::streamsize>(text.size()));
+  out.close();
+  if (!out) return MakeError("node_init.io", "cannot write " + path.string());
+  return Status::Ok();
+}
+
+std::string DevnetValidatorName(std::size_t i) { return "devnet-validator-" + std::to_string(i); }
+
 std::vector<std::string> ExistingDevnetFiles(const fs::path& home) {
   std::vector<std::string> existing;
   for (const DevnetFile& f : HomeFiles()) {
@@ -144,7 +144,11 @@ Result<DevnetHome> CreateDevnetHome(const DevnetHomeOptions& options) {
   genesis.genesis_time_ms = options.genesis_time_ms;
   genesis.registrar_keys = {registrar.public_key()};
   genesis.registrar_threshold = 1;
-  genesis.validators = {{validator.public_key(), 1, kValidatorName}};
+  genesis.validators = {{validator.public_key(), 1, DevnetValidatorName(0)}};
+  for (std::size_t i = 1; i < options.validators; ++i) {
+    out.other_validators.push_back(crypto::SigningKey::Generate());
+    genesis.validators.push_back({out.other_validators.back().public_key(), 1, DevnetValidatorName(i)});
+  }
   genesis.matchers = {{matcher.public_key(), kMatcherName}};
   for (const DemoEmployer& e : kDemoEmployers) {
     employer_keys.push_back(crypto::SigningKey::Generate());
@@ -163,7 +167,7 @@ Result<DevnetHome> CreateDevnetHome(const DevnetHomeOptions& options) {
   };
   std::vector<KeyFile> key_files = {
       {kRegistrarKeyFile, "jobcard-devnet registrar", &registrar},
-      {kValidatorKeyFile, std::string("jobcard-devnet validator ") + kValidatorName, &validator},
+      {kValidatorKeyFile, "jobcard-devnet validator " + DevnetValidatorName(0), &validator},
       {kMatcherKeyFile, std::string("jobcard-devnet matcher ") + kMatcherName, &matcher},
   };
   for (std::size_t i = 0; i < out.employers.size(); ++i) {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "crypto/result.h"
+#include "crypto/sign.h"
 #include "ledger/identifiers.h"
 
 namespace jobcard::cli {
@@ -29,6 +30,10 @@ struct DevnetHomeOptions {
   bool passphrase_is_default = true;  // only changes what README.txt says
   bool force = false;                 // replace the files of an initialised home
   std::uint64_t genesis_time_ms = 0;
+  // Validators in the genesis. The home keeps validator 0's key as
+  // keys/validator.key; the others are returned (DevnetHome::other_validators)
+  // for `jobcard devnet init` to place in their own homes.
+  std::size_t validators = 1;
 };
 
 struct DevnetFile {
@@ -45,7 +50,15 @@ struct DevnetEmployer {
 struct DevnetHome {
   std::vector<DevnetFile> files;  // everything written
   std::vector<DevnetEmployer> employers;
+  std::vector<crypto::SigningKey> other_validators;  // validators 1..n-1, in genesis order
 };
+
+// Writes a file that is not secret (genesis, node.json) whole, or reports
+// node_init.io.
+Status WriteTextFile(const std::filesystem::path& path, const std::string& text);
+
+// "devnet-validator-<i>": the name of validator i in a dev genesis.
+std::string DevnetValidatorName(std::size_t i);
 
 // The files a devnet home consists of that already exist under `home`;
 // empty when `home` is not initialised.

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/node_commands.h"
 
 namespace jobcard::cli {
 namespace {
@@ -16,6 +17,7 @@ struct Command {
 
 constexpr Command kCommands[] = {
     {"node", "run a node or prepare its data directory (node init, node start)", RunNodeCommand},
+    {"devnet", "a local network of several validator processes (devnet init, devnet start)", RunDevnetCommand},
     {"key", "create and inspect encrypted key files (key new, key show, key export-public)", RunKeyCommand},
     {"registrar", "dev registrar: enrol workers, admit employers, manage their keys", RunRegistrarCommand},
     {"employer", "record career entries: hire, position-change, second, separate, correct, ...", RunEmployerCommand},

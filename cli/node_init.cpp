@@ -59,6 +59,25 @@ void PrintSummary(const DevnetHomeOptions& options, const DevnetHome& home) {
 
 }  // namespace
 
+Status ChooseDevPassphrase(std::string& passphrase, bool& is_default) {
+  if (const char* from_env = std::getenv(kPassphraseEnvVar)) {
+    if (*from_env == '\0') {
+      return MakeError("keystore.weak_passphrase",
+                       std::string(kPassphraseEnvVar) + " is set but empty; unset it to use the dev passphrase");
+    }
+    passphrase = from_env;
+    is_default = false;
+  } else {
+    passphrase = std::string(kDevnetPassphrase);
+    is_default = true;
+    std::fprintf(stderr,
+                 "warning: the key files are encrypted with the documented dev passphrase \"%s\"; "
+                 "development keys are not secret\n",
+                 passphrase.c_str());
+  }
+  return Status::Ok();
+}
+
 int RunNodeInit(const Words& words) {
   if (WantsHelp(words)) {
     std::fputs(kInitUsage, stdout);
@@ -76,20 +95,8 @@ int RunNodeInit(const Words& words) {
   options.home = args->GetOr("home", "devnet");
   options.force = args->Switch("force");
   options.genesis_time_ms = NowUnixMs();
-  if (const char* from_env = std::getenv(kPassphraseEnvVar)) {
-    if (*from_env == '\0') {
-      return Fail(MakeError("keystore.weak_passphrase",
-                            std::string(kPassphraseEnvVar) + " is set but empty; unset it to use the dev passphrase"));
-    }
-    options.passphrase = from_env;
-    options.passphrase_is_default = false;
-  } else {
-    options.passphrase = std::string(kDevnetPassphrase);
-    std::fprintf(stderr,
-                 "warning: the key files are encrypted with the documented dev passphrase \"%s\"; "
-                 "development keys are not secret\n",
-                 options.passphrase.c_str());
-  }
+  Status chosen = ChooseDevPassphrase(options.passphrase, options.passphrase_is_default);
+  if (!chosen.ok()) return Fail(chosen.error());
 
   auto home = CreateDevnetHome(options);
   if (!home.ok()) return Fail(home.error());

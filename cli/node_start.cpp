@@ -20,18 +20,20 @@ constexpr const char* kStartHelp =
     "\n"
     "Runs the node whose home directory is DIR (default ./devnet; create one with\n"
     "`jobcard node init --dev`). The node reads DIR/node.json, the genesis it names\n"
-    "and its database, unlocks the validator key and produces a block whenever\n"
-    "transactions are pending. Stop it with Ctrl-C or SIGTERM: the block in progress\n"
+    "and its database, unlocks the validator key and takes part in consensus\n"
+    "(alone on a single-validator chain; with the validators listed in node.json's\n"
+    "p2p_peers otherwise, over the authenticated TCP transport of spec/p2p.md). Stop it with Ctrl-C or SIGTERM: the block in progress\n"
     "is finished and the database closed cleanly.\n"
     "\n"
     "  --home DIR          the node's home directory (default ./devnet)\n"
-    "  --no-validator      follow and serve the chain without producing blocks\n"
+    "  --no-validator      follow and serve the chain without voting; with p2p_peers\n"
+    "                      it proves node.json's node_key_file to its peers\n"
     "  --log-level LEVEL   debug, info, warn or error (overrides node.json)\n"
     "\n"
     "The validator key's passphrase comes from JOBCARD_PASSPHRASE, or the prompt;\n"
     "on the dev chain (jobcard-devnet) the dev passphrase is used when neither is given.\n";
 
-Result<crypto::SigningKey> UnlockValidatorKey(const std::filesystem::path& path, bool devnet) {
+Result<crypto::SigningKey> UnlockKey(const std::filesystem::path& path, bool devnet) {
   if (std::getenv("JOBCARD_PASSPHRASE") == nullptr && devnet) {
     return crypto::ReadKeystore(path, AsBytes(kDevnetPassphrase));
   }
@@ -79,12 +81,19 @@ int RunNodeStart(const Words& words) {
 
   std::optional<crypto::SigningKey> key;
   if (!args->Switch("no-validator")) {
-    auto unlocked = UnlockValidatorKey(node::ResolveInHome(home, config->validator_key_file),
+    auto unlocked = UnlockKey(node::ResolveInHome(home, config->validator_key_file),
                                        genesis->chain_id == kDevnetChainId);
     if (!unlocked.ok()) return Fail(unlocked.error());
     key = std::move(*unlocked);
   }
-  auto service = node::NodeService::Open(home, *config, std::move(key));
+  // A follower on a network proves its own node key to its peers.
+  std::optional<crypto::SigningKey> node_key;
+  if (!key && node::UsesTransport(*config)) {
+    auto unlocked = UnlockKey(node::ResolveInHome(home, config->node_key_file), genesis->chain_id == kDevnetChainId);
+    if (!unlocked.ok()) return Fail(unlocked.error());
+    node_key = std::move(*unlocked);
+  }
+  auto service = node::NodeService::Open(home, *config, std::move(key), std::move(node_key));
   if (!service.ok()) return Fail(service.error());
   Status run = (*service)->Run();
   if (!run.ok()) return Fail(run.error());

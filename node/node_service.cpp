@@ -12,6 +12,8 @@
 #include "node/log.h"
 #include "node/no_peers_bus.h"
 #include "node/node_api.h"
+#include "node/p2p/bus_options.h"
+#include "node/p2p/tcp_bus.h"
 
 namespace jobcard::node {
 
@@ -27,26 +29,34 @@ struct NodeService::Loop {
   asio::steady_timer status_timer{io};
   asio::signal_set signals{io, SIGINT, SIGTERM};
   std::optional<Error> fatal;
-  NoPeersBus bus;
+  NoPeersBus no_peers;
+  std::unique_ptr<p2p::TcpBus> tcp;  // when node.json configures the transport
   // Set (on the loop) while Run() runs; the API thread reads it under the mutex.
   mutable std::mutex host_mutex;
   std::unique_ptr<ConsensusHost> host;
 };
 
+bool UsesTransport(const NodeConfig& config) {
+  return !config.p2p_peers.empty() || !config.p2p_observer_keys.empty();
+}
+
 NodeService::NodeService(std::filesystem::path home, NodeConfig config, std::unique_ptr<ledger::ChainStore> store,
-                         std::unique_ptr<ReceiptBook> receipts, std::optional<crypto::SigningKey> key)
+                         std::unique_ptr<ReceiptBook> receipts, std::shared_ptr<const crypto::SigningKey> validator_key,
+                         std::shared_ptr<const crypto::SigningKey> node_key)
     : home_(std::move(home)),
       config_(std::move(config)),
       store_(std::move(store)),
       receipts_(std::move(receipts)),
-      validator_key_(std::move(key)),
+      validator_key_(std::move(validator_key)),
+      node_key_(std::move(node_key)),
       mempool_(config_.mempool),
       loop_(std::make_unique<Loop>()) {}
 
 NodeService::~NodeService() = default;
 
 Result<std::unique_ptr<NodeService>> NodeService::Open(const std::filesystem::path& home, const NodeConfig& config,
-                                                       std::optional<crypto::SigningKey> validator_key) {
+                                                       std::optional<crypto::SigningKey> validator_key,
+                                                       std::optional<crypto::SigningKey> node_key) {
   auto genesis = ledger::LoadGenesisFile(ResolveInHome(home, config.genesis_file).string());
   if (!genesis.ok()) return genesis.error();
   if (validator_key) {
@@ -56,10 +66,18 @@ Result<std::unique_ptr<NodeService>> NodeService::Open(const std::filesystem::pa
     if (!is_validator) {
       return MakeError("node.not_a_validator", "the validator key is not in the genesis validator set");
     }
-    if (validators.size() != 1) {
+    if (validators.size() != 1 && !UsesTransport(config)) {
       return MakeError("node.needs_consensus", "this genesis has " + std::to_string(validators.size()) +
-                                                   " validators; reaching them needs the p2p transport, which "
-                                                   "this build does not wire in yet (run a single-validator chain)");
+                                                   " validators; reaching them needs p2p_peers in node.json "
+                                                   "(spec/node-config.md)");
+    }
+  }
+  if (UsesTransport(config)) {
+    // Checked here so that a bad address fails `node start` before anything opens.
+    auto options = p2p::TcpBusOptionsFor(config, *genesis);
+    if (!options.ok()) return options.error();
+    if (!validator_key && !node_key) {
+      return MakeError("node.no_node_key", "a node that is not a validator needs its node key (node_key_file) to join peers");
     }
   }
   auto store = ledger::ChainStore::Open(ResolveInHome(home, config.data_dir).string(), *genesis);
@@ -67,8 +85,13 @@ Result<std::unique_ptr<NodeService>> NodeService::Open(const std::filesystem::pa
   // Node-local, next to node.json: never part of the replicated ledger.
   auto receipts = ReceiptBook::Open(home / "receipts.jsonl");
   if (!receipts.ok()) return receipts.error();
-  return std::unique_ptr<NodeService>(
-      new NodeService(home, config, std::move(*store), std::move(*receipts), std::move(validator_key)));
+  std::shared_ptr<const crypto::SigningKey> validator;
+  if (validator_key) validator = std::make_shared<const crypto::SigningKey>(std::move(*validator_key));
+  // A validator proves its validator key: peers allow exactly the validator set.
+  std::shared_ptr<const crypto::SigningKey> identity =
+      validator ? validator : (node_key ? std::make_shared<const crypto::SigningKey>(std::move(*node_key)) : nullptr);
+  return std::unique_ptr<NodeService>(new NodeService(home, config, std::move(*store), std::move(*receipts),
+                                                      std::move(validator), std::move(identity)));
 }
 
 ledger::TxContext NodeService::NextBlockContext(std::uint64_t now_ms) const {
@@ -128,6 +151,27 @@ void NodeService::OnCommitted(const CommittedBlock& block, const std::vector<Dro
   for (const auto& d : dropped) RememberRejection(d.id, d.reason);
 }
 
+Status NodeService::MakeTransport() {
+  Loop& loop = *loop_;
+  auto options = p2p::TcpBusOptionsFor(config_, store_->genesis());
+  if (!options.ok()) return options.error();
+  // The host is created after the bus; these run only once the bus has
+  // started, on the loop, when the host exists.
+  p2p::BusHandler handler;
+  handler.on_message = [&loop](const crypto::PublicKey& peer, p2p::Channel channel, ByteView payload) {
+    if (loop.host) loop.host->OnMessage(peer, channel, payload);
+  };
+  // The bus logs "p2p peer connected/disconnected" itself.
+  handler.on_peer_connected = [&loop](const crypto::PublicKey& peer) {
+    if (loop.host) loop.host->OnPeerConnected(peer);
+  };
+  handler.on_peer_disconnected = [&loop](const crypto::PublicKey& peer) {
+    if (loop.host) loop.host->OnPeerDisconnected(peer);
+  };
+  loop.tcp = std::make_unique<p2p::TcpBus>(loop.io, node_key_, std::move(*options), std::move(handler));
+  return Status::Ok();
+}
+
 Status NodeService::Run() {
   Loop& loop = *loop_;
   const auto interval = std::chrono::milliseconds(store_->genesis().params.block_interval_ms);
@@ -157,11 +201,21 @@ Status NodeService::Run() {
   }
   {
     std::lock_guard lock(loop.host_mutex);
-    loop.host = std::make_unique<ConsensusHost>(loop.io, *store_, mempool_, loop.bus,
-                                                validator_key_ ? &*validator_key_ : nullptr, host_config, callbacks);
+    p2p::MessageBus* bus = &loop.no_peers;
+    if (UsesTransport(config_)) {
+      Status made = MakeTransport();
+      if (!made.ok()) return made;
+      bus = loop.tcp.get();
+    }
+    loop.host = std::make_unique<ConsensusHost>(loop.io, *store_, mempool_, *bus, validator_key_.get(), host_config,
+                                                callbacks);
   }
   Status host_started = loop.host->Start();
   if (!host_started.ok()) return host_started;
+  if (loop.tcp) {
+    Status listening = loop.tcp->Start();
+    if (!listening.ok()) return listening;
+  }
 
   std::function<void()> schedule_status = [&]() {
     loop.status_timer.expires_after(std::chrono::seconds(10));
@@ -198,10 +252,13 @@ Status NodeService::Run() {
   api.Stop();
   api_io.stop();
   api_thread.join();
+  // The bus's handler calls the host: stop it first, destroy it last.
+  if (loop.tcp) loop.tcp->Stop();
   {
     std::lock_guard lock(loop.host_mutex);
     loop.host.reset();
   }
+  loop.tcp.reset();
   LogInfo("node stopped", {{"height", store_->Tip().height}});
   if (loop.fatal) return *loop.fatal;
   return Status::Ok();

@@ -28,6 +28,8 @@ test('an employer records entries from the browser', { timeout: 240000 }, async 
   assert.match(await page.locator('#employer-key-status').textContent(), /keystore\.wrong_passphrase/);
 
   await openKeyFile(page, 'employer', node.employerKey(0));
+  // The key opens before the page has looked its employer up on the node: wait for the answer.
+  await page.locator('#employer-who.ok, #employer-who.error').waitFor({ timeout: 60000 });
   assert.match(await page.locator('#employer-who').textContent(), new RegExp(`${node.genesis.employers[0].name} \\(${A}\\)`));
 
   // The form's checks: each broken rule is shown at its field and nothing is sent.

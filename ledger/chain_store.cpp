@@ -201,22 +201,31 @@ Result<std::uint64_t> StoredFormat(const ChainStore::Db& db) {
 }
 
 // Format 1 -> 2: the subject key index, from the subject records (each holds
-// its current key), and the new format, in one synced batch.
+// its current key), written in batches of kKeyIndexBatchRows so that memory
+// stays bounded however many subjects there are; the new format goes last, in
+// the final synced batch. Interrupted, the store is still format 1 and the
+// next Open writes the same rows again.
+constexpr std::size_t kKeyIndexBatchRows = 10000;
 Status BuildSubjectKeyIndex(const ChainStore::Db& db) {
   rocksdb::WriteBatch batch;
+  auto write = [&](bool sync) -> Status {
+    rocksdb::WriteOptions wo;
+    wo.sync = sync;
+    rocksdb::Status s = db.db->Write(wo, &batch);
+    if (!s.ok()) return MakeError("store.io", "writing the subject key index failed: " + s.ToString());
+    batch.Clear();
+    return Status::Ok();
+  };
   std::unique_ptr<rocksdb::Iterator> it(db.db->NewIterator(rocksdb::ReadOptions(), db.cfs[kState]));
   for (it->Seek("S"); it->Valid() && it->key().starts_with("S"); it->Next()) {
     auto subject = DecodeSubject(ByteView(reinterpret_cast<const std::uint8_t*>(it->value().data()), it->value().size()));
     if (!subject.ok()) return MakeError("store.corrupt", "a subject record is unreadable: " + subject.error().message);
     batch.Put(db.cfs[kState], Key('k', subject->key), rocksdb::Slice(reinterpret_cast<const char*>(subject->id.data()), 32));
+    if (static_cast<std::size_t>(batch.Count()) >= kKeyIndexBatchRows) JOBCARD_TRY_STATUS(write(/*sync=*/false));
   }
   if (!it->status().ok()) return MakeError("store.io", "reading the subject records failed: " + it->status().ToString());
   batch.Put(db.cfs[kMeta], kFormatKey, HeightKey(kStoreFormat));
-  rocksdb::WriteOptions wo;
-  wo.sync = true;
-  rocksdb::Status s = db.db->Write(wo, &batch);
-  if (!s.ok()) return MakeError("store.io", "writing the subject key index failed: " + s.ToString());
-  return Status::Ok();
+  return write(/*sync=*/true);
 }
 
 SmtChanges StateIndexChanges(const StateDelta& d) {

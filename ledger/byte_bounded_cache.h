@@ -45,6 +45,17 @@ class ByteBoundedCache {
     return it->second->value;
   }
 
+  // The cached value, else `read()` (a database read returning
+  // std::optional<Value>), cached by the rule above unless it is nullopt.
+  template <typename Read>
+  std::optional<Value> GetOrRead(const Key& key, Read read) {
+    if (auto cached = Get(key)) return cached;
+    const std::uint64_t before = generation();
+    std::optional<Value> value = read();
+    if (value) InsertIfUnchanged(key, *value, before);
+    return value;
+  }
+
   std::uint64_t generation() const {
     std::lock_guard lock(mutex_);
     return generation_;

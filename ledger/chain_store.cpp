@@ -626,14 +626,10 @@ std::optional<T> DecodeOrDie(const std::optional<std::string>& v, Result<T> (*de
 }
 }  // namespace
 
-// A cache miss notes the cache's generation before reading, so that a value
-// read before a concurrent commit is not cached over the committed one.
+// GetOrRead: a value read before a concurrent commit is not cached over the committed one.
 std::optional<EmployerRecord> ChainStore::GetEmployer(const CorporateNumber& id) const {
-  if (auto cached = db_->employers.Get(id)) return cached;
-  const std::uint64_t generation = db_->employers.generation();
-  auto record = DecodeOrDie(db_->Get(kState, CorpKey('E', id)), &DecodeEmployer, "employer");
-  if (record) db_->employers.InsertIfUnchanged(id, *record, generation);
-  return record;
+  return db_->employers.GetOrRead(
+      id, [&] { return DecodeOrDie(db_->Get(kState, CorpKey('E', id)), &DecodeEmployer, "employer"); });
 }
 std::optional<CorporateNumber> ChainStore::GetKeyOwner(const crypto::PublicKey& key) const {
   auto v = db_->Get(kState, Key('K', key));
@@ -643,11 +639,7 @@ std::optional<CorporateNumber> ChainStore::GetKeyOwner(const crypto::PublicKey& 
   return *c;
 }
 std::optional<SubjectRecord> ChainStore::GetSubject(const SubjectId& id) const {
-  if (auto cached = db_->subjects.Get(id)) return cached;
-  const std::uint64_t generation = db_->subjects.generation();
-  auto record = DecodeOrDie(db_->Get(kState, Key('S', id)), &DecodeSubject, "subject");
-  if (record) db_->subjects.InsertIfUnchanged(id, *record, generation);
-  return record;
+  return db_->subjects.GetOrRead(id, [&] { return DecodeOrDie(db_->Get(kState, Key('S', id)), &DecodeSubject, "subject"); });
 }
 std::optional<SubjectId> ChainStore::GetSubjectByKey(const crypto::PublicKey& key) const {
   auto v = db_->Get(kState, Key('k', key));

@@ -52,5 +52,27 @@ TEST(ByteBoundedCache, AValueReadBeforeACommitCannotShadowTheCommittedOne) {
   EXPECT_EQ(cache.Get(2), "fresh");
 }
 
+// GetOrRead keeps the same rule: a read overtaken by a commit is returned to
+// its caller but not cached; a read that was not is cached, and a miss is not.
+TEST(ByteBoundedCache, GetOrReadDoesNotCacheAReadOvertakenByACommit) {
+  ByteBoundedCache<int, std::string> cache(100, &LengthOf);
+  auto overtaken = cache.GetOrRead(1, [&] {
+    cache.Update(std::map<int, std::string>{{2, "other"}});  // a commit lands during the read
+    return std::optional<std::string>("old");
+  });
+  EXPECT_EQ(overtaken, "old");
+  EXPECT_EQ(cache.size(), 1u);  // only the committed value
+  int reads = 0;
+  auto read = [&] {
+    ++reads;
+    return std::optional<std::string>("kept");
+  };
+  EXPECT_EQ(cache.GetOrRead(1, read), "kept");
+  EXPECT_EQ(cache.GetOrRead(1, read), "kept");
+  EXPECT_EQ(reads, 1);
+  EXPECT_EQ(cache.GetOrRead(3, [] { return std::optional<std::string>(); }), std::nullopt);
+  EXPECT_EQ(cache.size(), 2u);
+}
+
 }  // namespace
 }  // namespace jobcard::ledger

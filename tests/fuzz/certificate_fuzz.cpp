@@ -2,7 +2,8 @@
 // them from a peer during sync or from its store.
 // Invariants: canonical (re-encodes to the same bytes); signers strictly
 // increasing and at most kMaxCertificateSignatures; nobody can forge one, so
-// checking it against its own signers for a header it was not made for fails.
+// once pointed at a header it was not made for (whose hash and validator set
+// match, so that the check reaches the signatures) it never verifies.
 #include "ledger/block.h"
 #include "tests/fuzz/fuzz_check.h"
 
@@ -19,13 +20,20 @@ JOBCARD_FUZZ_TARGET {
   for (std::size_t i = 1; i < cert->signatures.size(); ++i) {
     FUZZ_CHECK(cert->signatures[i - 1].validator < cert->signatures[i].validator);
   }
-  // A set made of the certificate's own signers, and a header of the same
-  // height: the fuzzer cannot sign, so verification must refuse.
+  // A set made of the certificate's own signers, a header of the same height
+  // for that set, and the certificate pointed at the header: the hash and set
+  // checks pass, and the fuzzer cannot sign, so the signatures must refuse.
   std::vector<ledger::ValidatorRecord> set;
   for (const auto& s : cert->signatures) set.push_back(ledger::ValidatorRecord{s.validator, 1, "v"});
   ledger::BlockHeader header;
   header.height = cert->height;
   header.time_ms = 0xf0f0f0f0;  // no seed certifies this header
-  FUZZ_CHECK(!ledger::VerifyCertificate(fuzz::kFuzzChainId, header, *cert, set).ok());
+  header.validator_set_hash = ledger::ValidatorSetHash(set);
+  ledger::CommitCertificate repointed = *cert;
+  repointed.block_hash = ledger::BlockHash(header);
+  auto verified = ledger::VerifyCertificate(fuzz::kFuzzChainId, header, repointed, set);
+  FUZZ_CHECK(!verified.ok());
+  FUZZ_CHECK(verified.error().code == (cert->signatures.empty() ? "certificate.insufficient_power"
+                                                                 : "certificate.bad_signature"));
   return 0;
 }

@@ -4,7 +4,7 @@
 // Invariants: canonical (re-encodes to the same bytes); what decodes passes
 // the form checks the state machine relies on (height >= 1, rounds bounded,
 // pol_round < round); a precommit for a block maps to a certificate entry and
-// back unchanged; a forged signature never verifies.
+// back unchanged. (Signatures are not checked here: the seeds carry real ones.)
 #include "crypto/sign.h"
 #include "node/consensus/messages.h"
 #include "tests/fuzz/fuzz_check.h"

@@ -143,7 +143,15 @@ Phase RunPhase(const Options& opt, std::uint16_t port, Target target, Check chec
 int Run(const Options& opt) {
   node::SetLogLevel(node::LogLevel::kWarn);
   const std::filesystem::path home = std::filesystem::absolute(opt.dir);
-  std::filesystem::remove_all(home);
+  // Replaced, so only if it is empty or an earlier run's (never, say, a home directory).
+  std::error_code ec;
+  if (std::filesystem::exists(home / "genesis.json", ec) || std::filesystem::is_empty(home, ec)) {
+    std::filesystem::remove_all(home);
+  } else if (std::filesystem::exists(home, ec)) {
+    std::fprintf(stderr, "%s is not empty and not an earlier run's directory (no genesis.json); not replacing it\n",
+                 home.string().c_str());
+    return 2;
+  }
   testing::SyntheticWorkload w;
   const auto build_start = Clock::now();
   if (!BuildLedger(opt, w, home)) return 1;
@@ -234,7 +242,8 @@ int main(int argc, char** argv) {
   const char* usage =
       "usage: jobcard_load [--subjects N] [--entries-per-subject K] [--clients C] [--requests R] [--seed S]\n"
       "                    [--dir DIR] [--json]\n"
-      "Builds a ledger of N subjects x K entries in DIR (default ./load-data, replaced), serves it on\n"
+      "Builds a ledger of N subjects x K entries in DIR (default ./load-data; replaced if empty or an\n"
+      "earlier run's, else refused), serves it on\n"
       "127.0.0.1 and reports p50/p99 latency of GET /v1/status and GET /v1/subjects/{id}/history\n"
       "from C concurrent keep-alive clients sending R requests each.\n";
   for (int i = 1; i < argc; ++i) {
@@ -255,14 +264,19 @@ int main(int argc, char** argv) {
     std::uint64_t number = 0;
     const bool numeric = !value.empty() && value.find_first_not_of("0123456789") == std::string::npos && value.size() < 19;
     if (numeric) number = std::stoull(value);
-    if (a == "--dir") opt.dir = value;
-    else if (!numeric) {
+    if (a == "--dir") {
+      if (value.empty()) {
+        std::fprintf(stderr, "--dir needs a directory\n%s", usage);
+        return 2;
+      }
+      opt.dir = value;
+    } else if (!numeric) {
       std::fprintf(stderr, "%s needs a number, got '%s'\n", a.c_str(), value.c_str());
       return 2;
-    } else if (a == "--subjects" && number > 0) opt.subjects = number;
+    } else if (a == "--subjects" && number > 0 && number <= 10'000'000) opt.subjects = number;
     else if (a == "--entries-per-subject" && number <= 1000) opt.entries_per_subject = number;
     else if (a == "--clients" && number > 0 && number <= 200) opt.clients = number;
-    else if (a == "--requests" && number > 0) opt.requests = number;
+    else if (a == "--requests" && number > 0 && number <= 1'000'000) opt.requests = number;
     else if (a == "--seed") opt.seed = number;
     else {
       std::fprintf(stderr, "unknown option or value out of range: %s %s\n%s", a.c_str(), value.c_str(), usage);

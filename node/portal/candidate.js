@@ -50,8 +50,9 @@ async function employerRecords(ids) {
 const activeAt = (record, key, height) => record?.keys.some((k) => k.key === key && k.added_height <= height
   && (k.revoked_from_height === 0 || height < k.revoked_from_height));
 
-// Every check the CLI's `history` makes, per entry; returns the decrypted view.
-function checkEntry(sodium, chainId, item, employers, subjectKeyHex, key) {
+// Every check the CLI's `history` makes, per entry; returns the decrypted view,
+// with `failed` (why) when a check fails (tests/portal/history_checks.test.mjs).
+export function checkEntry(sodium, chainId, item, employers, subjectKeyHex, key) {
   const { tx, id, location } = item;
   const b = tx.body;
   const view = { id, kind: tx.kind, employer: b.employer, host_employer: b.host_employer, effective_date: b.effective_date,

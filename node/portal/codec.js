@@ -1,7 +1,7 @@
 // The canonical encoding of transactions and payloads (spec/encoding.md),
 // from the JSON view the node serves (spec/encoding.md §11). Tested byte for
 // byte against spec/vectors/transactions.json (tests/portal/codec.test.mjs).
-import { Writer, concat, domainPrefix, fromHex, utf8 } from './bytes.js';
+import { Writer, concat, domainPrefix, fromHex, fromUtf8, utf8 } from './bytes.js';
 
 // Kind names and numbers (spec/encoding.md §4).
 export const KINDS = {
@@ -21,6 +21,10 @@ export const PAYLOAD_FIELDS = {
   salary_band: 7, separation_reason: 8, note: 9, work_pattern: 10,
 };
 export const SENSITIVE_FIELDS = new Set(['salary_band', 'separation_reason', 'note']);
+const FIELD_NAMES = Object.fromEntries(Object.entries(PAYLOAD_FIELDS).map(([name, id]) => [id, name]));
+// A field's value and the whole encoded payload, in bytes (ledger/payload.h).
+export const MAX_FIELD_BYTES = 1024;
+export const MAX_PAYLOAD_BYTES = 8192;
 
 export function kindTag(kind) {
   if (!(kind in KINDS)) throw new Error(`unknown kind ${kind}`);
@@ -126,10 +130,10 @@ export function encodePayload(payload, salt) {
 // The inverse of encodePayload: {salt, fields: {name: value}}; throws on malformed bytes.
 export function decodePayload(bytes) {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.length > MAX_PAYLOAD_BYTES) throw new Error('payload too large');
   if (bytes.length < 34) throw new Error('payload truncated');
   const salt = bytes.slice(0, 32);
   const count = view.getUint16(32);
-  const names = Object.fromEntries(Object.entries(PAYLOAD_FIELDS).map(([n, id]) => [id, n]));
   const fields = {};
   let at = 34;
   let last = 0;
@@ -137,9 +141,9 @@ export function decodePayload(bytes) {
     if (at + 5 > bytes.length) throw new Error('payload truncated');
     const id = bytes[at];
     const length = view.getUint32(at + 1);
-    if (!names[id] || id <= last) throw new Error('payload field out of order or unknown');
-    if (at + 5 + length > bytes.length || length > 1024) throw new Error('payload field too large');
-    fields[names[id]] = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(at + 5, at + 5 + length));
+    if (!FIELD_NAMES[id] || id <= last) throw new Error('payload field out of order or unknown');
+    if (at + 5 + length > bytes.length || length > MAX_FIELD_BYTES) throw new Error('payload field too large');
+    fields[FIELD_NAMES[id]] = fromUtf8(bytes.subarray(at + 5, at + 5 + length));
     at += 5 + length;
     last = id;
   }

@@ -3,6 +3,7 @@
 // and signed in this page (entry_builder.js), sent to /v1/txs; and the
 // employer's compliance report.
 import { ApiError, getJson, postJson, waitForTx } from './api.js';
+import { CAREER_KINDS, PAYLOAD_FIELDS } from './codec.js';
 import { el, field, short } from './dom.js';
 import { addText, t } from './i18n.js';
 import { buildEntry, publicKeyFromHex, randomNonce, signEntry } from './entry_builder.js';
@@ -10,10 +11,9 @@ import { keyForm } from './key_loader.js';
 import { CORRECTION_REASONS, checkDate, checkEntryForm, checkNotInFuture } from './rules.js';
 import { loadSodium } from './sodium.js';
 
-export const EMPLOYER_KINDS = ['hire', 'position_change', 'role_change', 'secondment_start', 'secondment_end',
-  'side_job_start', 'side_job_end', 'separation', 'correction'];
-const ALL_FIELDS = ['employment_type', 'position', 'grade', 'department', 'duties', 'work_location', 'salary_band',
-  'separation_reason', 'note', 'work_pattern'];
+// Every career kind but the dispute (the worker's own, candidate.js).
+const EMPLOYER_KINDS = CAREER_KINDS.filter((kind) => kind !== 'dispute');
+const ALL_FIELDS = Object.keys(PAYLOAD_FIELDS);
 // Usual payload fields per kind (spec/data-model.md §4); a correction restates them all.
 const KIND_FIELDS = {
   hire: ['employment_type', 'position', 'grade', 'department', 'duties', 'work_location', 'salary_band'],

@@ -2,7 +2,7 @@
 // libsodium.js: tagged hashes, payload commitments, envelope encryption,
 // signatures and transaction ids. Every function takes the sodium object.
 import { Writer, concat, domainPrefix, equalBytes, fromHex, toHex, utf8 } from './bytes.js';
-import { KINDS, decodePayload, encodePayload, payloadFields, signedBytes } from './codec.js';
+import { KINDS, MAX_PAYLOAD_BYTES, decodePayload, encodePayload, payloadFields, signedBytes } from './codec.js';
 
 export function taggedHash(sodium, tag, data) {
   return sodium.crypto_hash_sha256(concat(domainPrefix(tag), data));
@@ -36,7 +36,7 @@ export function payloadAssociatedData(kind, employer, subjectHex, commitment) {
 export function encryptPayload(sodium, { kind, employer, subject, payload, recipients, salt, payloadKey, nonce }) {
   salt = salt ?? sodium.randombytes_buf(32);
   const plaintext = encodePayload(payload, salt);
-  if (plaintext.length > 8192) throw new Error('payload.too_large');
+  if (plaintext.length > MAX_PAYLOAD_BYTES) throw new Error('payload.too_large');
   const commitment = payloadCommitment(sodium, payload, salt);
   const key = payloadKey ?? sodium.crypto_aead_xchacha20poly1305_ietf_keygen();
   nonce = nonce ?? sodium.randombytes_buf(24);

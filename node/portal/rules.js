@@ -1,12 +1,10 @@
 // The checks a form makes before anything is signed, matching the ledger's
 // rules (spec/encoding.md §1–2, §6; spec/data-model.md §3, §9.2, E6).
 // Each returns null when the value is fine, or an error {code, field}.
-// Pure: no DOM, no network; tested in tests/portal/rules.test.mjs.
+// Pure: no DOM, no network; tested in tests/portal/timeline.test.mjs.
 import { utf8 } from './bytes.js';
-import { payloadFields } from './codec.js';
+import { MAX_FIELD_BYTES, MAX_PAYLOAD_BYTES, payloadFields } from './codec.js';
 
-export const MAX_FIELD_BYTES = 1024;
-export const MAX_PAYLOAD_BYTES = 8192;
 export const CORRECTION_REASONS = ['clerical', 'wrong_date', 'wrong_subject', 'wrong_kind', 'retraction', 'other'];
 export const DISPUTE_REASONS = ['inaccurate', 'never_happened', 'wrong_dates', 'other'];
 

@@ -11,7 +11,8 @@ import { after, before, describe, test } from 'node:test';
 import sodiumModule from 'libsodium-wrappers-sumo';
 
 import { fromHex, parseLedgerJson, toHex } from '../../node/portal/bytes.js';
-import { CAREER_KINDS, encodePayload, encodeTx, signingMessage, sortSignatures } from '../../node/portal/codec.js';
+import { CAREER_KINDS, MAX_FIELD_BYTES, MAX_PAYLOAD_BYTES, PAYLOAD_FIELDS, decodePayload, encodePayload, encodeTx, signingMessage,
+  sortSignatures } from '../../node/portal/codec.js';
 import { encryptPayload, fieldLeaf, fieldSalt, openPayload, payloadCommitment, signTx, txId, verifyTxSignature }
   from '../../node/portal/ledger_crypto.js';
 import { openKeystore } from '../../node/portal/keystore.js';
@@ -62,6 +63,17 @@ test('payload commitment primitives match spec/vectors/primitives.json', () => {
   const payload = Object.fromEntries(p.fields.map((f) => [f.name, f.value]));
   assert.equal(toHex(encodePayload(payload, salt)), p.encoded);
   assert.equal(toHex(payloadCommitment(sodium, payload, salt)), p.commitment);
+});
+
+test('a decrypted payload over the ledger limits is refused, as ledger/payload.cpp refuses it', () => {
+  const salt = new Uint8Array(32);
+  const full = Object.fromEntries(Object.keys(PAYLOAD_FIELDS).map((name) => [name, 'a'.repeat(MAX_FIELD_BYTES)]));
+  const fits = Object.fromEntries(Object.entries(full).slice(0, 7));
+  assert.ok(encodePayload(fits, salt).length <= MAX_PAYLOAD_BYTES);
+  assert.deepEqual(decodePayload(encodePayload(fits, salt)).fields, fits);
+  assert.ok(encodePayload(full, salt).length > MAX_PAYLOAD_BYTES);
+  assert.throws(() => decodePayload(encodePayload(full, salt)), /payload too large/);
+  assert.throws(() => decodePayload(encodePayload({ note: 'a'.repeat(MAX_FIELD_BYTES + 1) }, salt)), /field too large/);
 });
 
 test('an entry encrypted here opens for each recipient, and a tampered one does not', () => {

@@ -61,3 +61,39 @@ test('the explorer shows the chain, and follows it live', { timeout: 180000 }, a
   assert.equal(await page.locator('html').getAttribute('lang'), 'en');
   assert.deepEqual(problems, [], 'no console errors or CSP violations');
 });
+
+// The explorer's employer table and the employer page's key lookup
+// (employer.js findEmployer) read GET /v1/employers, paged with after=.
+test('GET /v1/employers pages through every employer in 法人番号 order', async () => {
+  const { node } = session;
+  const get = async (query) => {
+    const response = await fetch(`${node.url}/v1/employers${query}`);
+    return { status: response.status, body: await response.json() };
+  };
+  const ids = node.genesis.employers.map((e) => e.id).sort();
+  assert.ok(ids.length >= 2);
+  const all = await get('');
+  assert.equal(all.status, 200);
+  assert.deepEqual(all.body.employers.map((e) => e.id), ids);
+  assert.equal(all.body.next_after, undefined, 'one page holds them all');
+  const first = all.body.employers[0];
+  assert.equal(first.status, 'active');
+  assert.equal(first.keys[0].key, node.genesis.employers.find((e) => e.id === ids[0]).keys[0]);
+  // One a page: each page names the last id it holds; the last page none.
+  const seen = [];
+  let after = '';
+  for (let page = 0; page <= ids.length; ++page) {
+    const { status, body } = await get(`?limit=1${after ? `&after=${after}` : ''}`);
+    assert.equal(status, 200);
+    assert.equal(body.employers.length, 1);
+    seen.push(body.employers[0].id);
+    if (!body.next_after) break;
+    assert.equal(body.next_after, body.employers[0].id);
+    after = body.next_after;
+  }
+  assert.deepEqual(seen, ids);
+  assert.deepEqual((await get(`?after=${ids.at(-1)}`)).body.employers, []);
+  for (const query of ['?after=1234', '?after=abcdefghijklm', '?limit=x', '?limit=-1']) {
+    assert.equal((await get(query)).status, 400, query);
+  }
+});

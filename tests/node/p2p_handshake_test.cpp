@@ -2,6 +2,10 @@
 // each way the spec says it must fail does fail, with its code.
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <optional>
+#include <tuple>
+
 #include "crypto/hash.h"
 #include "tests/node/p2p_test_util.h"
 
@@ -12,6 +16,49 @@ using jobcard::testing::KeyFromByte;
 using testing::EphemeralFromByte;
 using testing::RunHandshake;
 using testing::Settings;
+
+// The transcript and key schedule of spec/p2p.md §Handshake written out with
+// the link primitives, for a peer that sends what the Handshake class never
+// would (a proof relayed from another session, or signed under the wrong tag).
+class SpecTranscript {
+ public:
+  explicit SpecTranscript(std::string_view chain_id) {
+    const auto n = static_cast<std::uint32_t>(chain_id.size());
+    const Bytes length = {static_cast<std::uint8_t>(n >> 24), static_cast<std::uint8_t>(n >> 16),
+                          static_cast<std::uint8_t>(n >> 8), static_cast<std::uint8_t>(n)};
+    hash_ = crypto::Sha256(Concat({crypto::DomainPrefix(kTranscriptTag), length, AsBytes(chain_id)}));
+    chaining_ = hash_;
+  }
+  void MixHash(ByteView data) { hash_ = crypto::Sha256(Concat({hash_, data})); }
+  void MixDh(const FixedBytes<32>& secret, ByteView remote_public) {
+    FixedBytes<32> remote{};
+    std::copy(remote_public.begin(), remote_public.end(), remote.begin());
+    const auto shared = X25519Shared(secret, remote);
+    ASSERT_TRUE(shared.has_value());
+    std::tie(chaining_, key_) = Hkdf2(chaining_, *shared);
+    MixHash(*shared);
+  }
+  Bytes Seal(std::uint64_t counter, ByteView plaintext) const { return AeadSeal(key_, counter, hash_, plaintext); }
+  std::optional<Bytes> Open(std::uint64_t counter, ByteView ciphertext) const {
+    return AeadOpen(key_, counter, hash_, ciphertext);
+  }
+  const Hash32& hash() const { return hash_; }
+
+ private:
+  Hash32 hash_{};
+  LinkKey chaining_{};
+  LinkKey key_{};
+};
+
+// Message 2 from a responder following the spec, with `identity` (key ||
+// proof) in place of its own; `transcript` is left where the responder's is.
+Bytes ScriptedMessage2(SpecTranscript& transcript, ByteView message1, const X25519KeyPair& ephemeral,
+                       const std::function<Bytes(const Hash32&)>& identity) {
+  transcript.MixHash(message1);
+  transcript.MixHash(ephemeral.public_key);
+  transcript.MixDh(ephemeral.secret, message1.subspan(1));
+  return Concat({ephemeral.public_key, transcript.Seal(0, identity(transcript.hash()))});
+}
 
 class HandshakeTest : public ::testing::Test {
  protected:
@@ -205,13 +252,56 @@ TEST_F(HandshakeTest, TamperedMessage3Fails) {
   EXPECT_EQ(reply.error().code, "p2p.handshake.decrypt");
 }
 
-// The responder's proof replayed as the initiator's (a reflection) does not
-// verify: the two roles sign under different tags.
+// A scripted responder that follows the spec with Bob's key is accepted (so
+// the script is right), but not when it signs under the initiator's tag: the
+// two roles' proofs cannot stand in for each other.
 TEST_F(HandshakeTest, ProofsAreBoundToTheirRole) {
-  const Hash32 transcript = crypto::Sha256(AsBytes("some transcript"));
-  const auto proof = bob_.Sign(kResponderProofTag, transcript);
-  EXPECT_TRUE(crypto::Verify(bob_.public_key(), kResponderProofTag, transcript, proof));
-  EXPECT_FALSE(crypto::Verify(bob_.public_key(), kInitiatorProofTag, transcript, proof));
+  for (const std::string_view tag : {kResponderProofTag, kInitiatorProofTag}) {
+    Handshake alice = Initiator(alice_, validators_);
+    SpecTranscript transcript(jobcard::testing::kTestChainId);
+    const Bytes message2 =
+        ScriptedMessage2(transcript, alice.Start(), X25519FromSecret(EphemeralFromByte(0x22)),
+                         [&](const Hash32& h) { return Concat({bob_.public_key(), bob_.Sign(tag, h)}); });
+    auto reply = alice.Receive(message2);
+    if (tag == kResponderProofTag) {
+      EXPECT_TRUE(reply.ok()) << reply.error().message;
+    } else {
+      ASSERT_FALSE(reply.ok());
+      EXPECT_EQ(reply.error().code, "p2p.handshake.signature");
+    }
+  }
+}
+
+// Mallory sits between Alice and Bob with her own ephemeral key on each side,
+// so she holds both sessions' keys, and hands Alice Bob's identity and proof
+// from her session with him. The proof covers that other transcript: Alice
+// refuses it, and Mallory cannot pass as Bob.
+TEST_F(HandshakeTest, ProofRelayedFromAnotherSessionIsRejected) {
+  Handshake alice = Initiator(alice_, validators_);
+  Handshake bob = Responder(bob_, validators_);
+  const auto mallory_ephemeral = X25519FromSecret(EphemeralFromByte(0x77));
+
+  // Mallory -> Bob: her own message 1; she opens Bob's identity from message 2.
+  const Bytes to_bob = Concat({Bytes{kHandshakeVersion}, mallory_ephemeral.public_key});
+  SpecTranscript with_bob(jobcard::testing::kTestChainId);
+  with_bob.MixHash(to_bob);
+  auto from_bob = bob.Receive(to_bob);
+  ASSERT_TRUE(from_bob.ok());
+  const ByteView bob_ephemeral = ByteView(*from_bob).first(kX25519Bytes);
+  with_bob.MixHash(bob_ephemeral);
+  with_bob.MixDh(mallory_ephemeral.secret, bob_ephemeral);
+  const auto bob_identity = with_bob.Open(0, ByteView(*from_bob).subspan(kX25519Bytes));
+  ASSERT_TRUE(bob_identity.has_value());
+
+  // Mallory -> Alice: message 2 under the keys Mallory shares with Alice,
+  // carrying Bob's key and proof.
+  SpecTranscript with_alice(jobcard::testing::kTestChainId);
+  const Bytes message2 =
+      ScriptedMessage2(with_alice, alice.Start(), mallory_ephemeral, [&](const Hash32&) { return *bob_identity; });
+  auto reply = alice.Receive(message2);
+  ASSERT_FALSE(reply.ok());
+  EXPECT_EQ(reply.error().code, "p2p.handshake.signature");
+  EXPECT_FALSE(alice.complete());
 }
 
 TEST_F(HandshakeTest, FreshEphemeralsGiveFreshKeys) {

@@ -307,35 +307,65 @@ TEST_F(TcpBusTest, ReconnectsAfterThePeerRestarts) {
   EXPECT_EQ(b.received.back().payload, "after restart");
 }
 
-TEST_F(TcpBusTest, SendQueueBoundHoldsAgainstAPeerThatNeverReads) {
-  TcpBusOptions options = BaseOptions();
-  options.max_queued_frames = 16;
-  options.max_queued_bytes = 256 * 1024;
-  TestNode& b = AddNode(0x02, options);
-  auto own = std::make_shared<crypto::SigningKey>(jobcard::testing::KeyFromByte(0x01));
-  const HandshakeSettings settings = RawSettings(*own, b);
-  RawPeer sluggard(b.bus->listen_port(), /*receive_buffer_bytes=*/4096);
-  const bool shook = RunBeside<bool>(io_, [&] { return sluggard.HandshakeAsInitiator(settings, 0x42).has_value(); });
-  ASSERT_TRUE(shook);
-  ASSERT_TRUE(RunUntil(io_, [&] { return b.ConnectedTo(own->public_key()); }));
-
-  const Bytes payload(32 * 1024, 0x33);
+// A peer that completes the handshake and then never reads: bus B's queue to
+// it fills up. Broadcasts `payload_bytes` payloads 400 times, 20 between
+// turns of the loop; what the queue held at the most, and what was dropped.
+struct QueueHighWater {
   std::size_t most_bytes = 0, most_frames = 0;
-  for (int i = 0; i < 400; ++i) {
-    b.bus->Broadcast(Channel::kTxs, payload);
-    if (i % 20 == 0) RunFor(10ms);
-    auto stats = b.bus->StatsOf(own->public_key());
-    ASSERT_TRUE(stats.has_value());
-    most_bytes = std::max(most_bytes, stats->queued_bytes);
-    most_frames = std::max(most_frames, stats->queued_frames);
+  std::uint64_t dropped_frames = 0;
+};
+
+class SendQueueTest : public TcpBusTest {
+ protected:
+  static constexpr std::size_t kMaxQueuedFrames = 16;
+  static constexpr std::size_t kMaxQueuedBytes = 256 * 1024;
+
+  QueueHighWater FloodAPeerThatNeverReads(std::size_t payload_bytes) {
+    TcpBusOptions options = BaseOptions();
+    options.max_queued_frames = kMaxQueuedFrames;
+    options.max_queued_bytes = kMaxQueuedBytes;
+    TestNode& b = AddNode(0x02, options);
+    auto own = std::make_shared<crypto::SigningKey>(jobcard::testing::KeyFromByte(0x01));
+    const HandshakeSettings settings = RawSettings(*own, b);
+    RawPeer sluggard(b.bus->listen_port(), /*receive_buffer_bytes=*/4096);
+    QueueHighWater high;
+    const bool shook = RunBeside<bool>(io_, [&] { return sluggard.HandshakeAsInitiator(settings, 0x42).has_value(); });
+    EXPECT_TRUE(shook);
+    if (!shook || !RunUntil(io_, [&] { return b.ConnectedTo(own->public_key()); })) return high;
+
+    const Bytes payload(payload_bytes, 0x33);
+    for (int i = 0; i < 400; ++i) {
+      b.bus->Broadcast(Channel::kTxs, payload);
+      if (i % 20 == 0) RunFor(10ms);
+      auto stats = b.bus->StatsOf(own->public_key());
+      EXPECT_TRUE(stats.has_value());
+      if (!stats) return high;
+      high.most_bytes = std::max(high.most_bytes, stats->queued_bytes);
+      high.most_frames = std::max(high.most_frames, stats->queued_frames);
+      high.dropped_frames = stats->dropped_frames;
+    }
+    return high;
   }
-  auto stats = b.bus->StatsOf(own->public_key());
-  ASSERT_TRUE(stats.has_value());
-  EXPECT_LE(most_bytes, options.max_queued_bytes);
-  EXPECT_LE(most_frames, options.max_queued_frames);
-  EXPECT_GT(most_frames, 0u);
-  // 400 x 32 KiB = 12.5 MiB cannot fit in the socket buffers and the queue.
-  EXPECT_GT(stats->dropped_frames, 0u);
+};
+
+// 32 KiB payloads: the byte bound is reached long before the frame bound
+// (400 x 32 KiB = 12.5 MiB cannot fit in the socket buffers and the queue).
+TEST_F(SendQueueTest, ByteBoundHoldsAgainstAPeerThatNeverReads) {
+  const std::size_t payload_bytes = 32 * 1024;
+  const QueueHighWater high = FloodAPeerThatNeverReads(payload_bytes);
+  EXPECT_LE(high.most_bytes, kMaxQueuedBytes);
+  EXPECT_GT(high.most_bytes + kFrameHeaderBytes + 1 + payload_bytes + kAeadTagBytes, kMaxQueuedBytes);
+  EXPECT_LT(high.most_frames, kMaxQueuedFrames);
+  EXPECT_GT(high.dropped_frames, 0u);
+}
+
+// Tiny payloads: 20 frames are queued between turns of the loop, so the
+// frame bound is reached while the bytes stay far below theirs.
+TEST_F(SendQueueTest, FrameBoundHoldsAgainstAPeerThatNeverReads) {
+  const QueueHighWater high = FloodAPeerThatNeverReads(64);
+  EXPECT_EQ(high.most_frames, kMaxQueuedFrames);
+  EXPECT_LT(high.most_bytes, kMaxQueuedBytes / 16);
+  EXPECT_GT(high.dropped_frames, 0u);
 }
 
 TEST_F(TcpBusTest, PenalisePastTheThresholdDisconnectsAndBans) {

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "cli/args.h"
+#include "cli/client_common.h"
 #include "cli/devnet_network.h"
 #include "cli/node_commands.h"
 #include "node/node_config.h"
@@ -77,23 +78,16 @@ int RunInit(const Words& words) {
   }
   DevnetNetworkOptions options;
   options.dir = args->GetOr("home", "devnet-net");
-  const std::string validators = args->GetOr("validators", "4");
-  const std::string base_port = args->GetOr("base-port", "26700");
-  char* end = nullptr;
-  options.validators = std::strtoul(validators.c_str(), &end, 10);
-  if (validators.empty() || *end != '\0' || options.validators < 1 || options.validators > kMaxDevnetValidators) {
-    return Fail("init", MakeError("devnet.invalid", "--validators must be a number in 1.." + std::to_string(kMaxDevnetValidators)));
+  // CreateDevnetNetwork checks the ranges.
+  const auto validators = ParseUnsigned<std::size_t>(args->GetOr("validators", "4"));
+  const auto full_nodes = ParseUnsigned<std::size_t>(args->GetOr("full-nodes", "0"));
+  const auto base_port = ParseUnsigned<std::uint16_t>(args->GetOr("base-port", "26700"));
+  if (!validators || !full_nodes || !base_port) {
+    return Fail("init", MakeError("devnet.invalid", "--validators, --full-nodes and --base-port take a number"));
   }
-  const std::string full_nodes = args->GetOr("full-nodes", "0");
-  options.full_nodes = std::strtoul(full_nodes.c_str(), &end, 10);
-  if (full_nodes.empty() || *end != '\0' || options.full_nodes > kMaxDevnetValidators) {
-    return Fail("init", MakeError("devnet.invalid", "--full-nodes must be a number in 0.." + std::to_string(kMaxDevnetValidators)));
-  }
-  const unsigned long port = std::strtoul(base_port.c_str(), &end, 10);
-  if (base_port.empty() || *end != '\0' || port > 65535) {
-    return Fail("init", MakeError("devnet.invalid", "--base-port must be a port number"));
-  }
-  options.base_port = static_cast<std::uint16_t>(port);
+  options.validators = *validators;
+  options.full_nodes = *full_nodes;
+  options.base_port = *base_port;
   options.genesis_time_ms = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
                                                            std::chrono::system_clock::now().time_since_epoch())
                                                            .count());

@@ -1,13 +1,11 @@
 // `jobcard node start`: runs a node from its home directory.
 #include <cstdio>
-#include <cstdlib>
 
 #include "cli/args.h"
+#include "cli/client_common.h"
 #include "cli/commands.h"
 #include "cli/devnet_home.h"
 #include "cli/node_commands.h"
-#include "cli/passphrase.h"
-#include "crypto/keystore.h"
 #include "node/log.h"
 #include "node/node_service.h"
 
@@ -32,15 +30,6 @@ constexpr const char* kStartHelp =
     "\n"
     "The validator key's passphrase comes from JOBCARD_PASSPHRASE, or the prompt;\n"
     "on the dev chain (jobcard-devnet) the dev passphrase is used when neither is given.\n";
-
-Result<crypto::SigningKey> UnlockKey(const std::filesystem::path& path, bool devnet) {
-  if (std::getenv("JOBCARD_PASSPHRASE") == nullptr && devnet) {
-    return crypto::ReadKeystore(path, AsBytes(kDevnetPassphrase));
-  }
-  auto passphrase = GetPassphrase(PassphraseUse::kUnlock, "passphrase for " + path.string() + ": ");
-  if (!passphrase.ok()) return passphrase.error();
-  return crypto::ReadKeystore(path, passphrase->view());
-}
 
 int Fail(const Error& e) {
   std::fprintf(stderr, "jobcard node start: %s (%s)\n", e.message.c_str(), e.code.c_str());
@@ -81,15 +70,15 @@ int RunNodeStart(const Words& words) {
 
   std::optional<crypto::SigningKey> key;
   if (!args->Switch("no-validator")) {
-    auto unlocked = UnlockKey(node::ResolveInHome(home, config->validator_key_file),
-                                       genesis->chain_id == kDevnetChainId);
+    auto unlocked = UnlockKeyFile(node::ResolveInHome(home, config->validator_key_file),
+                                  genesis->chain_id == kDevnetChainId);
     if (!unlocked.ok()) return Fail(unlocked.error());
     key = std::move(*unlocked);
   }
   // A follower on a network proves its own node key to its peers.
   std::optional<crypto::SigningKey> node_key;
   if (!key && node::UsesTransport(*config)) {
-    auto unlocked = UnlockKey(node::ResolveInHome(home, config->node_key_file), genesis->chain_id == kDevnetChainId);
+    auto unlocked = UnlockKeyFile(node::ResolveInHome(home, config->node_key_file), genesis->chain_id == kDevnetChainId);
     if (!unlocked.ok()) return Fail(unlocked.error());
     node_key = std::move(*unlocked);
   }

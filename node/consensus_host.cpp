@@ -281,7 +281,9 @@ void ConsensusHost::CommitDecided(const Decide& decide) {
   if (held == blocks_.end() || !held->second.prepared) {
     return Fail(MakeError("consensus.missing_block", "decided a block it does not hold"));
   }
-  const ledger::PreparedBlock prepared = *held->second.prepared;
+  // Moved out, not copied (the block and every derived write): AfterCommit
+  // drops the held blocks of this height anyway.
+  const ledger::PreparedBlock prepared = std::move(*held->second.prepared);
   Status committed = store_.Commit(prepared, decide.certificate);
   if (!committed.ok()) return Fail(committed.error());
   AfterCommit(prepared);
@@ -377,23 +379,21 @@ void ConsensusHost::OnConsensus(const crypto::PublicKey* peer, ByteView payload,
   }
   if (IsMisbehaviour(output.verdict)) Penalise(peer, VerdictName(output.verdict));
   const bool taken = output.verdict == Verdict::kAccepted || output.verdict == Verdict::kEquivocation;
+  if (taken) {
+    // Kept for resending while the height stalls: its own, and others' up to a bound.
+    const bool own = key_ != nullptr && signer == key_->public_key();
+    if (own || relay_.size() < kMaxRelayed) (own ? own_ : relay_).emplace_back(payload.begin(), payload.end());
+    last_progress_ms_ = Now();
+  }
   if (taken && !from_wal) {
     auto appended = wal_->Append(payload);
     if (!appended.ok()) return Fail(appended.error());
-    const bool own = key_ != nullptr && signer == key_->public_key();
-    if (!own && relay_.size() < kMaxRelayed) relay_.emplace_back(payload.begin(), payload.end());
-    if (own) own_.emplace_back(payload.begin(), payload.end());
     // What the machine does next may depend on this record: durable first.
     if (!output.effects.empty()) {
       Status synced = wal_->Sync();
       if (!synced.ok()) return Fail(synced.error());
     }
   }
-  if (taken && from_wal) {
-    const bool own = key_ != nullptr && signer == key_->public_key();
-    (own ? own_ : relay_).emplace_back(payload.begin(), payload.end());
-  }
-  if (taken) last_progress_ms_ = Now();
   Apply(output);
   UpdateSnapshot();
 }
@@ -505,11 +505,6 @@ void ConsensusHost::UpdateSnapshot() {
   s.height = NextHeight();
   s.round = running_height_ ? machine_->round() : 0;
   s.step = running_height_ ? StepName(machine_->step()) : "waiting";
-  if (snapshot_validators_height_ != s.height) {
-    snapshot_validators_ = store_.GetValidators();
-    snapshot_validators_height_ = s.height;
-  }
-  s.validators = snapshot_validators_;
   s.peers = bus_.ConnectedPeers();
   std::lock_guard lock(snapshot_mutex_);
   snapshot_ = std::move(s);

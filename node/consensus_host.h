@@ -72,7 +72,6 @@ struct ConsensusStatus {
   std::uint64_t height = 0;  // the height being agreed on
   std::uint32_t round = 0;
   std::string step;
-  std::vector<ledger::ValidatorRecord> validators;
   std::vector<crypto::PublicKey> peers;
 };
 
@@ -174,8 +173,6 @@ class ConsensusHost {
   boost::asio::steady_timer start_timer_;
   boost::asio::steady_timer gossip_timer_;
 
-  std::vector<ledger::ValidatorRecord> snapshot_validators_;
-  std::uint64_t snapshot_validators_height_ = 0;
   mutable std::mutex snapshot_mutex_;
   ConsensusStatus snapshot_;
   std::deque<consensus::DuplicateVoteEvidence> evidence_;

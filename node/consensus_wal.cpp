@@ -89,17 +89,16 @@ Result<std::unique_ptr<ConsensusWal>> ConsensusWal::Open(const std::filesystem::
     JOBCARD_TRY_STATUS(wal->StartHeight(0));
     return wal;
   }
-  // Read at most the bound plus one frame: anything longer is a damaged tail.
+  // Read at most the bound plus one frame header: anything longer is a
+  // damaged tail. Sized first, so a failed size query allocates nothing.
   std::ifstream in(path, std::ios::binary);
   if (!in) return IoError("cannot open", path);
-  Bytes file;
-  const std::uint64_t limit = max_bytes + kFrameHeaderBytes;
-  file.resize(static_cast<std::size_t>(std::min<std::uint64_t>(std::filesystem::file_size(path, ec), limit)));
+  const std::uint64_t whole = std::filesystem::file_size(path, ec);
   if (ec) return MakeError("wal.io", "cannot size " + path.string() + ": " + ec.message());
+  Bytes file(static_cast<std::size_t>(std::min<std::uint64_t>(whole, max_bytes + kFrameHeaderBytes)));
   in.read(reinterpret_cast<char*>(file.data()), static_cast<std::streamsize>(file.size()));
   if (in.gcount() != static_cast<std::streamsize>(file.size())) return IoError("cannot read", path);
   in.close();
-  const std::uint64_t whole = std::filesystem::file_size(path, ec);
   const std::uint64_t good = ParseRecords(file, max_bytes, recovered);
   wal->size_bytes_ = good;
   wal->height_ = recovered.height;

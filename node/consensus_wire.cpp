@@ -20,11 +20,18 @@ Bytes WithPart(std::uint8_t kind, const Bytes& part, const Bytes& block) {
   return std::move(w).take();
 }
 
-// Splits `kind, u32 len, part, rest` after the kind byte has been read.
-Result<std::pair<Bytes, ByteView>> SplitPart(ledger::Reader& r, ByteView bytes, std::string_view field) {
-  Bytes part;
-  if (!r.VarBytes(part, kMaxPartBytes, field)) return r.error();
-  return std::pair{std::move(part), bytes.subspan(r.offset())};
+// Reads `u32 len, part, block` after the kind byte: the part (small, bounded
+// by kMaxPartBytes) is decoded first, then the block that fills the rest.
+template <typename Part>
+Result<std::pair<Part, ledger::Block>> DecodePartAndBlock(ledger::Reader& r, ByteView bytes, std::string_view field,
+                                                          Result<Part> (*decode_part)(ByteView)) {
+  Bytes encoded;
+  if (!r.VarBytes(encoded, kMaxPartBytes, field)) return r.error();
+  auto part = decode_part(encoded);
+  if (!part.ok()) return part.error();
+  auto block = ledger::DecodeBlock(bytes.subspan(r.offset()), p2p::kMaxPayloadBytes);
+  if (!block.ok()) return block.error();
+  return std::pair{std::move(*part), std::move(*block)};
 }
 
 Error Mismatch(std::string message) { return MakeError("wire.mismatch", std::move(message)); }
@@ -51,14 +58,11 @@ Result<ConsensusMessage> DecodeConsensusMessage(ByteView bytes) {
   if (!r.U8(kind)) return r.error();
   switch (kind) {
     case kProposalKind: {
-      auto split = SplitPart(r, bytes, "proposal");
-      if (!split.ok()) return split.error();
-      auto proposal = consensus::DecodeProposal(split->first);
-      if (!proposal.ok()) return proposal.error();
-      auto block = ledger::DecodeBlock(split->second, p2p::kMaxPayloadBytes);
-      if (!block.ok()) return block.error();
-      if (ledger::BlockHash(block->header) != proposal->value) return Mismatch("the block is not the proposed value");
-      return ConsensusMessage(ProposalMessage{*proposal, std::move(*block)});
+      auto decoded = DecodePartAndBlock(r, bytes, "proposal", consensus::DecodeProposal);
+      if (!decoded.ok()) return decoded.error();
+      auto& [proposal, block] = *decoded;
+      if (ledger::BlockHash(block.header) != proposal.value) return Mismatch("the block is not the proposed value");
+      return ConsensusMessage(ProposalMessage{proposal, std::move(block)});
     }
     case kVoteKind: {
       auto vote = consensus::DecodeVote(bytes.subspan(1));
@@ -103,16 +107,13 @@ Result<SyncMessage> DecodeSyncMessage(ByteView bytes) {
     return SyncMessage(request);
   }
   if (kind != kBlockKind) return MakeError("wire.kind", "unknown sync message kind " + std::to_string(kind));
-  auto split = SplitPart(r, bytes, "certificate");
-  if (!split.ok()) return split.error();
-  auto cert = ledger::DecodeCertificate(split->first);
-  if (!cert.ok()) return cert.error();
-  auto block = ledger::DecodeBlock(split->second, p2p::kMaxPayloadBytes);
-  if (!block.ok()) return block.error();
-  if (cert->height != block->header.height || cert->block_hash != ledger::BlockHash(block->header)) {
+  auto decoded = DecodePartAndBlock(r, bytes, "certificate", ledger::DecodeCertificate);
+  if (!decoded.ok()) return decoded.error();
+  auto& [cert, block] = *decoded;
+  if (cert.height != block.header.height || cert.block_hash != ledger::BlockHash(block.header)) {
     return Mismatch("the certificate is for another block");
   }
-  return SyncMessage(CertifiedBlock{std::move(*block), std::move(*cert)});
+  return SyncMessage(CertifiedBlock{std::move(block), std::move(cert)});
 }
 
 }  // namespace jobcard::node

@@ -77,7 +77,7 @@ void ExpectNoConflictingSignatures(ConsensusCluster& c) {
 // Validators 0 and 1 up, 2 and 3 down, a transaction at node 0: height 1
 // starts but cannot end.
 void StartWithoutQuorum(ConsensusCluster& c) {
-  for (std::size_t i = 0; i < 4; ++i) c.Start(i);
+  c.StartAll();
   c.Stop(3);
   c.Stop(2);
   ASSERT_TRUE(c.Submit(0, SyntheticBlockTxs(c.chain(), 1, 1)[0]).ok());
@@ -85,7 +85,7 @@ void StartWithoutQuorum(ConsensusCluster& c) {
 
 TEST(ConsensusHost, FourValidatorsCommitTxsFromDifferentNodesToIdenticalChains) {
   ConsensusCluster c(4);
-  for (std::size_t i = 0; i < 4; ++i) c.Start(i);
+  c.StartAll();
   const auto txs = SyntheticBlockTxs(c.chain(), 1, 8);
   for (std::size_t t = 0; t < txs.size(); ++t) ASSERT_TRUE(c.Submit(t % 4, txs[t]).ok());
   ASSERT_TRUE(c.RunUntil([&] {
@@ -108,7 +108,7 @@ TEST(ConsensusHost, FourValidatorsCommitTxsFromDifferentNodesToIdenticalChains) 
 
 TEST(ConsensusHost, IdleNetworkMakesNoEmptyBlocks) {
   ConsensusCluster c(4);
-  for (std::size_t i = 0; i < 4; ++i) c.Start(i);
+  c.StartAll();
   c.RunFor(1000);
   for (std::size_t i = 0; i < 4; ++i) EXPECT_EQ(c.height(i), 0u);
   ASSERT_TRUE(c.Submit(2, SyntheticBlockTxs(c.chain(), 1, 1)[0]).ok());
@@ -119,7 +119,7 @@ TEST(ConsensusHost, IdleNetworkMakesNoEmptyBlocks) {
 
 TEST(ConsensusHost, RestartedNodeCatchesUpFromItsDirectoryAndVotesAgain) {
   ConsensusCluster c(4);
-  for (std::size_t i = 0; i < 4; ++i) c.Start(i);
+  c.StartAll();
   const auto first = SyntheticBlockTxs(c.chain(), 1, 4);
   for (std::size_t t = 0; t < first.size(); ++t) ASSERT_TRUE(c.Submit(t % 4, first[t]).ok());
   ASSERT_TRUE(c.RunUntil([&] { return c.AllCommitted(IdOf(c, first.back())); }, kMaxWaitMs));
@@ -153,11 +153,8 @@ TEST(ConsensusHost, RestartedNodeCatchesUpFromItsDirectoryAndVotesAgain) {
 
 TEST(ConsensusHost, NothingCommitsWithoutAQuorumAndProgressResumes) {
   ConsensusCluster c(4);
-  for (std::size_t i = 0; i < 4; ++i) c.Start(i);
-  c.Stop(2);
-  c.Stop(3);
-  const auto txs = SyntheticBlockTxs(c.chain(), 1, 2);
-  ASSERT_TRUE(c.Submit(0, txs[0]).ok());
+  StartWithoutQuorum(c);
+  const auto txs = SyntheticBlockTxs(c.chain(), 1, 2);  // txs[0] is already pending at node 0
   ASSERT_TRUE(c.Submit(1, txs[1]).ok());
   c.RunFor(2000);
   EXPECT_EQ(c.height(0), 0u);

@@ -9,6 +9,7 @@
 
 #include "node/consensus_wal.h"
 #include "node/consensus_wire.h"
+#include "node/p2p/message_bus.h"
 #include "node/sign_state_file.h"
 #include "tests/support/chain_fixture.h"
 #include "tests/support/fixtures.h"
@@ -89,6 +90,19 @@ TEST(ConsensusWal, ACorruptRecordEndsTheLogThere) {
   ASSERT_EQ(out.messages.size(), 1u);
   EXPECT_EQ(out.messages[0], Message(1, 10));
   EXPECT_EQ(std::filesystem::file_size(dir / "wal"), size - out.cut_bytes);
+}
+
+// A WAL never grows past its bound, so a longer file is damaged: it is read
+// only up to the bound plus one frame header, and the rest is cut unread.
+TEST(ConsensusWal, AFileLongerThanTheBoundIsReadOnlyUpToIt) {
+  TempDir dir;
+  const std::uint64_t size = WriteThree(dir / "wal");  // the last record is the file's last 39 bytes
+  WalContents out;
+  auto wal = OpenWal(dir / "wal", out, size - 40);     // its frame header fits the read, its body does not
+  ASSERT_TRUE(wal);
+  EXPECT_EQ(out.height, 7u);
+  ASSERT_EQ(out.messages.size(), 2u);
+  EXPECT_EQ(out.cut_bytes, 39u);
 }
 
 TEST(ConsensusWal, AHugeLengthOrGarbageIsCutNotTrusted) {
@@ -176,6 +190,12 @@ TEST(ConsensusWire, EveryMessageRoundTripsAndBadOnesAreRefused) {
   trailing.push_back(0);
   EXPECT_FALSE(node::DecodeConsensusMessage(trailing).ok());
   EXPECT_FALSE(node::DecodeConsensusMessage(ByteView(p).first(p.size() - 1)).ok());
+  // Bounds checked before anything is copied: a proposal or certificate
+  // longer than its part's bound, a payload longer than the transport's.
+  EXPECT_EQ(node::DecodeConsensusMessage(Bytes{1, 0xff, 0xff, 0xff, 0xff}).error().code, "encoding.oversize");
+  EXPECT_EQ(node::DecodeSyncMessage(Bytes{2, 0xff, 0xff, 0xff, 0xff}).error().code, "encoding.oversize");
+  EXPECT_EQ(node::DecodeConsensusMessage(Bytes(node::p2p::kMaxPayloadBytes + 1, 3)).error().code, "encoding.too_large");
+  EXPECT_EQ(node::DecodeSyncMessage(Bytes(node::p2p::kMaxPayloadBytes + 1, 1)).error().code, "encoding.too_large");
 
   // Sync: requests are bounded; a certificate must name its block.
   auto request = node::DecodeSyncMessage(node::EncodeSyncMessage(node::BlockRequest{4, 16}));

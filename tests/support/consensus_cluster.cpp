@@ -44,6 +44,10 @@ void ConsensusCluster::Start(std::size_t i) {
   nodes_[i] = std::move(node);
 }
 
+void ConsensusCluster::StartAll() {
+  for (std::size_t i = 0; i < size(); ++i) Start(i);
+}
+
 void ConsensusCluster::Stop(std::size_t i) { nodes_[i].reset(); }
 
 Status ConsensusCluster::Submit(std::size_t i, const ledger::Tx& tx) {

@@ -34,6 +34,7 @@ class ConsensusCluster {
   std::filesystem::path dir(std::size_t i) const { return temp_ / ("node" + std::to_string(i)); }
 
   void Start(std::size_t i);
+  void StartAll();
   void Stop(std::size_t i);
   bool up(std::size_t i) const { return nodes_[i] != nullptr; }
   ledger::ChainStore& store(std::size_t i) { return *nodes_[i]->store; }

@@ -95,7 +95,7 @@ int RunVerifyCommand(const Words& words) {
     options.freshness = std::move(*fresh);
   }
   const ledger::BundleReport result =
-      bundle.ok() ? ledger::VerifyBundle(*bundle, *genesis, options) : ledger::VerifyBundleText(*text, *genesis, options);
+      bundle.ok() ? ledger::VerifyBundle(*bundle, *genesis, options) : ledger::FormatFailure(bundle.error());
 
   nlohmann::ordered_json receipt = nullptr;
   if (node && matcher->signer) {

@@ -367,12 +367,14 @@ BundleReport VerifyBundle(const Bundle& b, const Genesis& g, const BundleVerifyO
 
 BundleReport VerifyBundleText(std::string_view json_text, const Genesis& genesis, const BundleVerifyOptions& options) {
   auto bundle = ParseBundle(json_text);
-  if (!bundle.ok()) {
-    BundleReport r;
-    r.checks.push_back({std::string(check::kFormat), false, bundle.error().message + " [" + bundle.error().code + "]"});
-    return r;
-  }
+  if (!bundle.ok()) return FormatFailure(bundle.error());
   return VerifyBundle(*bundle, genesis, options);
+}
+
+BundleReport FormatFailure(const Error& parse_error) {
+  BundleReport r;
+  r.checks.push_back({std::string(check::kFormat), false, parse_error.message + " [" + parse_error.code + "]"});
+  return r;
 }
 
 nlohmann::json BundleReportToJson(const BundleReport& report) {

@@ -69,6 +69,8 @@ struct BundleVerifyOptions {
 BundleReport VerifyBundle(const Bundle& bundle, const Genesis& genesis, const BundleVerifyOptions& options);
 // Parses first; a document that does not parse fails the `format` check alone.
 BundleReport VerifyBundleText(std::string_view json_text, const Genesis& genesis, const BundleVerifyOptions& options);
+// That report, for a caller that parsed the document itself and got `parse_error`.
+BundleReport FormatFailure(const Error& parse_error);
 
 nlohmann::json BundleReportToJson(const BundleReport& report);
 

@@ -17,6 +17,8 @@ namespace jobcard::ledger {
 
 inline constexpr std::string_view kReceiptSignatureTag = "jobcard.v1.receipt";
 inline constexpr std::size_t kMaxReceiptPurposeBytes = 256;
+// One receipt's JSON text: a POST /v1/receipts body, a line of the node's receipts file.
+inline constexpr std::size_t kMaxReceiptJsonBytes = 4096;
 
 struct AccessReceipt {
   Hash32 bundle_hash{};

@@ -42,13 +42,13 @@ HttpResponse VerifyBundle(NodeService& node, const HttpRequest& req) {
     out = ledger::BundleReportToJson(report);
     out["bundle_hash"] = ToHex(ledger::BundleHash(*bundle));
   } else {
-    out = ledger::BundleReportToJson(ledger::VerifyBundleText(req.body, node.store().genesis(), options));
+    out = ledger::BundleReportToJson(ledger::FormatFailure(bundle.error()));
   }
   return HttpResponse::Json(http::status::ok, out);
 }
 
 HttpResponse RecordReceipt(NodeService& node, const HttpRequest& req) {
-  auto parsed = ledger::ParseJson(req.body, 4096);
+  auto parsed = ledger::ParseJson(req.body, ledger::kMaxReceiptJsonBytes);
   if (!parsed.ok()) return HttpResponse::Failure(http::status::bad_request, parsed.error());
   auto receipt = ledger::ReceiptFromJson(*parsed);
   if (!receipt.ok()) return HttpResponse::Failure(http::status::bad_request, receipt.error());

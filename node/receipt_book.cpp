@@ -20,6 +20,14 @@ Error Io(const std::string& what) { return MakeError("receipts.io", what + ": " 
 
 Result<std::unique_ptr<ReceiptBook>> ReceiptBook::Open(const std::filesystem::path& file) {
   std::multimap<Hash32, ledger::AccessReceipt> loaded;
+  // Bounded before anything is read: no more lines than the book holds, each
+  // no longer than a receipt may be.
+  constexpr std::uintmax_t kMaxFileBytes = std::uintmax_t{kMaxReceipts} * (ledger::kMaxReceiptJsonBytes + 1);
+  std::error_code size_error;
+  if (const std::uintmax_t bytes = std::filesystem::file_size(file, size_error); !size_error && bytes > kMaxFileBytes) {
+    return MakeError("receipts.too_large", file.string() + " is larger than " + std::to_string(kMaxFileBytes) +
+                                               " bytes: more than a receipt book holds");
+  }
   std::string text;
   {
     std::ifstream in(file, std::ios::binary);
@@ -36,8 +44,10 @@ Result<std::unique_ptr<ReceiptBook>> ReceiptBook::Open(const std::filesystem::pa
   std::size_t line_number = 0;
   for (std::size_t at = 0; at < whole;) {
     const std::size_t next = text.find('\n', at);
-    ++line_number;
-    auto json = ledger::ParseJson(std::string_view(text).substr(at, next - at), 4096);
+    if (++line_number > kMaxReceipts) {
+      return MakeError("receipts.too_large", file.string() + " holds more than " + std::to_string(kMaxReceipts) + " receipts");
+    }
+    auto json = ledger::ParseJson(std::string_view(text).substr(at, next - at), ledger::kMaxReceiptJsonBytes);
     auto receipt = json.ok() ? ledger::ReceiptFromJson(*json) : Result<ledger::AccessReceipt>(json.error());
     if (!receipt.ok()) {
       return MakeError("receipts.corrupt", file.string() + " line " + std::to_string(line_number) + ": " + receipt.error().message);

@@ -22,7 +22,8 @@ inline constexpr std::size_t kMaxReceiptsPerBundle = 1000;
 
 class ReceiptBook {
  public:
-  // Errors: receipts.io, receipts.corrupt (a line other than the last does not parse).
+  // Errors: receipts.io, receipts.corrupt (a line other than the last does not parse),
+  // receipts.too_large (longer than kMaxReceipts lines of kMaxReceiptJsonBytes: refused unread).
   static Result<std::unique_ptr<ReceiptBook>> Open(const std::filesystem::path& file);
   ~ReceiptBook();
 

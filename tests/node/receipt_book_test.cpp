@@ -1,8 +1,10 @@
 // The node's access-receipt book: receipts survive a restart, a line torn by
 // a crash in the middle of an append is cut (and later appends stay whole),
-// a corrupt line elsewhere is refused, and receipts are listed per bundle.
+// a corrupt line elsewhere is refused, a file larger than the book can hold
+// is refused before it is read, and receipts are listed per bundle.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 
 #include "crypto/hash.h"
@@ -70,6 +72,18 @@ TEST(ReceiptBook, ACorruptLineIsRefused) {
   auto book = ReceiptBook::Open(file);
   ASSERT_FALSE(book.ok());
   EXPECT_EQ(book.error().code, "receipts.corrupt");
+}
+
+TEST(ReceiptBook, AFileLargerThanTheBookHoldsIsRefusedUnread) {
+  testing::TempDir dir;
+  const auto file = dir.path() / "receipts.jsonl";
+  const std::uintmax_t bound = std::uintmax_t{kMaxReceipts} * (ledger::kMaxReceiptJsonBytes + 1);
+  std::ofstream(file).close();
+  std::filesystem::resize_file(file, bound + 1);  // sparse: no disk, and no newline to cut back to
+  auto book = ReceiptBook::Open(file);
+  ASSERT_FALSE(book.ok());
+  EXPECT_EQ(book.error().code, "receipts.too_large");
+  EXPECT_EQ(std::filesystem::file_size(file), bound + 1) << "left as it was, for an operator to look at";
 }
 
 TEST(Receipt, SignatureAndStrictJson) {

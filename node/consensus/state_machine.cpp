@@ -170,7 +170,7 @@ Verdict StateMachine::Ingest(const Vote& v) {
   auto index = validators_->IndexOf(v.validator);
   if (!index) return Verdict::kUnknownValidator;
   if (book_->Holds(*index, v)) return Verdict::kDuplicate;  // gossip resends a lot: skip the signature check
-  if (!book_->HasRoomFor(*index, v.round)) return Verdict::kOverLimit;
+  if (!book_->HasRoomFor(*index, v)) return Verdict::kOverLimit;
   if (!Verify(v.validator, VoteSignedBytes(config_.chain_id, v), v.signature)) return Verdict::kBadSignature;
   std::optional<DuplicateVoteEvidence> evidence;
   const AddResult result = book_->AddVote(*index, v, evidence);

@@ -68,11 +68,12 @@ struct MachineHooks {
 enum class Verdict : std::uint8_t {
   kAccepted,          // new and taken into account
   kDuplicate,         // held already; nothing changed
-  kEquivocation,      // a validator's second, different message for one slot: counted for its value
-                      // while the slot has room; the first such vote pair is kept as evidence
+  kEquivocation,      // a validator's second, different message for one slot: counted for its value;
+                      // the first such vote pair is kept as evidence
   kBuffered,          // for the next height: replayed by StartHeight
   kIgnored,           // another height, a decided height, or a timeout that no longer applies
-  kOverLimit,         // a bound refused it (buffer, future rounds per validator, proposals per round)
+  kOverLimit,         // a bound refused it (buffer, future rounds per validator, votes per slot,
+                      // proposals per round)
   kMalformed,         // fails CheckProposalForm / CheckVoteForm
   kUnknownValidator,  // the signer is not in the validator set
   kWrongProposer,     // a proposal by a validator that is not proposer(height, round)

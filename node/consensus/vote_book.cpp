@@ -55,6 +55,12 @@ bool VoteBook::HasRoomFor(std::size_t validator, std::uint32_t round) const {
   return future < kMaxFutureRoundsPerValidator || round > *lowest_future;
 }
 
+bool VoteBook::HasRoomFor(std::size_t validator, const Vote& vote) const {
+  if (!HasRoomFor(validator, vote.round)) return false;
+  const RoundMessages* m = Find(vote.round);
+  return !m || TallyOf(*m, vote.type).slots[validator].votes.size() < kMaxVotesPerSlot;
+}
+
 bool VoteBook::MakeRoom(std::size_t validator, std::uint32_t round) {
   if (!HasRoomFor(validator, round)) return false;
   const auto& rounds = rounds_of_validator_[validator];
@@ -101,18 +107,19 @@ void VoteBook::MarkSender(std::size_t validator, std::uint32_t round, RoundMessa
 
 AddResult VoteBook::AddVote(std::size_t validator, const Vote& vote, std::optional<DuplicateVoteEvidence>& evidence) {
   evidence.reset();
-  if (!MakeRoom(validator, vote.round)) return AddResult::kOverLimit;
+  if (Holds(validator, vote)) return AddResult::kDuplicate;  // even under another valid signature
+  // Refused when full: a vote that is not stored must not pass for one that
+  // was (the host logs and relays what the book took).
+  if (!HasRoomFor(validator, vote)) return AddResult::kOverLimit;
+  (void)MakeRoom(validator, vote.round);
   RoundMessages& m = At(vote.round);
   Tally& t = vote.type == VoteType::kPrevote ? m.prevotes : m.precommits;
   Slot& slot = t.slots[validator];
-  // The same value again (even under another valid signature) adds nothing.
-  if (FindValue(slot.votes, vote.value)) return AddResult::kDuplicate;
   const bool first = slot.votes.empty();
   if (!first && !slot.evidence_taken) {
     slot.evidence_taken = true;
     evidence = DuplicateVoteEvidence{slot.votes.front(), vote};
   }
-  if (slot.votes.size() >= kMaxVotesPerSlot) return AddResult::kEquivocation;
   slot.votes.push_back(vote);
   t.power_by_value[vote.value] += powers_[validator];
   if (first) t.power_any += powers_[validator];

@@ -60,8 +60,8 @@ struct StoredProposal {
 enum class AddResult : std::uint8_t {
   kAdded,
   kDuplicate,     // a message with the same content is held
-  kEquivocation,  // the sender already has a different message in this slot
-  kOverLimit,     // a bound refused it
+  kEquivocation,  // stored; the sender already had a different message in this slot
+  kOverLimit,     // a bound refused it: nothing stored
 };
 
 class VoteBook {
@@ -78,9 +78,12 @@ class VoteBook {
   // False when a message of `validator` for `round` would be refused: its
   // future-round slots hold only higher rounds.
   bool HasRoomFor(std::size_t validator, std::uint32_t round) const;
+  // The same for `vote`, which is also refused when its slot already holds
+  // kMaxVotesPerSlot different votes (evidence was taken at the second).
+  bool HasRoomFor(std::size_t validator, const Vote& vote) const;
 
-  // kEquivocation: stored and counted for its value if the slot has room;
-  // `evidence` is filled the first time a slot sees a conflict.
+  // kEquivocation: stored and counted for its value; `evidence` is filled
+  // the first time a slot sees a conflict. kOverLimit: nothing was stored.
   AddResult AddVote(std::size_t validator, const Vote& vote, std::optional<DuplicateVoteEvidence>& evidence);
   AddResult AddProposal(std::size_t proposer, const Proposal& proposal, bool valid);
 

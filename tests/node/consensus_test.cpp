@@ -291,7 +291,7 @@ TEST_F(ConsensusRules, NewerPolRoundReleasesTheLock) {
   Output o = m->OnProposal(ProposalFor(2, Value(2), 1));
   EXPECT_TRUE(Votes(o).empty());
   auto others = Others(me);
-  (void)Feed(*m, {others[0], others[1]}, VoteType::kPrevote, 1, Value(2));
+  o = Feed(*m, {others[0], others[1]}, VoteType::kPrevote, 1, Value(2));
   EXPECT_TRUE(Votes(o).empty());
   EXPECT_EQ(m->step(), Step::kPropose);
   o = Feed(*m, {others[2]}, VoteType::kPrevote, 1, Value(2));
@@ -467,6 +467,14 @@ TEST_F(ConsensusRules, KeepsEvidenceOfEquivocationAndCountsEachValueOnce) {
   EXPECT_EQ(m->evidence()[0], (DuplicateVoteEvidence{first, second}));
   EXPECT_EQ(m->OnVote(VoteBy(others[0], VoteType::kPrevote, 0, Value(2))).verdict, Verdict::kEquivocation);
   EXPECT_EQ(m->evidence().size(), 1u);  // one piece per validator and slot
+  // The slot holds kMaxVotesPerSlot votes: a fourth is refused before its
+  // signature is checked (a forged one too), so the host neither logs nor
+  // relays it.
+  Vote fourth = VoteBy(others[0], VoteType::kPrevote, 0, Value(3));
+  fourth.signature[0] ^= 1;
+  o = m->OnVote(fourth);
+  EXPECT_EQ(o.verdict, Verdict::kOverLimit);
+  EXPECT_TRUE(o.effects.empty());
   EXPECT_EQ(m->OnVote(VoteBy(others[0], VoteType::kPrevote, 0, Value(1))).verdict, Verdict::kDuplicate);
   // A third validator for Value(1) makes +2/3 with the equivocator's vote.
   o = Feed(*m, {others[1]}, VoteType::kPrevote, 0, Value(1));

@@ -47,9 +47,14 @@ TEST(ConsensusVoteBook, CountsAnEquivocatorOncePerValueAndKeepsEvidenceOnce) {
   EXPECT_EQ(book.VotePower(0, VoteType::kPrevote, HashOf(2)), 2u);
   EXPECT_EQ(book.VotePower(0, VoteType::kPrevote, std::nullopt), 2u);
   EXPECT_EQ(book.AnyVotePower(0, VoteType::kPrevote), 2u);
-  // kMaxVotesPerSlot different votes at most; the rest is not counted.
-  EXPECT_EQ(book.AddVote(1, Prevote(2, 0, HashOf(3)), evidence), AddResult::kEquivocation);
+  // kMaxVotesPerSlot different votes at most; the rest is refused, not
+  // reported as taken, and not counted.
+  EXPECT_FALSE(book.HasRoomFor(1, Prevote(2, 0, HashOf(3))));
+  EXPECT_TRUE(book.HasRoomFor(1, SignVote(kTestChainId, VoteType::kPrecommit, 1, 0, HashOf(3), KeyFromByte(2))));
+  EXPECT_EQ(book.AddVote(1, Prevote(2, 0, HashOf(3)), evidence), AddResult::kOverLimit);
+  EXPECT_FALSE(evidence);
   EXPECT_EQ(book.VotePower(0, VoteType::kPrevote, HashOf(3)), 0u);
+  EXPECT_EQ(book.AddVote(1, Prevote(2, 0, HashOf(1)), evidence), AddResult::kDuplicate);
   EXPECT_EQ(book.SenderPower(0), 2u);
 }
 

@@ -104,3 +104,87 @@ test('the page verifier agrees with jobcard verify on a CLI bundle, and names ea
     node.genesis, options)), ['format']);
   assert.deepEqual(failedChecks(verifyBundle(sodium, doc, node.genesis, { now: doc.expires_at, matcher: matcherKey(node) })), ['expiry']);
 });
+
+test('a candidate builds a period bundle in the page that jobcard verify accepts; the matcher sees every check', { timeout: 240000 }, async () => {
+  const { node, page, problems } = session;
+  const { worker, ids } = career;
+  await page.goto(`${node.url}/#/candidate`);
+  await page.locator('#candidate-subject').fill(worker.subject);
+  await openKeyFile(page, 'candidate', worker.keyFile);
+  await page.locator('#bundle-form').waitFor();
+
+  // A bad audience and no entry chosen are shown at their fields; nothing is built.
+  await page.locator('#bundle-audience').fill('not a key');
+  await page.locator('#bundle-form button[type="submit"]').click();
+  assert.notEqual(await page.locator('#bundle-audience-error').textContent(), '');
+  assert.notEqual(await page.locator('#bundle-entries-error').textContent(), '');
+  assert.equal(await page.locator('#bundle-download').count(), 0);
+
+  // A period bundle, chosen by keyboard, with the salary band opened.
+  await page.locator('#bundle-by-period').focus();
+  await page.keyboard.press('Space');
+  await page.locator('#bundle-from').fill('2016-01-01');
+  await page.locator('#bundle-to').fill('2022-04-30');
+  await page.locator('#bundle-audience').fill(matcherKey(node));
+  await page.locator('#bundle-disclose-salary_band').check();
+  await page.locator('#bundle-audience').press('Enter');
+  await page.locator('#bundle-download').waitFor({ timeout: 60000 });
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#bundle-download').click()]);
+  const file = path.join(node.dir, 'page-bundle.json');
+  await download.saveAs(file);
+  await screenshot(page, 'candidate-bundle');
+
+  // The real binary accepts it: a complete period, the key never sent.
+  const cli = verifyWithCli(node, file);
+  assert.equal(cli.code, 0, cli.out);
+  const report = JSON.parse(cli.out);
+  assert.match(report.checks.find((c) => c.name === 'completeness').detail, /all 4 current entries from 2016-01-01 to 2022-04-30/);
+  const doc = JSON.parse(readFileSync(file, 'utf8'));
+  assert.deepEqual(doc.period, { from: '2016-01-01', to: '2022-04-30' });
+  assert.equal(doc.entries.length, 4);  // not the hire at B of 2022-06-01, after the period
+  const hire = doc.entries[0].fields;
+  assert.ok(hire.some((f) => f.field === 'salary_band' && f.value === 'B3'), 'the opted-in sensitive field is open');
+  assert.ok(doc.entries.some((e) => e.fields.some((f) => 'leaf' in f)), 'the separation reason stays withheld');
+  assert.ok(!readFileSync(file, 'utf8').includes(readFileSync(worker.keyFile, 'utf8').slice(0, 40)));
+  assert.ok(ids.hire);
+
+  // The matcher chooses the file: every check passes in the page, freshness from the node.
+  await page.goto(`${node.url}/#/matcher`);
+  await page.locator('#matcher-key').fill(matcherKey(node));
+  await page.locator('#matcher-file').setInputFiles(file);
+  await page.locator('#matcher-checks li[data-check="freshness"]').waitFor({ timeout: 30000 });
+  assert.equal(await page.locator('#matcher-checks li').count(), 16);
+  assert.equal(await page.locator('#matcher-checks li[data-passed="false"]').count(), 0);
+  assert.equal(await page.locator('#matcher-untrusted').count(), 0);
+  assert.match(await page.locator('#matcher-verdict').getAttribute('class'), /ok/);
+  assert.equal(await page.locator('#timeline .bar[data-type="secondment"]').count(), 1);
+  assert.match(await page.locator('#matcher-entries').textContent(), /開発部/);
+  await screenshot(page, 'matcher-valid');
+
+  // A copy with one field altered (the position inflated), dropped on the page: the failed check is named.
+  const tampered = structuredClone(doc);
+  const position = tampered.entries[0].fields.find((f) => f.field === 'position');
+  position.value = 'director';
+  await page.locator('#matcher-drop').evaluate((zone, text) => {
+    const data = new DataTransfer();
+    data.items.add(new File([text], 'tampered.json', { type: 'application/json' }));
+    zone.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+  }, JSON.stringify(tampered));
+  await page.locator('#matcher-checks li[data-check="freshness"]').waitFor({ timeout: 30000 });
+  const failed = page.locator('#matcher-checks li[data-check="disclosed_fields"][data-passed="false"]');
+  assert.match(await failed.textContent(), /do not match the employer's commitment/);
+  assert.match(await page.locator('#matcher-verdict').getAttribute('class'), /failed/);
+  await page.locator('#matcher-untrusted').waitFor();
+  await screenshot(page, 'matcher-tampered');
+
+  // In English, by keyboard: the same file, verified with Enter in the key field; a wrong matcher fails audience.
+  await page.locator('#lang').click();
+  await page.locator('#matcher-file').setInputFiles(file);
+  await page.locator('#matcher-key').fill(node.genesis.validators[0].key);
+  await page.locator('#matcher-key').press('Enter');
+  await page.locator('#matcher-checks li[data-check="freshness"]').waitFor({ timeout: 30000 });
+  assert.match(await page.locator('#matcher-checks li[data-check="audience"]').textContent(), /Addressed to this matcher.*not to/s);
+  assert.equal(await page.locator('#matcher-checks li[data-passed="false"]').count(), 1);
+  await page.locator('#lang').click();
+  assert.deepEqual(problems, [], 'no console errors or CSP violations');
+});

@@ -10,6 +10,10 @@ export const BUNDLE_FORMAT = 'jobcard.bundle.v1';
 export const BUNDLE_SIGNATURE_TAG = 'jobcard.v1.bundle';
 export const MAX_EXPIRY_DAYS = 366;
 
+// Whether a period bundle must show this entry of the subject's record (spec/bundle.md §5).
+export const requiredInPeriod = (ref, period) => ref.kind !== 'dispute' && !ref.superseded
+  && period.from <= ref.effective_date && ref.effective_date <= period.to;
+
 // The fields opened unless the worker says otherwise (ledger DefaultDisclosure).
 export const DEFAULT_DISCLOSURE = Object.keys(PAYLOAD_FIELDS).filter((name) => !SENSITIVE_FIELDS.has(name));
 

@@ -5,6 +5,7 @@
 // and hosts that signed them. The node is not trusted: the bundle is verified
 // before it is offered for download. Retried when a block lands meanwhile.
 import { getJson } from './api.js';
+import { requiredInPeriod } from './bundle_codec.js';
 import { genesisHash, validatorSetHash } from './chain_proofs.js';
 
 const MAX_ATTEMPTS = 5;
@@ -16,9 +17,6 @@ export class BundleError extends Error {
   }
 }
 
-// Whether a period bundle must show this entry of the subject's record (spec/bundle.md §5).
-export const requiredInPeriod = (ref, period) => ref.kind !== 'dispute' && !ref.superseded
-  && period.from <= ref.effective_date && ref.effective_date <= period.to;
 
 const signingEmployers = (txs) => [...new Set(txs.flatMap((tx) => [tx.body.employer,
   ...(tx.kind === 'secondment_start' || tx.kind === 'secondment_end' ? [tx.body.host_employer] : [])]))];
@@ -54,7 +52,7 @@ async function fetchOnce(sodium, subject, choice) {
     employers.push({ record: body.employer.encoded, proof: body.proof.encoded });
   }
   return {
-    chainId: genesis.chain_id, genesisHash: genesisHash(sodium, genesis), subject, subjectKey: history.subject.key,
+    genesis, chainId: genesis.chain_id, genesisHash: genesisHash(sodium, genesis), subject, subjectKey: history.subject.key,
     anchor: { header: block.header.encoded, certificate: block.certificate.encoded },
     subjectState: { record: history.subject.encoded, proof: history.proof.encoded }, employers, entries,
   };

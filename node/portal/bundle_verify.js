@@ -5,13 +5,12 @@
 // problem and how many more. `freshness` takes the node's view (bundle_fetch's
 // caller fetches it) and is the only check that needs the network.
 import { equalBytes, fromHex, toHex } from './bytes.js';
-import { BUNDLE_FORMAT, bundleSignedBytes } from './bundle_codec.js';
+import { BUNDLE_FORMAT, bundleSignedBytes, requiredInPeriod } from './bundle_codec.js';
 import {
   blockHash, certificateProblem, employerStateKey, employerStateValue, genesisHash, smtInclusionProblem, subjectStateKey,
   subjectStateValue, validatorSetHash,
 } from './chain_proofs.js';
 import { PAYLOAD_FIELDS, encodeTx } from './codec.js';
-import { requiredInPeriod } from './bundle_fetch.js';
 import { commitmentFromLeaves, fieldLeafFromSalt, txId, verifyTxSignature } from './ledger_crypto.js';
 import { decodeCareerTx, decodeCertificate, decodeEmployer, decodeHeader, decodeSmtProof, decodeSubject, decodeValidators }
   from './ledger_decode.js';

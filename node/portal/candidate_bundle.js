@@ -10,7 +10,6 @@ import { DEFAULT_DISCLOSURE, MAX_EXPIRY_DAYS, assembleBundle, fieldOpenings } fr
 import { fetchBundleMaterial } from './bundle_fetch.js';
 import { verifyBundle } from './bundle_verify.js';
 import { SENSITIVE_FIELDS } from './codec.js';
-import { getJson } from './api.js';
 import { openPayload } from './ledger_crypto.js';
 import { loadSodium } from './sodium.js';
 
@@ -75,8 +74,7 @@ async function build(state, choices) {
   const bundle = assembleBundle(sodium, material, {
     audience: choices.audience, createdAt, expiresAt: createdAt + choices.days * 86400, period: choices.choice.period, openings,
   }, state.key);
-  const { body: genesis } = await getJson('/v1/genesis');
-  const report = verifyBundle(sodium, bundle, genesis, { now: createdAt, matcher: choices.audience });
+  const report = verifyBundle(sodium, bundle, material.genesis, { now: createdAt, matcher: choices.audience });
   return { bundle, checks: report.checks };
 }
 

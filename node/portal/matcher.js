@@ -16,6 +16,8 @@ import { loadSodium } from './sodium.js';
 import { buildTimeline } from './timeline.js';
 import { timelineView } from './timeline_view.js';
 
+const MAX_BUNDLE_BYTES = 1024 * 1024;
+
 const CHECK_NAMES = {
   format: ['形式', 'Format'], chain: ['チェーン（ジェネシス）', 'Chain (genesis)'], header_chain: ['ブロックの確定証明', 'Block certificate'],
   subject_state: ['本人の記録（状態証明）', 'Subject record (state proof)'], employer_state: ['事業主の記録（状態証明）', 'Employer records (state proofs)'],
@@ -38,7 +40,7 @@ addText({
   'matcher.genesis': '検証に使うジェネシス', 'matcher.key': 'あなた（採用担当者）の公開鍵（16進64桁）', 'matcher.file': 'バンドルファイル（bundle.json）',
   'matcher.drop': 'ここにバンドルファイルをドロップ', 'matcher.verify': '検証する', 'matcher.valid': 'すべての検査に合格しました',
   'matcher.invalid': '不合格の検査があります', 'matcher.checks': '検査', 'matcher.entries': '開示された記録', 'matcher.offline': 'ページ内',
-  'matcher.online': 'ノード', 'matcher.not_json': 'JSONとして読めません', 'matcher.withheld': '件は非開示', 'matcher.none': 'ファイルを選んでください',
+  'matcher.online': 'ノード', 'matcher.not_json': '1 MiB以下のJSONファイルではありません', 'matcher.withheld': '件は非開示', 'matcher.none': 'ファイルを選んでください',
   'matcher.node_failed': 'ノードに照会できませんでした', 'matcher.period': '網羅を主張する期間',
   'matcher.untrusted': '不合格の検査があるため、以下の内容は証明されていません',
 }, {
@@ -47,7 +49,7 @@ addText({
   'matcher.genesis': 'Genesis used', 'matcher.key': 'Your (the matcher\'s) public key (64 hex digits)', 'matcher.file': 'Bundle file (bundle.json)',
   'matcher.drop': 'Drop a bundle file here', 'matcher.verify': 'Verify', 'matcher.valid': 'every check passed',
   'matcher.invalid': 'some checks failed', 'matcher.checks': 'Checks', 'matcher.entries': 'Disclosed entries', 'matcher.offline': 'in the page',
-  'matcher.online': 'node', 'matcher.not_json': 'not JSON', 'matcher.withheld': ' withheld', 'matcher.none': 'choose a file',
+  'matcher.online': 'node', 'matcher.not_json': 'not a JSON file of at most 1 MiB', 'matcher.withheld': ' withheld', 'matcher.none': 'choose a file',
   'matcher.node_failed': 'the node could not be asked', 'matcher.period': 'Period claimed complete',
   'matcher.untrusted': 'some checks failed: what follows is not proven',
 });
@@ -144,7 +146,9 @@ export async function render(main) {
       return;
     }
     status.textContent = chosen.name;
-    await verifyText(await chosen.text(), key.value.trim().toLowerCase(), genesis, out);
+    // The bundle limit (spec/bundle.md §7): a larger file is not read at all.
+    const text = chosen.size > MAX_BUNDLE_BYTES ? '' : await chosen.text();
+    await verifyText(text, key.value.trim().toLowerCase(), genesis, out);
   };
   form.addEventListener('submit', (event) => {
     event.preventDefault();

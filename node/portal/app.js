@@ -1,5 +1,5 @@
 // The portal's shell: hash routes (#/explorer, #/entry/ID, #/employer,
-// #/candidate), the language switch and the node status line. Each page
+// #/candidate, #/matcher), the language switch and the node status line. Each page
 // module exports render(main) and may return a function that stops it
 // (the explorer's polling).
 import { getJson } from './api.js';
@@ -8,8 +8,9 @@ import * as explorer from './explorer.js';
 import * as entry from './entry_page.js';
 import * as employer from './employer.js';
 import * as candidate from './candidate.js';
+import * as matcher from './matcher.js';
 
-const PAGES = { explorer, entry, employer, candidate };
+const PAGES = { explorer, entry, employer, candidate, matcher };
 let stopPage = null;
 
 function route() {

@@ -1,10 +1,12 @@
 // Candidate journey: open one's own key file, fetch the history the ledger
 // holds about one's subject id, check and decrypt every entry in this page
 // (id, signatures by an active key of the right employer, commitment), see it
-// as a timeline, and contest an entry with a dispute signed by one's key.
+// as a timeline, contest an entry with a dispute signed by one's key, and
+// build a disclosure bundle for a matcher (candidate_bundle.js).
 import { getJson, postJson, waitForTx } from './api.js';
 import { el, field, short } from './dom.js';
 import { addText, hasText, t } from './i18n.js';
+import { bundleForm } from './candidate_bundle.js';
 import { buildEntry, publicKeyFromHex, signEntry } from './entry_builder.js';
 import { keyForm } from './key_loader.js';
 import { openPayload, txId, verifyTxSignature } from './ledger_crypto.js';
@@ -156,7 +158,8 @@ async function showHistory(state, out) {
     el('h3', {}, t('timeline.title')), timelineView(model),
     el('p', { id: 'history-checks', class: failed ? 'error' : 'ok' }, failed ? `${t('candidate.checks_failed')} (${failed})` : t('candidate.all_ok')),
     el('h3', {}, t('candidate.entries')),
-    el('ol', { class: 'entries', id: 'history-entries' }, [...checked].reverse().map((e) => entryRow(state, e, flags[e.id], reload))));
+    el('ol', { class: 'entries', id: 'history-entries' }, [...checked].reverse().map((e) => entryRow(state, e, flags[e.id], reload))),
+    bundleForm(state, checked, names));
 }
 
 export async function render(main) {

@@ -13,9 +13,13 @@ export function fieldSalt(sodium, salt, id) {
   return taggedHash(sodium, 'jobcard.v1.payload.field_salt', concat(salt, Uint8Array.of(id)));
 }
 
+// From the field's own salt: what a bundle's opened field carries (spec/bundle.md §2).
+export function fieldLeafFromSalt(sodium, ownSalt, id, value) {
+  return taggedHash(sodium, 'jobcard.v1.payload.field', concat(ownSalt, Uint8Array.of(id), new Writer().text(value).finish()));
+}
+
 export function fieldLeaf(sodium, salt, id, value) {
-  return taggedHash(sodium, 'jobcard.v1.payload.field',
-    concat(fieldSalt(sodium, salt, id), Uint8Array.of(id), new Writer().text(value).finish()));
+  return fieldLeafFromSalt(sodium, fieldSalt(sodium, salt, id), id, value);
 }
 
 export function commitmentFromLeaves(sodium, leaves) {

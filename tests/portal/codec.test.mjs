@@ -1,7 +1,7 @@
 // The portal's JavaScript encoder and cryptography against the C++ ones:
 // every transaction vector of spec/vectors/transactions.json (produced by the
 // reference code) is re-encoded, re-signed, re-hashed and decrypted here and
-// must match byte for byte; a key file written by `jobcard key new` must open.
+// must match byte for byte, and decoded back; a key file written by `jobcard key new` must open.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -16,6 +16,7 @@ import { CAREER_KINDS, MAX_FIELD_BYTES, MAX_PAYLOAD_BYTES, PAYLOAD_FIELDS, decod
 import { encryptPayload, fieldLeaf, fieldSalt, openPayload, payloadCommitment, signTx, txId, verifyTxSignature }
   from '../../node/portal/ledger_crypto.js';
 import { openKeystore } from '../../node/portal/keystore.js';
+import { DecodeError, decodeCareerTx } from '../../node/portal/ledger_decode.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 // Through parseLedgerJson: some nonces pass 2^53, as the API's may.
@@ -50,6 +51,25 @@ describe('transaction vectors', () => {
       const opened = openPayload(sodium, v.json, reader);
       assert.deepEqual(opened.fields, v.payload_json, 'decrypted payload');
     });
+  }
+});
+
+// The decoder a bundle's entries go through (ledger_decode.js): every career
+// vector decodes to what re-encodes byte for byte and hashes to its id; every
+// truncation and any trailing byte is refused; other kinds are not career entries.
+test('career transactions decode from the vectors, bounded', () => {
+  for (const v of vectors) {
+    const bytes = fromHex(v.encoding);
+    if (!CAREER_KINDS.includes(v.kind)) {
+      assert.throws(() => decodeCareerTx(bytes), DecodeError, v.name);
+      continue;
+    }
+    const tx = decodeCareerTx(bytes);
+    assert.equal(toHex(encodeTx(tx)), v.encoding, v.name);
+    assert.equal(txId(sodium, v.chain_id, tx), v.id, v.name);
+    assert.deepEqual(tx.signatures, v.json.signatures, v.name);
+    for (let n = 0; n < bytes.length; n += 7) assert.throws(() => decodeCareerTx(bytes.subarray(0, n)), DecodeError, `${v.name} cut at ${n}`);
+    assert.throws(() => decodeCareerTx(Uint8Array.of(...bytes, 0)), DecodeError, `${v.name} with a trailing byte`);
   }
 });
 

@@ -1,0 +1,68 @@
+// What a bundle carries, fetched from the node the page came from, all at one
+// anchor (the tip), as cli/bundle_fetch.cpp does: the subject's record and its
+// state proof, the tip's header and certificate, each chosen entry with its
+// inclusion proof for the anchor's log size, and the records of the employers
+// and hosts that signed them. The node is not trusted: the bundle is verified
+// before it is offered for download. Retried when a block lands meanwhile.
+import { getJson } from './api.js';
+import { requiredInPeriod } from './bundle_codec.js';
+import { genesisHash, validatorSetHash } from './chain_proofs.js';
+
+const MAX_ATTEMPTS = 5;
+
+export class BundleError extends Error {
+  constructor(code, message) {
+    super(message);
+    this.code = code;
+  }
+}
+
+
+const signingEmployers = (txs) => [...new Set(txs.flatMap((tx) => [tx.body.employer,
+  ...(tx.kind === 'secondment_start' || tx.kind === 'secondment_end' ? [tx.body.host_employer] : [])]))];
+
+const sameTip = (a, b) => a.height === b.height && a.block_hash === b.block_hash && a.state_root === b.state_root;
+
+async function fetchOnce(sodium, subject, choice) {
+  const { body: genesis } = await getJson('/v1/genesis');
+  const history = (await getJson(`/v1/subjects/${subject}/history`, { accept: [404] })).body;
+  if (!history.subject) throw new BundleError('validation.subject_not_enrolled', 'the subject is not enrolled');
+  const { tip } = history;
+  const ids = choice.period ? history.subject.entries.filter((ref) => requiredInPeriod(ref, choice.period)).map((ref) => ref.id)
+    : history.subject.entries.filter((ref) => choice.ids.includes(ref.id)).map((ref) => ref.id);
+  if (ids.length === 0) {
+    throw choice.period ? new BundleError('bundle.empty_period', `no current entry is effective from ${choice.period.from} to ${choice.period.to}`)
+      : new BundleError('bundle.no_entries', 'a bundle needs at least one entry');
+  }
+  const { body: block } = await getJson(`/v1/blocks/${tip.height}`);
+  if (block.header.hash !== tip.block_hash) return null;
+  if (block.header.validator_set_hash !== validatorSetHash(sodium, genesis.validators)) {
+    throw new BundleError('bundle.validator_set_changed',
+      'the validator set changed since genesis; the node does not serve the set transitions yet (spec/bundle.md §4.2)');
+  }
+  const byId = Object.fromEntries(history.entries.map((item) => [item.id, item]));
+  const entries = await Promise.all(ids.map(async (id) => {
+    const { body: path } = await getJson(`/v1/entries/${id}/proof?log_size=${tip.log_size}`);
+    return { tx: byId[id].encoded, log_index: path.log_index, inclusion: path.proof, json: byId[id].tx };
+  }));
+  const employers = [];
+  for (const corp of signingEmployers(entries.map((e) => e.json))) {
+    const { body } = await getJson(`/v1/employers/${corp}`);
+    if (!sameTip(body.tip, tip)) return null;
+    employers.push({ record: body.employer.encoded, proof: body.proof.encoded });
+  }
+  return {
+    genesis, chainId: genesis.chain_id, genesisHash: genesisHash(sodium, genesis), subject, subjectKey: history.subject.key,
+    anchor: { header: block.header.encoded, certificate: block.certificate.encoded },
+    subjectState: { record: history.subject.encoded, proof: history.proof.encoded }, employers, entries,
+  };
+}
+
+// choice: {ids: [hex]} or {period: {from, to}}. Entries keep the record's order.
+export async function fetchBundleMaterial(sodium, subject, choice) {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; ++attempt) {
+    const material = await fetchOnce(sodium, subject, choice);
+    if (material) return material;
+  }
+  throw new BundleError('bundle.busy', 'the node committed blocks while the proofs were being fetched; try again');
+}

@@ -1,0 +1,173 @@
+// Matcher journey: drop (or choose) a bundle file and check it in this page,
+// offline, against the genesis the node served when the page opened: every
+// check of spec/bundle.md §6 (bundle_verify.js) shown passed or failed and
+// why, with the disclosed career as a timeline. Then one online check,
+// freshness, asks the node for its block at the anchor height and the
+// subject's current record (its state proof checked here); the node never
+// sees the bundle's opened fields.
+import { getJson } from './api.js';
+import { el, field, short } from './dom.js';
+import { addText, hasText, t } from './i18n.js';
+import { fromHex } from './bytes.js';
+import { checkFreshness, verifyBundle } from './bundle_verify.js';
+import { genesisHash, smtInclusionProblem, subjectStateKey, subjectStateValue } from './chain_proofs.js';
+import { decodeSmtProof, decodeSubject } from './ledger_decode.js';
+import { loadSodium } from './sodium.js';
+import { buildTimeline } from './timeline.js';
+import { timelineView } from './timeline_view.js';
+
+const MAX_BUNDLE_BYTES = 1024 * 1024;
+
+const CHECK_NAMES = {
+  format: ['形式', 'Format'], chain: ['チェーン（ジェネシス）', 'Chain (genesis)'], header_chain: ['ブロックの確定証明', 'Block certificate'],
+  subject_state: ['本人の記録（状態証明）', 'Subject record (state proof)'], employer_state: ['事業主の記録（状態証明）', 'Employer records (state proofs)'],
+  inclusion: ['記録ログへの包含', 'In the entry log'], subject_entries: ['本人の記録であること', 'Entries of this subject'],
+  employer_signatures: ['事業主の署名', 'Employer signatures'], key_active: ['署名鍵の有効性', 'Signing keys active'],
+  completeness: ['期間の網羅性', 'Completeness of the period'], not_superseded: ['訂正されていない', 'Not corrected'],
+  not_disputed: ['異議がない', 'Not disputed'], disclosed_fields: ['開示項目とコミットメント', 'Disclosed fields match'],
+  audience: ['宛先', 'Addressed to this matcher'], expiry: ['有効期限', 'Not expired'], subject_signature: ['本人の署名', 'Subject\'s signature'],
+  freshness: ['最新性（ノードに照会）', 'Freshness (asks the node)'],
+};
+const ja = {};
+const en = {};
+for (const [name, [jaText, enText]] of Object.entries(CHECK_NAMES)) {
+  ja[`check.${name}`] = jaText;
+  en[`check.${name}`] = enText;
+}
+addText({
+  ...ja, 'nav.matcher': '採用担当', 'matcher.title': '採用担当（経歴の検証）',
+  'matcher.intro': 'バンドルはこのページの中で、ノードが配布するジェネシスに対して検証されます。ノードに送られるのは最新性の照会（対象者IDとブロック高）だけです。',
+  'matcher.genesis': '検証に使うジェネシス', 'matcher.key': 'あなた（採用担当者）の公開鍵（16進64桁）', 'matcher.file': 'バンドルファイル（bundle.json）',
+  'matcher.drop': 'ここにバンドルファイルをドロップ', 'matcher.verify': '検証する', 'matcher.valid': 'すべての検査に合格しました',
+  'matcher.invalid': '不合格の検査があります', 'matcher.checks': '検査', 'matcher.entries': '開示された記録', 'matcher.offline': 'ページ内',
+  'matcher.online': 'ノード', 'matcher.not_json': '1 MiB以下のJSONファイルではありません', 'matcher.withheld': '件は非開示', 'matcher.none': 'ファイルを選んでください',
+  'matcher.node_failed': 'ノードに照会できませんでした', 'matcher.period': '網羅を主張する期間',
+  'matcher.untrusted': '不合格の検査があるため、以下の内容は証明されていません',
+}, {
+  ...en, 'nav.matcher': 'Matcher', 'matcher.title': 'Matcher (verify a career)',
+  'matcher.intro': 'The bundle is verified in this page against the genesis the node serves. Only the freshness query (subject id and block height) goes to the node.',
+  'matcher.genesis': 'Genesis used', 'matcher.key': 'Your (the matcher\'s) public key (64 hex digits)', 'matcher.file': 'Bundle file (bundle.json)',
+  'matcher.drop': 'Drop a bundle file here', 'matcher.verify': 'Verify', 'matcher.valid': 'every check passed',
+  'matcher.invalid': 'some checks failed', 'matcher.checks': 'Checks', 'matcher.entries': 'Disclosed entries', 'matcher.offline': 'in the page',
+  'matcher.online': 'node', 'matcher.not_json': 'not a JSON file of at most 1 MiB', 'matcher.withheld': ' withheld', 'matcher.none': 'choose a file',
+  'matcher.node_failed': 'the node could not be asked', 'matcher.period': 'Period claimed complete',
+  'matcher.untrusted': 'some checks failed: what follows is not proven',
+});
+
+// The node's view for freshness, its subject record checked against its own state root.
+async function nodeView(sodium, b) {
+  const { body: block } = await getJson(`/v1/blocks/${b.anchor.height}`);
+  const { body } = await getJson(`/v1/subjects/${b.doc.subject}`);
+  const recordBytes = fromHex(body.subject.encoded);
+  const why = smtInclusionProblem(sodium, body.tip.state_root, subjectStateKey(sodium, b.doc.subject), subjectStateValue(sodium, recordBytes),
+    decodeSmtProof(fromHex(body.proof.encoded)));
+  if (why) throw new Error(`the node's subject record does not match its state root: ${why}`);
+  return { blockHashAtAnchor: block.header.hash, height: body.tip.height, current: decodeSubject(recordBytes) };
+}
+
+function checkRow(c, where) {
+  return el('li', { 'data-check': c.name, 'data-passed': String(c.passed) },
+    el('span', { class: 'mark', 'aria-hidden': 'true' }, c.passed ? '✓' : '✗'),
+    el('span', {}, hasText(`check.${c.name}`) ? t(`check.${c.name}`) : c.name, el('br'), el('span', { class: 'where' }, `${c.name} · ${where}`)),
+    el('span', {}, el('span', { class: 'sr-only' }, c.passed ? 'OK: ' : 'NG: '), c.detail));
+}
+
+function disclosed(b, shown, names) {
+  const entries = shown.map((s) => ({
+    id: s.id, kind: s.tx.kind, employer: s.tx.body.employer, host_employer: s.tx.body.host_employer, effective_date: s.tx.body.effective_date,
+    expected_end: s.tx.body.expected_end, references: s.tx.body.references, reason: s.tx.body.reason, height: s.ref?.height,
+    disputed: s.ref?.disputed, fields: Object.fromEntries(s.json.fields.filter((f) => 'field' in f).map((f) => [f.field, f.value])),
+    withheld: s.json.fields.filter((f) => 'leaf' in f).length,
+  })).sort((x, y) => (x.effective_date < y.effective_date ? -1 : 1));
+  const model = buildTimeline(entries, new Date().toISOString().slice(0, 10), names);
+  return [timelineView(model), el('h3', {}, t('matcher.entries')),
+    el('ol', { class: 'entries', id: 'matcher-entries' }, entries.map((e) => el('li', { class: 'entry', 'data-entry': e.id },
+      el('strong', {}, `${e.effective_date} ${t(`kind.${e.kind}`)}`),
+      el('div', {}, names[e.employer] ?? e.employer, e.host_employer ? ` → ${names[e.host_employer] ?? e.host_employer}` : ''),
+      el('dl', { class: 'fields' }, Object.entries(e.fields).map(([k, v]) =>
+        [el('dt', {}, t(`field.${k}`)), el('dd', {}, hasText(`choice.${v}`) ? `${t(`choice.${v}`)} (${v})` : v)])),
+      e.withheld ? el('small', { class: 'note' }, `${e.withheld}${t('matcher.withheld')}`) : null)))];
+}
+
+async function verifyText(text, matcherKey, genesis, out) {
+  const sodium = await loadSodium();
+  let doc;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    doc = null;
+  }
+  const report = doc ? verifyBundle(sodium, doc, genesis, { now: Math.floor(Date.now() / 1000), matcher: matcherKey })
+    : { bundle: null, checks: [{ name: 'format', passed: false, detail: t('matcher.not_json') }] };
+  const list = el('ol', { class: 'checks', id: 'matcher-checks' }, report.checks.map((c) => checkRow(c, t('matcher.offline'))));
+  const verdict = el('p', { id: 'matcher-verdict', role: 'status' });
+  const setVerdict = () => {
+    const ok = [...list.children].every((li) => li.dataset.passed === 'true');
+    verdict.className = `result ${ok ? 'ok' : 'failed error'}`;
+    verdict.textContent = ok ? t('matcher.valid') : t('matcher.invalid');
+  };
+  setVerdict();
+  const b = report.bundle;
+  const names = b ? Object.fromEntries(b.employers.map((e) => [e.record.id, e.record.name])) : {};
+  const untrusted = report.checks.some((c) => !c.passed);
+  out.replaceChildren(verdict,
+    b?.doc.period ? el('p', {}, `${t('matcher.period')}: ${b.doc.period.from} – ${b.doc.period.to}`) : null,
+    el('h3', {}, t('matcher.checks')), list,
+    untrusted && b ? el('p', { class: 'error', id: 'matcher-untrusted' }, t('matcher.untrusted')) : null,
+    ...(b ? disclosed(b, report.shown, names) : []));
+  if (!b) return;
+  let freshness;
+  try {
+    freshness = checkFreshness(sodium, b, await nodeView(sodium, b));
+  } catch (error) {
+    freshness = { name: 'freshness', passed: false, detail: `${t('matcher.node_failed')}: ${error.message}` };
+  }
+  list.append(checkRow(freshness, t('matcher.online')));
+  setVerdict();
+}
+
+export async function render(main) {
+  const sodium = await loadSodium();
+  const { body: genesis } = await getJson('/v1/genesis');
+  const key = el('input', { type: 'text', class: 'mono', autocomplete: 'off', spellcheck: 'false' });
+  const file = el('input', { type: 'file', accept: '.json,application/json' });
+  const status = el('p', { id: 'matcher-status', role: 'status' });
+  const out = el('section', { id: 'matcher-result', 'aria-live': 'polite' });
+  const drop = el('div', { class: 'dropzone', id: 'matcher-drop' }, t('matcher.drop'));
+  const form = el('form', { id: 'matcher-form' },
+    el('p', { id: 'matcher-genesis', class: 'note' }, `${t('matcher.genesis')}: ${genesis.chain_id} · ${short(genesisHash(sodium, genesis), 16)}`),
+    field('matcher-key', t('matcher.key'), key), drop, field('matcher-file', t('matcher.file'), file),
+    el('button', { type: 'submit' }, t('matcher.verify')), status);
+  let dropped = null;
+  const run = async () => {
+    const chosen = dropped ?? file.files[0];
+    if (!chosen) {
+      status.textContent = t('matcher.none');
+      return;
+    }
+    status.textContent = chosen.name;
+    // The bundle limit (spec/bundle.md §7): a larger file is not read at all.
+    const text = chosen.size > MAX_BUNDLE_BYTES ? '' : await chosen.text();
+    await verifyText(text, key.value.trim().toLowerCase(), genesis, out);
+  };
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    run();
+  });
+  file.addEventListener('change', () => {
+    dropped = null;
+    run();
+  });
+  drop.addEventListener('dragover', (event) => {
+    event.preventDefault();
+    drop.classList.add('over');
+  });
+  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+  drop.addEventListener('drop', (event) => {
+    event.preventDefault();
+    drop.classList.remove('over');
+    [dropped] = event.dataTransfer.files;
+    run();
+  });
+  main.append(el('h2', {}, t('matcher.title')), el('p', { class: 'note' }, t('matcher.intro')), form, out);
+}

@@ -1,0 +1,223 @@
+// Disclosure bundles in the portal, against a real node:
+// 1. the page's verifier (bundle_verify.js, run here in Node) agrees with the
+//    C++ one on a bundle made by `jobcard bundle create`: every check passes,
+//    and each alteration fails the check the C++ verifier names;
+// 2. the candidate builds a period bundle in chromium (signed in the page),
+//    downloads it, and the real `jobcard verify` accepts it;
+// 3. the matcher drops that bundle on its page: every check is shown passed,
+//    with the timeline and the node's freshness answer; a tampered copy shows
+//    the failed check, by keyboard and in English too.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import sodiumModule from 'libsodium-wrappers-sumo';
+
+import { verifyBundle } from '../../node/portal/bundle_verify.js';
+import { BINARY, enrollWorker, openKeyFile, screenshot, withNodeAndBrowser } from './support.mjs';
+
+const session = withNodeAndBrowser(before, after);
+let sodium;
+let career;
+
+// A worker with a career at two employers (a secondment co-signed by the host).
+function recordCareer(node) {
+  const worker = enrollWorker(node, 'bundler');
+  const [A, B] = [node.employer(0), node.employer(1)];
+  const EA = ['--key', node.employerKey(0), '--employer', A, '--subject', worker.subject];
+  const EB = ['--key', node.employerKey(1), '--employer', B, '--subject', worker.subject];
+  const id = (args) => JSON.parse(node.cli([...args, '--json'])).id;
+  const ids = {
+    hire: id(['employer', 'hire', ...EA, '--date', '2016-04-01', '--employment-type', 'regular', '--position', 'staff',
+      '--department', '開発部', '--salary-band', 'B3']),
+    promotion: id(['employer', 'position-change', ...EA, '--date', '2019-04-01', '--position', 'section_head']),
+    secondment: id(['employer', 'second', ...EA, '--date', '2020-04-01', '--host', B, '--host-key', node.employerKey(1),
+      '--expected-end', '2021-03-31', '--duties', '新規事業']),
+    separation: id(['employer', 'separate', ...EA, '--date', '2022-03-31', '--separation-reason', 'voluntary']),
+    hireB: id(['employer', 'hire', ...EB, '--date', '2022-06-01', '--employment-type', 'regular', '--position', 'manager']),
+  };
+  return { worker, ids, A, B };
+}
+
+const matcherKey = (node) => node.genesis.matchers[0].key;
+const verifyWithCli = (node, file) => {
+  try {
+    return { code: 0, out: execFileSync(BINARY, ['verify', file, '--genesis', path.join(node.home, 'genesis.json'),
+      '--matcher', matcherKey(node), '--json'], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 60000 }).toString() };
+  } catch (error) {
+    return { code: error.status, out: error.stdout?.toString() ?? '' };
+  }
+};
+const failedChecks = (report) => report.checks.filter((c) => !c.passed).map((c) => c.name);
+
+before(async () => {
+  await sodiumModule.ready;
+  sodium = sodiumModule;
+});
+
+test('the page verifier agrees with jobcard verify on a CLI bundle, and names each alteration', { timeout: 180000 }, async () => {
+  const { node } = session;
+  career = recordCareer(node);
+  const file = path.join(node.dir, 'cli-bundle.json');
+  node.cli(['bundle', 'create', '--subject-key', career.worker.keyFile, '--subject', career.worker.subject,
+    '--entry', career.ids.hire, '--entry', career.ids.secondment, '--audience', matcherKey(node), '--out', file]);
+  const doc = JSON.parse(readFileSync(file, 'utf8'));
+  const now = Math.floor(Date.now() / 1000);
+  const options = { now, matcher: matcherKey(node) };
+  const report = verifyBundle(sodium, doc, node.genesis, options);
+  assert.deepEqual(failedChecks(report), [], JSON.stringify(report.checks, null, 1));
+  assert.equal(report.checks.length, 15);
+  assert.equal(verifyWithCli(node, file).code, 0);
+
+  // One alteration each; the page and the C++ verifier must both fail the named check.
+  const altered = (change) => {
+    const copy = structuredClone(doc);
+    change(copy);
+    return copy;
+  };
+  const flipHex = (hex, at = 10) => hex.slice(0, at) + (hex[at] === '0' ? '1' : '0') + hex.slice(at + 1);
+  const opened = doc.entries[0].fields.findIndex((f) => f.field === 'position');
+  const cases = [
+    ['disclosed_fields', (b) => { b.entries[0].fields[opened].value = 'director'; }],
+    ['subject_signature', (b) => { b.expires_at += 1; }],
+    ['audience', (b) => { b.audience = node.genesis.validators[0].key; }],
+    ['inclusion', (b) => { b.entries[0].log_index += 1; }],
+    ['employer_state', (b) => { b.employers[0].proof = flipHex(b.employers[0].proof, 80); }],
+    ['subject_state', (b) => { b.subject_state.proof = flipHex(b.subject_state.proof, 80); }],
+    ['chain', (b) => { b.genesis_hash = flipHex(b.genesis_hash); }],
+    ['header_chain', (b) => { b.anchor.certificate = flipHex(b.anchor.certificate, b.anchor.certificate.length - 4); }],
+  ];
+  for (const [check, change] of cases) {
+    const bad = altered(change);
+    const page = failedChecks(verifyBundle(sodium, bad, node.genesis, options));
+    assert.ok(page.includes(check), `${check}: the page failed ${page}`);
+    const badFile = path.join(node.dir, `bad-${check}.json`);
+    writeFileSync(badFile, JSON.stringify(bad));
+    const cli = verifyWithCli(node, badFile);
+    assert.equal(cli.code, 1);
+    assert.ok(failedChecks(JSON.parse(cli.out)).includes(check), `${check}: the CLI says ${cli.out}`);
+  }
+  // Any one hex digit changed anywhere in the ledger's parts: never a throw, never valid (seeded).
+  let seed = 7;
+  const random = (n) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  const parts = [['anchor', 'header'], ['anchor', 'certificate'], ['subject_state', 'record'], ['subject_state', 'proof'],
+    ['employers', 0, 'record'], ['employers', 1, 'proof'], ['entries', 0, 'tx'], ['entries', 1, 'tx']];
+  for (let i = 0; i < 120; ++i) {
+    const where = parts[random(parts.length)];
+    const bad = altered((b) => {
+      const holder = where.slice(0, -1).reduce((o, k) => o[k], b);
+      const key = where.at(-1);
+      const at = random(holder[key].length);
+      holder[key] = holder[key].slice(0, at) + ((parseInt(holder[key][at], 16) + 1 + random(15)) % 16).toString(16) + holder[key].slice(at + 1);
+    });
+    const result = verifyBundle(sodium, bad, node.genesis, options);
+    assert.ok(result.checks.some((c) => !c.passed), `${where.join('.')} altered, all passed`);
+  }
+  // Not a bundle: the format check alone, never a throw.
+  assert.deepEqual(verifyBundle(sodium, { format: 'x' }, node.genesis, options).checks.map((c) => c.name), ['format']);
+  assert.deepEqual(failedChecks(verifyBundle(sodium, altered((b) => { b.entries[0].tx = b.entries[0].tx.slice(0, 40); }),
+    node.genesis, options)), ['format']);
+  assert.deepEqual(failedChecks(verifyBundle(sodium, doc, node.genesis, { now: doc.expires_at, matcher: matcherKey(node) })), ['expiry']);
+});
+
+test('a candidate builds a period bundle in the page that jobcard verify accepts; the matcher sees every check', { timeout: 240000 }, async () => {
+  const { node, page, problems } = session;
+  const { worker } = career;
+  await page.goto(`${node.url}/#/candidate`);
+  await page.locator('#candidate-subject').fill(worker.subject);
+  await openKeyFile(page, 'candidate', worker.keyFile);
+  await page.locator('#bundle-form').waitFor();
+
+  // A bad audience and no entry chosen are shown at their fields; nothing is built.
+  await page.locator('#bundle-audience').fill('not a key');
+  await page.locator('#bundle-form button[type="submit"]').click();
+  assert.notEqual(await page.locator('#bundle-audience-error').textContent(), '');
+  assert.notEqual(await page.locator('#bundle-entries-error').textContent(), '');
+  assert.equal(await page.locator('#bundle-download').count(), 0);
+
+  // A period bundle, chosen by keyboard, with the salary band opened. The page only reads
+  // from the node while it builds: neither the key nor the opened fields are sent.
+  const sent = [];
+  const onRequest = (request) => { if (request.method() !== 'GET') sent.push(request.url()); };
+  page.on('request', onRequest);
+  await page.locator('#bundle-by-period').focus();
+  await page.keyboard.press('Space');
+  await page.locator('#bundle-from').fill('2016-01-01');
+  await page.locator('#bundle-to').fill('2022-04-30');
+  await page.locator('#bundle-audience').fill(matcherKey(node));
+  await page.locator('#bundle-disclose-salary_band').check();
+  await page.locator('#bundle-audience').press('Enter');
+  await page.locator('#bundle-download').waitFor({ timeout: 60000 });
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#bundle-download').click()]);
+  const file = path.join(node.dir, 'page-bundle.json');
+  await download.saveAs(file);
+  page.off('request', onRequest);
+  assert.deepEqual(sent, []);
+  await screenshot(page, 'candidate-bundle');
+
+  // The real binary accepts it: a complete period, the key never sent.
+  const cli = verifyWithCli(node, file);
+  assert.equal(cli.code, 0, cli.out);
+  const report = JSON.parse(cli.out);
+  assert.match(report.checks.find((c) => c.name === 'completeness').detail, /all 4 current entries from 2016-01-01 to 2022-04-30/);
+  const doc = JSON.parse(readFileSync(file, 'utf8'));
+  assert.deepEqual(doc.period, { from: '2016-01-01', to: '2022-04-30' });
+  assert.equal(doc.entries.length, 4);  // not the hire at B of 2022-06-01, after the period
+  const hire = doc.entries[0].fields;
+  assert.ok(hire.some((f) => f.field === 'salary_band' && f.value === 'B3'), 'the opted-in sensitive field is open');
+  assert.ok(doc.entries.some((e) => e.fields.some((f) => 'leaf' in f)), 'the separation reason stays withheld');
+
+  // The matcher chooses the file: every check passes in the page, freshness from the node.
+  await page.goto(`${node.url}/#/matcher`);
+  await page.locator('#matcher-key').fill(matcherKey(node));
+  await page.locator('#matcher-file').setInputFiles(file);
+  await page.locator('#matcher-checks li[data-check="freshness"]').waitFor({ timeout: 30000 });
+  assert.equal(await page.locator('#matcher-checks li').count(), 16);
+  assert.equal(await page.locator('#matcher-checks li[data-passed="false"]').count(), 0);
+  assert.equal(await page.locator('#matcher-untrusted').count(), 0);
+  assert.match(await page.locator('#matcher-verdict').getAttribute('class'), /ok/);
+  assert.equal(await page.locator('#timeline .bar[data-type="secondment"]').count(), 1);
+  assert.match(await page.locator('#matcher-entries').textContent(), /開発部/);
+  await screenshot(page, 'matcher-valid');
+  if (process.env.JOBCARD_PORTAL_DOCS_SCREENSHOT) {
+    // Refreshes node/portal/docs/matcher.png, shown in node/portal/README.md.
+    await page.locator('#matcher-checks').screenshot({ path: path.resolve('node/portal/docs/matcher.png') });
+  }
+
+  // A copy with one field altered (the position inflated), dropped on the page: the failed check is named.
+  const tampered = structuredClone(doc);
+  const position = tampered.entries[0].fields.find((f) => f.field === 'position');
+  position.value = 'director';
+  await page.locator('#matcher-drop').evaluate((zone, text) => {
+    const data = new DataTransfer();
+    data.items.add(new File([text], 'tampered.json', { type: 'application/json' }));
+    zone.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+  }, JSON.stringify(tampered));
+  await page.locator('#matcher-checks li[data-check="freshness"]').waitFor({ timeout: 30000 });
+  const failed = page.locator('#matcher-checks li[data-check="disclosed_fields"][data-passed="false"]');
+  assert.match(await failed.textContent(), /do not match the employer's commitment/);
+  assert.match(await page.locator('#matcher-verdict').getAttribute('class'), /failed/);
+  await page.locator('#matcher-untrusted').waitFor();
+  await screenshot(page, 'matcher-tampered');
+
+  // A file that is not a bundle: the format check alone, no timeline.
+  await page.locator('#matcher-file').setInputFiles({ name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('{"format": 1') });
+  await page.locator('#matcher-checks li[data-check="format"][data-passed="false"]').waitFor();
+  assert.equal(await page.locator('#matcher-checks li').count(), 1);
+  assert.equal(await page.locator('#matcher-result #timeline').count(), 0);
+
+  // In English, by keyboard: the same file, verified with Enter in the key field; a wrong matcher fails audience.
+  await page.locator('#lang').click();
+  await page.locator('#matcher-file').setInputFiles(file);
+  await page.locator('#matcher-key').fill(node.genesis.validators[0].key);
+  await page.locator('#matcher-key').press('Enter');
+  await page.locator('#matcher-checks li[data-check="freshness"]').waitFor({ timeout: 30000 });
+  assert.match(await page.locator('#matcher-checks li[data-check="audience"]').textContent(), /Addressed to this matcher.*not to/s);
+  assert.equal(await page.locator('#matcher-checks li[data-passed="false"]').count(), 1);
+  await page.locator('#lang').click();
+  assert.deepEqual(problems, [], 'no console errors or CSP violations');
+});

@@ -6,6 +6,7 @@
 #   make fuzz        build the libFuzzer targets (clang) in build-fuzz/ and run each for FUZZ_SECONDS
 #   make fuzz-smoke  the same, each for FUZZ_SMOKE_SECONDS (CI runs this after make test)
 #   make fuzz-seeds  rewrite the seed corpora in tests/fuzz/corpus/ from spec/vectors
+#   make chaos  fault injection with real processes: every scenario CHAOS_ROUNDS times, a table (RELIABILITY.md)
 JOBS ?= $(shell nproc)
 BUILD_DIR ?= build
 TEST_BUILD_DIR ?= build-test
@@ -15,11 +16,13 @@ FUZZ_SECONDS ?= 60
 # 16 targets x 3 s: 67 s measured; with the clang build, CI's fuzz step is meant to stay under
 # 5 minutes on 2 cores (the build's share is estimated, not yet timed: RELIABILITY.md, CI).
 FUZZ_SMOKE_SECONDS ?= 3
+# Each round runs the five fault scenarios once, about 2 minutes per round on a busy 2-core machine.
+CHAOS_ROUNDS ?= 5
 GENERATOR := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 # ccache, where installed, makes rebuilds in several worktrees cheap; CI does without.
 LAUNCHER := $(shell command -v ccache >/dev/null 2>&1 && echo "-DCMAKE_CXX_COMPILER_LAUNCHER=ccache")
 
-.PHONY: build run test bench clean fuzz fuzz-smoke fuzz-seeds fuzz-build
+.PHONY: build run test bench clean fuzz fuzz-smoke fuzz-seeds fuzz-build chaos
 
 # The npm packages (libsodium.js, embedded in the node for the web portal;
 # playwright-core for its tests), reinstalled when package-lock.json changes.
@@ -60,6 +63,12 @@ fuzz-smoke: fuzz-build
 
 fuzz-seeds: fuzz-build
 	$(FUZZ_BUILD_DIR)/fuzz/fuzz_seeds
+
+# The test build (ASan + UBSan) of the node and the runner: the same binaries the suite's ChaosTest runs.
+chaos: $(NPM_STAMP)
+	@test -f $(TEST_BUILD_DIR)/CMakeCache.txt || cmake -S . -B $(TEST_BUILD_DIR) $(GENERATOR) $(LAUNCHER) -DCMAKE_BUILD_TYPE=Debug -DJOBCARD_WERROR=ON -DJOBCARD_SANITIZE=ON
+	cmake --build $(TEST_BUILD_DIR) -j $(JOBS) --target jobcard jobcard_chaos
+	$(TEST_BUILD_DIR)/tests/tools/jobcard_chaos --jobcard $(TEST_BUILD_DIR)/jobcard --rounds $(CHAOS_ROUNDS)
 
 clean:
 	rm -rf $(BUILD_DIR) $(TEST_BUILD_DIR) build-bench $(FUZZ_BUILD_DIR)

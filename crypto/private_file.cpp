@@ -22,7 +22,8 @@ Error FileError(std::string_view domain, const char* reason, std::string message
 }
 
 Error IoError(std::string_view domain, const std::string& what, const fs::path& path, int err) {
-  return FileError(domain, "io", what + " " + path.string() + ": " + std::strerror(err));
+  // A full disk gets its own code: the node stops on it with a line that says so.
+  return FileError(domain, err == ENOSPC ? "no_space" : "io", what + " " + path.string() + ": " + std::strerror(err));
 }
 
 // Closes on every path out of a function, so an early return cannot leak it.

@@ -8,6 +8,7 @@
 //   <domain>.insecure_mode  group or other may access the file
 //   <domain>.too_large      the file is longer than the caller's bound
 //   <domain>.exists         the file exists and replacing was not asked for
+//   <domain>.no_space       the file system is full (ENOSPC)
 //   <domain>.io             any other operating-system failure (message says which)
 // Not thread-safe with respect to other writers of the same path; the atomic
 // rename only guarantees that readers see the old or the new file, whole.

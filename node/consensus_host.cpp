@@ -59,7 +59,8 @@ std::uint64_t ConsensusHost::Now() const {
 void ConsensusHost::Fail(const Error& error) {
   if (failed_) return;
   failed_ = error;
-  LogError("consensus stopped", {{"code", error.code}, {"message", error.message}});
+  // The owner, when it listens, says why the node stops: one line, not two.
+  if (!callbacks_.on_fatal) LogError("consensus stopped", {{"code", error.code}, {"message", error.message}});
   start_timer_.cancel();
   gossip_timer_.cancel();
   timers_.clear();

@@ -21,7 +21,8 @@ constexpr std::uint8_t kMessageRecord = 2;
 constexpr std::size_t kFrameHeaderBytes = 8;
 
 Error IoError(const std::string& what, const std::filesystem::path& path) {
-  return MakeError("wal.io", what + " " + path.string() + ": " + std::strerror(errno));
+  // A full disk gets its own code: the node stops on it with a line that says so.
+  return MakeError(errno == ENOSPC ? "wal.no_space" : "wal.io", what + " " + path.string() + ": " + std::strerror(errno));
 }
 
 std::uint32_t Checksum(ByteView body) {

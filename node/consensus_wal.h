@@ -17,7 +17,7 @@
 // truncated, longer than the bound, or fails its checksum (a torn write in a
 // crash, a flipped bit). It cuts the file there, logs one warning line, and
 // returns the records before it. It never fails on file contents; only on
-// I/O errors (code wal.io).
+// I/O errors (code wal.io; wal.no_space when the disk is full).
 //
 // Durability: Append only writes; Sync makes everything appended durable.
 // The host syncs before carrying out any effect that depends on a record

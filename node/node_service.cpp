@@ -36,6 +36,8 @@ struct NodeService::Loop {
   std::unique_ptr<ConsensusHost> host;
 };
 
+bool IsDiskFull(const Error& error) { return error.code.ends_with(".no_space"); }
+
 bool UsesTransport(const NodeConfig& config) {
   return !config.p2p_peers.empty() || !config.p2p_observer_keys.empty();
 }
@@ -190,7 +192,11 @@ Status NodeService::Run() {
     OnCommitted(block, dropped);
   };
   callbacks.on_fatal = [this, &loop](const Error& error) {
-    LogError("consensus failed; stopping", {{"code", error.code}, {"message", error.message}});
+    // The block, the WAL record or the sign state that did not fit was not
+    // written, and what was written before stays whole (one synced batch per
+    // block): the node stops and, once there is room, restarts where it was.
+    LogError(IsDiskFull(error) ? "disk full; stopping" : "consensus failed; stopping",
+             {{"code", error.code}, {"message", error.message}});
     loop.fatal = error;
     Stop();
   };

@@ -99,6 +99,10 @@ class NodeService {
   std::atomic<std::uint16_t> api_port_{0};
 };
 
+// A write refused for lack of space (codes store.no_space, wal.no_space,
+// sign_state.no_space): the node stops with the log line "disk full; stopping".
+bool IsDiskFull(const Error& error);
+
 // Whether node.json asks for the TCP transport: it lists peers to dial or
 // observers allowed to connect. Otherwise the node has no peers.
 bool UsesTransport(const NodeConfig& config);

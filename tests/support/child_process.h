@@ -90,6 +90,15 @@ class ChildProcess {
     status_ = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
     return status_;
   }
+  // The exit code (as Wait) if the child has ended, else -1; never blocks.
+  int TryWait() {
+    if (reaped_) return status_;
+    int raw = 0;
+    if (pid_ <= 0 || ::waitpid(pid_, &raw, WNOHANG) != pid_) return -1;
+    reaped_ = true;
+    status_ = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
+    return status_;
+  }
   const std::string& output() const { return output_; }
 
  private:

@@ -1,0 +1,397 @@
+#include "tests/support/chaos_scenarios.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <thread>
+
+namespace jobcard::testing {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string Seconds(std::chrono::milliseconds duration) {
+  return std::to_string(duration.count() / 1000) + "." + std::to_string(duration.count() % 1000 / 100) + " s";
+}
+
+std::string Name(DevnetCluster& cluster, std::size_t i) { return cluster.Home(i).filename().string(); }
+
+std::size_t CountOf(const std::string& text, const std::string& needle) {
+  std::size_t count = 0;
+  for (std::size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++count;
+  return count;
+}
+
+// The whole line of `text` that contains offset `at`.
+std::string LineAt(const std::string& text, std::size_t at) {
+  const std::size_t begin = at == 0 ? 0 : text.rfind('\n', at - 1) + 1;  // npos + 1 == 0
+  const std::size_t end = text.find('\n', at);
+  return text.substr(begin, end == std::string::npos ? std::string::npos : end - begin);
+}
+
+std::uintmax_t BytesUnder(const fs::path& dir) {
+  std::uintmax_t total = 0;
+  std::error_code ec;
+  for (const auto& entry : fs::recursive_directory_iterator(dir, ec)) {
+    if (entry.is_regular_file(ec)) total += entry.file_size(ec);
+  }
+  return total;
+}
+
+// Writes zeros to `path` until the file system says it is full.
+std::string FillUp(const fs::path& path) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return "cannot create " + path.string() + ": " + std::strerror(errno);
+  std::vector<char> zeros(1 << 20, 0);
+  int last_error = 0;
+  // Large writes first, then page-sized ones to take the last pages too.
+  for (std::size_t chunk : {zeros.size(), std::size_t{4096}}) {
+    for (;;) {
+      ssize_t n = ::write(fd, zeros.data(), chunk);
+      if (n > 0) continue;
+      last_error = errno;
+      break;
+    }
+  }
+  ::close(fd);
+  return last_error == ENOSPC ? "" : std::string("filling stopped on ") + std::strerror(last_error) + ", not ENOSPC";
+}
+
+}  // namespace
+
+ChaosHarness::ChaosHarness(ChaosOptions options) : options_(std::move(options)) {
+  DevnetClusterOptions cluster_options;
+  cluster_options.jobcard_binary = options_.jobcard_binary;
+  cluster_options.validators = 4;
+  cluster_options.full_nodes = 1;
+  cluster_options.through_relay = true;
+  cluster_ = std::make_unique<DevnetCluster>(cluster_options);
+  runs_.assign(cluster_->size(), 0);
+}
+
+ChaosHarness::~ChaosHarness() {
+  // The nodes go first, then our mounts, then the directory they were in.
+  cluster_->StopAll();
+  for (std::size_t i : tmpfs_homes_) ::umount2(cluster_->Home(i).c_str(), MNT_DETACH);
+}
+
+std::string ChaosHarness::Setup() {
+  std::string error = cluster_->Init();
+  if (!error.empty()) return error;
+  for (std::size_t i = 0; i < cluster_->size(); ++i) {
+    error = cluster_->Start(i);
+    if (!error.empty()) return error;
+  }
+  if (!cluster_->WaitUntil([&] { return cluster_->FullyConnected(cluster_->All()); }, 60s)) {
+    return "the nodes did not all connect\n" + cluster_->Logs();
+  }
+  return "";
+}
+
+ChaosOutcome ChaosHarness::Begin(const std::string& name, const std::string& injected) {
+  entries_.clear();
+  ChaosOutcome outcome;
+  outcome.scenario = name;
+  outcome.injected = injected;
+  std::uint64_t lowest = UINT64_MAX;
+  for (std::size_t i = 0; i < cluster_->size(); ++i) {
+    if (cluster_->Running(i) && paused_.count(i) == 0) lowest = std::min(lowest, cluster_->Height(i));
+  }
+  outcome.checked_from = std::max<std::uint64_t>(1, lowest == UINT64_MAX ? 1 : lowest);
+  return outcome;
+}
+
+void ChaosHarness::NoteAcknowledgements() {
+  for (Entry& e : entries_) {
+    if (e.acknowledged || !cluster_->Running(e.through) || paused_.count(e.through) || runs_[e.through] != e.through_run) continue;
+    if (cluster_->Committed(e.through, e.id)) e.acknowledged = true;
+  }
+}
+
+void ChaosHarness::Stream(std::chrono::milliseconds duration) {
+  const auto deadline = Clock::now() + duration;
+  do {
+    const auto tick = Clock::now();
+    for (std::size_t tries = 0; tries < cluster_->size(); ++tries) {
+      const std::size_t through = next_through_++ % cluster_->size();
+      if (!cluster_->Running(through) || paused_.count(through)) continue;
+      const std::string id = cluster_->Submit(through);
+      if (!id.empty()) entries_.push_back({id, through, runs_[through], false});
+      break;
+    }
+    NoteAcknowledgements();
+    cluster_->Drain();
+    const auto next = tick + options_.submit_interval;
+    if (Clock::now() < next) std::this_thread::sleep_until(next);
+  } while (Clock::now() < deadline);
+}
+
+double ChaosHarness::CatchUp(const std::set<std::size_t>& faulted, Clock::time_point since, std::uint64_t above) {
+  const auto deadline = Clock::now() + options_.recover_timeout;
+  while (Clock::now() < deadline) {
+    std::uint64_t slowest_faulted = UINT64_MAX, slowest_other = UINT64_MAX;
+    for (std::size_t i = 0; i < cluster_->size(); ++i) {
+      if (!cluster_->Running(i) || paused_.count(i)) continue;
+      const std::uint64_t h = cluster_->Height(i);
+      auto& slowest = faulted.count(i) ? slowest_faulted : slowest_other;
+      slowest = std::min(slowest, h);
+    }
+    const auto now = Clock::now();
+    if (slowest_faulted != UINT64_MAX && slowest_faulted > above &&
+        (slowest_other == UINT64_MAX || slowest_faulted >= slowest_other)) {
+      return std::chrono::duration<double, std::milli>(now - since).count();
+    }
+    Stream(options_.submit_interval);
+  }
+  return -1;
+}
+
+void ChaosHarness::Finish(ChaosOutcome& outcome) {
+  auto live_pending = [&] {
+    std::size_t pending = 0;
+    for (const Entry& e : entries_) {
+      if (!e.acknowledged && cluster_->Running(e.through) && runs_[e.through] == e.through_run) ++pending;
+    }
+    return pending;
+  };
+  cluster_->WaitUntil([&] {
+    NoteAcknowledgements();
+    return live_pending() == 0;
+  }, options_.recover_timeout);
+  if (std::size_t pending = live_pending(); pending > 0) {
+    outcome.failures.push_back(std::to_string(pending) + " entries accepted by a node still running were not committed within " +
+                               Seconds(options_.recover_timeout));
+  }
+  outcome.submitted = entries_.size();
+  for (const Entry& e : entries_) {
+    if (!e.acknowledged) continue;
+    ++outcome.acknowledged;
+    bool everywhere = true;
+    for (std::size_t i = 0; i < cluster_->size() && everywhere; ++i) everywhere = cluster_->Committed(i, e.id);
+    if (everywhere) {
+      ++outcome.present;
+    } else {
+      outcome.failures.push_back("acknowledged entry " + e.id.substr(0, 16) + " (through " + Name(*cluster_, e.through) +
+                                 ") is missing on a node");
+    }
+  }
+  // One chain: the same block at every height since the scenario began.
+  std::uint64_t common = UINT64_MAX;
+  for (std::size_t i = 0; i < cluster_->size(); ++i) common = std::min(common, cluster_->Height(i));
+  outcome.checked_to = common;
+  for (std::uint64_t h = outcome.checked_from; h <= common; ++h) {
+    std::set<std::string> hashes;
+    for (std::size_t i = 0; i < cluster_->size(); ++i) hashes.insert(cluster_->BlockHash(i, h));
+    if (hashes.size() != 1 || hashes.begin()->empty()) {
+      ++outcome.forks;
+      outcome.failures.push_back("the nodes disagree (or one cannot say) on block " + std::to_string(h));
+    }
+  }
+  std::set<std::string> roots;
+  for (std::size_t i = 0; i < cluster_->size(); ++i) roots.insert(cluster_->StateRoot(i, common));
+  if (roots.size() != 1 || roots.begin()->empty()) {
+    ++outcome.forks;
+    outcome.failures.push_back("the state roots differ at height " + std::to_string(common));
+  }
+  if (outcome.recover_ms < 0 && outcome.skipped.empty()) outcome.failures.push_back("the faulted node(s) did not catch up");
+}
+
+std::string ChaosHarness::RestartAndReconnect(std::size_t victim) {
+  std::string error = cluster_->Start(victim);
+  if (!error.empty()) return error;
+  return cluster_->WaitUntil([&] { return cluster_->FullyConnected({victim}); }, 30s) ? "" : Name(*cluster_, victim) + " did not reconnect";
+}
+
+ChaosOutcome ChaosHarness::KillAndRestart(std::size_t victim) {
+  const std::string name = Name(*cluster_, victim);
+  ChaosOutcome outcome = Begin("kill -9 and restart", "SIGKILL " + name + " mid-stream, restart " + Seconds(options_.fault_duration) + " later");
+  Stream(options_.stream_before);
+  const int code = cluster_->Stop(victim, SIGKILL);
+  ++runs_[victim];
+  if (code != 128 + SIGKILL) outcome.failures.push_back(name + " ended with " + std::to_string(code) + ", not by SIGKILL");
+  Stream(options_.fault_duration);
+  const auto restarted = Clock::now();
+  if (std::string error = cluster_->Start(victim); !error.empty()) {
+    outcome.failures.push_back(error);
+    return outcome;
+  }
+  outcome.recover_ms = CatchUp({victim}, restarted);
+  Finish(outcome);
+  return outcome;
+}
+
+ChaosOutcome ChaosHarness::PauseAndResume(std::size_t victim) {
+  const std::string name = Name(*cluster_, victim);
+  ChaosOutcome outcome = Begin("pause (SIGSTOP/SIGCONT)", "SIGSTOP " + name + " for " + Seconds(options_.fault_duration) + ", then SIGCONT");
+  Stream(options_.stream_before);
+  cluster_->Signal(victim, SIGSTOP);
+  paused_.insert(victim);
+  Stream(options_.fault_duration);
+  cluster_->Signal(victim, SIGCONT);
+  paused_.erase(victim);
+  outcome.recover_ms = CatchUp({victim}, Clock::now());
+  Finish(outcome);
+  return outcome;
+}
+
+ChaosOutcome ChaosHarness::PartitionOne(std::size_t victim) {
+  const std::string name = Name(*cluster_, victim);
+  ChaosOutcome outcome = Begin("partition one node", "cut every link of " + name + " for " + Seconds(options_.fault_duration) + ", then heal");
+  Stream(options_.stream_before);
+  auto majority_height = [&] {
+    std::uint64_t lowest = UINT64_MAX;
+    for (std::size_t i = 0; i < cluster_->size(); ++i) {
+      if (i != victim) lowest = std::min(lowest, cluster_->Height(i));
+    }
+    return lowest;
+  };
+  const std::uint64_t majority_before = majority_height();
+  cluster_->Isolate({victim});
+  const auto cut = Clock::now();
+  Stream(options_.fault_duration);
+  // The relay drops live connections: the node must have lost every peer.
+  if (std::size_t peers = cluster_->PeerCount(victim); peers != 0) {
+    outcome.failures.push_back(name + " still had " + std::to_string(peers) + " peers while cut off");
+  }
+  // Three validators of four are a quorum: the others must go on without it,
+  // though when it was the round's proposer only after a round or two of timeouts.
+  while (majority_height() <= majority_before && Clock::now() - cut < options_.recover_timeout) Stream(options_.submit_interval);
+  if (majority_height() <= majority_before) {
+    outcome.failures.push_back("the other nodes made no progress in " + Seconds(options_.recover_timeout) + " while " + name + " was cut off");
+  }
+  cluster_->HealAll();
+  outcome.recover_ms = CatchUp({victim}, Clock::now());
+  Finish(outcome);
+  return outcome;
+}
+
+ChaosOutcome ChaosHarness::PartitionHalves() {
+  const std::set<std::size_t> side_a = {0, 1, cluster_->validators()};  // two validators and the full node
+  const std::set<std::size_t> side_b = {2, 3};
+  ChaosOutcome outcome = Begin("partition 2|2", "cut node0 node1 full0 | node2 node3 for " + Seconds(options_.fault_duration) + ", then heal");
+  Stream(options_.stream_before);
+  cluster_->Partition(side_a, side_b);
+  // A block whose votes were already in flight may still commit: give it a second.
+  Stream(1500ms);
+  // node2 sees only node3 across the cut.
+  if (std::size_t peers = cluster_->PeerCount(2); peers != 1) {
+    outcome.failures.push_back("node2 had " + std::to_string(peers) + " peers across a 2|2 partition, not 1");
+  }
+  std::vector<std::uint64_t> stalled;
+  std::size_t acknowledged_before = 0;
+  NoteAcknowledgements();
+  for (const Entry& e : entries_) acknowledged_before += e.acknowledged;
+  for (std::size_t i = 0; i < cluster_->size(); ++i) stalled.push_back(cluster_->Height(i));
+  Stream(options_.fault_duration);
+  std::size_t acknowledged_after = 0;
+  for (const Entry& e : entries_) acknowledged_after += e.acknowledged;
+  std::uint64_t highest_stalled = 0;
+  for (std::size_t i = 0; i < cluster_->size(); ++i) {
+    const std::uint64_t h = cluster_->Height(i);
+    if (h != stalled[i]) {
+      outcome.failures.push_back(Name(*cluster_, i) + " went from height " + std::to_string(stalled[i]) + " to " +
+                                 std::to_string(h) + " without a quorum");
+    }
+    highest_stalled = std::max(highest_stalled, stalled[i]);
+  }
+  if (acknowledged_after != acknowledged_before) outcome.failures.push_back("entries were acknowledged without a quorum");
+  cluster_->HealAll();
+  // Every node is faulted here: recovered when all have a new block and agree on the height.
+  outcome.recover_ms = CatchUp(cluster_->All(), Clock::now(), highest_stalled);
+  Finish(outcome);
+  return outcome;
+}
+
+std::string ChaosHarness::MoveHomeToTmpfs(std::size_t victim) {
+  const fs::path home = cluster_->Home(victim);
+  const fs::path parked = home.string() + ".parked";
+  std::error_code ec;
+  fs::rename(home, parked, ec);
+  if (ec) return "cannot move " + home.string() + ": " + ec.message();
+  fs::create_directory(home, ec);
+  // Room for what the node holds now and the blocks of a few rounds, no more:
+  // the rest is filled on purpose.
+  const std::uintmax_t size = (BytesUnder(parked) + (64u << 20)) / 4096 * 4096;
+  const std::string data = "size=" + std::to_string(size) + ",mode=0700";
+  if (::mount("tmpfs", home.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, data.c_str()) != 0) {
+    const std::string why = std::strerror(errno);
+    fs::remove(home, ec);
+    fs::rename(parked, home, ec);
+    return "skip: mount -t tmpfs was refused (" + why + "); the full-disk scenario needs root or CAP_SYS_ADMIN";
+  }
+  tmpfs_homes_.insert(victim);
+  fs::copy(parked, home, fs::copy_options::recursive | fs::copy_options::copy_symlinks, ec);
+  if (ec) return "cannot copy the home onto the tmpfs: " + ec.message();
+  return "";
+}
+
+ChaosOutcome ChaosHarness::FullDisk(std::size_t victim) {
+  const std::string name = Name(*cluster_, victim);
+  if (tmpfs_homes_.count(victim) == 0) {
+    // Move the node's home (database, consensus WAL, sign state) onto a small tmpfs.
+    const int code = cluster_->Stop(victim, SIGTERM);
+    ++runs_[victim];
+    std::string error = code == 0 ? MoveHomeToTmpfs(victim) : name + " did not stop cleanly on SIGTERM: " + std::to_string(code);
+    if (error.empty()) error = RestartAndReconnect(victim);
+    if (error.rfind("skip: ", 0) == 0) {
+      ChaosOutcome skipped = Begin("full disk", "");
+      skipped.skipped = error.substr(6);
+      if (std::string restarted = cluster_->Start(victim); !restarted.empty()) skipped.failures.push_back(restarted);
+      return skipped;
+    }
+    if (!error.empty()) {
+      ChaosOutcome failed = Begin("full disk", "");
+      failed.failures.push_back(error);
+      return failed;
+    }
+    CatchUp({victim}, Clock::now());
+  }
+  ChaosOutcome outcome = Begin("full disk", "fill the tmpfs under " + name + " mid-stream; free it and restart");
+  Stream(options_.stream_before);
+  const fs::path ballast = cluster_->Home(victim) / "ballast";
+  if (std::string error = FillUp(ballast); !error.empty()) outcome.failures.push_back(error);
+  // The node stops at its next write: the next block, which the stream brings.
+  int code = -1;
+  const auto deadline = Clock::now() + 30s;
+  while (Clock::now() < deadline && (code = cluster_->Process(victim)->TryWait()) < 0) Stream(options_.submit_interval);
+  if (code < 0) {
+    outcome.failures.push_back(name + " kept running on a full disk for 30 s");
+    code = cluster_->Stop(victim, SIGKILL);
+  } else {
+    code = cluster_->WaitForExit(victim, 5s);
+  }
+  ++runs_[victim];
+  const std::string log = cluster_->Log(victim);
+  if (code == 0 || code >= 128) outcome.failures.push_back(name + " ended with " + std::to_string(code) + " on a full disk, not an error exit");
+  if (const auto at = log.find(kDiskFullLogLine); at != std::string::npos) {
+    outcome.note = name + " exited with " + std::to_string(code) + ", logging: " + LineAt(log, at);
+  }
+  if (CountOf(log, kDiskFullLogLine) != 1) {
+    outcome.failures.push_back(name + " did not log '" + std::string(kDiskFullLogLine) + "' once:\n" +
+                               log.substr(log.size() > 3000 ? log.size() - 3000 : 0));
+  }
+  for (const char* crash : {"AddressSanitizer", "runtime error", "fatal: storage"}) {
+    if (log.find(crash) != std::string::npos) outcome.failures.push_back(name + " logged '" + crash + "'");
+  }
+  Stream(options_.fault_duration);
+  // Space returns: the node must open its database as it left it and catch up.
+  std::error_code ec;
+  fs::remove(ballast, ec);
+  const auto restarted = Clock::now();
+  if (std::string error = cluster_->Start(victim); !error.empty()) {
+    outcome.failures.push_back("after space returned: " + error);
+    return outcome;
+  }
+  outcome.recover_ms = CatchUp({victim}, restarted);
+  Finish(outcome);
+  return outcome;
+}
+
+}  // namespace jobcard::testing

@@ -1,0 +1,106 @@
+// Fault injection with real processes (issue 6, RELIABILITY.md): a
+// DevnetCluster of 4 validators and 1 full node whose peer links all go
+// through a TcpRelay, a steady stream of enrolments submitted through the
+// nodes in turn, and one fault per scenario: kill -9 and restart, SIGSTOP
+// then SIGCONT, one validator partitioned away, a 2|2 partition (no
+// quorum), a full disk under one validator. After each scenario every
+// entry *acknowledged* (its node reported it committed) must be committed
+// on every node, every node must have the same block hash at every height
+// since the scenario began, and the state roots must be equal at the
+// common height.
+//
+// Used by tests/cli/chaos_test.cpp (each scenario once, short) and by the
+// `jobcard_chaos` runner (`make chaos`: each scenario N times, a table).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "tests/support/devnet_cluster.h"
+
+namespace jobcard::testing {
+
+struct ChaosOutcome {
+  std::string scenario;
+  std::string injected;           // what was done, for a person
+  std::size_t submitted = 0;      // accepted (202) by the node they were sent to
+  std::size_t acknowledged = 0;   // reported committed by the node they were sent to
+  std::size_t present = 0;        // of the acknowledged, committed on every node
+  std::size_t forks = 0;          // heights where two nodes differ, plus unequal state roots
+  std::uint64_t checked_from = 0; // the heights compared
+  std::uint64_t checked_to = 0;
+  double recover_ms = -1;         // heal/restart to the faulted node(s) at the others' height
+  std::vector<std::string> failures;
+  std::string skipped;            // why the scenario could not run, when it could not
+  std::string note;               // what else a person should see (the full-disk log line)
+  bool passed() const { return failures.empty(); }
+};
+
+struct ChaosOptions {
+  std::string jobcard_binary;
+  std::chrono::milliseconds stream_before{2000};     // entries flowing before the fault
+  std::chrono::milliseconds fault_duration{4000};    // how long a pause or partition lasts
+  std::chrono::milliseconds submit_interval{200};    // one entry every interval
+  std::chrono::milliseconds recover_timeout{60000};  // for catch-up and for entries to commit
+};
+
+class ChaosHarness {
+ public:
+  explicit ChaosHarness(ChaosOptions options);
+  ~ChaosHarness();
+  ChaosHarness(const ChaosHarness&) = delete;
+  ChaosHarness& operator=(const ChaosHarness&) = delete;
+
+  // devnet init through the relay, every node started and connected; "" on success.
+  std::string Setup();
+  DevnetCluster& cluster() { return *cluster_; }
+
+  ChaosOutcome KillAndRestart(std::size_t victim);
+  ChaosOutcome PauseAndResume(std::size_t victim);
+  ChaosOutcome PartitionOne(std::size_t victim);
+  ChaosOutcome PartitionHalves();
+  // Needs mount(2) (root): skipped, with the reason, where it is refused.
+  ChaosOutcome FullDisk(std::size_t victim);
+
+  // The log line a node prints when it stops on a full disk.
+  static constexpr const char* kDiskFullLogLine = "disk full; stopping";
+
+ private:
+  struct Entry {
+    std::string id;
+    std::size_t through = 0;
+    std::uint64_t through_run = 0;  // the run of that node's process it went to
+    bool acknowledged = false;
+  };
+  using Clock = std::chrono::steady_clock;
+
+  // Begins a scenario: a fresh stream and the height checks start from.
+  ChaosOutcome Begin(const std::string& name, const std::string& injected);
+  // Submits one entry every interval through the running, unpaused nodes in
+  // turn and notes acknowledgements, for `duration`.
+  void Stream(std::chrono::milliseconds duration);
+  void NoteAcknowledgements();
+  // Streams until each of `faulted` is above `above` and at least at the
+  // height of every other running node; the milliseconds from `since`, or
+  // -1 at the timeout.
+  double CatchUp(const std::set<std::size_t>& faulted, Clock::time_point since, std::uint64_t above = 0);
+  // Waits for every entry whose node process still runs to be acknowledged,
+  // then checks presence everywhere, one chain and the state roots.
+  void Finish(ChaosOutcome& outcome);
+  std::string RestartAndReconnect(std::size_t victim);
+  std::string MoveHomeToTmpfs(std::size_t victim);
+
+  ChaosOptions options_;
+  std::unique_ptr<DevnetCluster> cluster_;
+  std::vector<Entry> entries_;
+  std::vector<std::uint64_t> runs_;  // per node: incremented each time its process ends
+  std::set<std::size_t> paused_;
+  std::size_t next_through_ = 0;
+  std::set<std::size_t> tmpfs_homes_;  // nodes whose home is a tmpfs we mounted
+};
+
+}  // namespace jobcard::testing

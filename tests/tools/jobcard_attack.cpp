@@ -167,7 +167,7 @@ const char* kUsage =
     "  slow-headers    32 connections sending a header byte every 500 ms (expects 408)\n"
     "  slow-body       32 connections sending a declared body a byte every 500 ms (expects 408)\n"
     "  huge-body       POST /v1/txs with Content-Length 100 MB, then the body (expects 413)\n"
-    "  huge-chunked    POST /v1/txs with 100 MB in 64 KiB chunks (expects 413)\n"
+    "  huge-chunked    POST /v1/txs with 100 MB in 64 KiB chunks (expects 413, or 408 on a slow node)\n"
     "  deep-json       100k '[' and other deep bodies on every JSON route (expects 400 json.*)\n"
     "  invalid-utf8    invalid UTF-8 in JSON strings, header fields and targets (expects 4xx)\n"
     "  path-traversal  '..' and its encodings in targets (expects 400 or 404)\n"

@@ -3,6 +3,7 @@
 #   make test   build with ASan+UBSan and -Werror, then run every test with ctest
 #   make build  release build only
 #   make bench  build and run the benchmarks
+#   make attack hostile HTTP clients against a release node, honest latency during each (RELIABILITY.md)
 #   make fuzz        build the libFuzzer targets (clang) in build-fuzz/ and run each for FUZZ_SECONDS
 #   make fuzz-smoke  the same, each for FUZZ_SMOKE_SECONDS (CI runs this after make test)
 #   make fuzz-seeds  rewrite the seed corpora in tests/fuzz/corpus/ from spec/vectors
@@ -13,6 +14,8 @@ TEST_BUILD_DIR ?= build-test
 HOME_DIR ?= devnet
 FUZZ_BUILD_DIR ?= build-fuzz
 FUZZ_SECONDS ?= 60
+# Seconds per attack (and for the baseline) of make attack; slow attacks last at least 12 s.
+ATTACK_SECONDS ?= 10
 # 16 targets x 3 s: 67 s measured; with the clang build, CI's fuzz step is meant to stay under
 # 5 minutes on 2 cores (the build's share is estimated, not yet timed: RELIABILITY.md, CI).
 FUZZ_SMOKE_SECONDS ?= 3
@@ -22,7 +25,7 @@ GENERATOR := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 # ccache, where installed, makes rebuilds in several worktrees cheap; CI does without.
 LAUNCHER := $(shell command -v ccache >/dev/null 2>&1 && echo "-DCMAKE_CXX_COMPILER_LAUNCHER=ccache")
 
-.PHONY: build run test bench clean fuzz fuzz-smoke fuzz-seeds fuzz-build chaos
+.PHONY: build run test bench attack clean fuzz fuzz-smoke fuzz-seeds fuzz-build chaos
 
 # The npm packages (libsodium.js, embedded in the node for the web portal;
 # playwright-core for its tests), reinstalled when package-lock.json changes.
@@ -48,6 +51,12 @@ bench: $(NPM_STAMP)
 	@test -f build-bench/CMakeCache.txt || cmake -S . -B build-bench $(GENERATOR) $(LAUNCHER) -DCMAKE_BUILD_TYPE=Release -DJOBCARD_BUILD_TESTS=ON
 	cmake --build build-bench -j $(JOBS)
 	build-bench/tests/bench/jobcard_bench --dir build-bench/bench-data
+
+# The release node of build-bench, attacked by tests/tools/jobcard_attack (every attack in turn).
+attack: $(NPM_STAMP)
+	@test -f build-bench/CMakeCache.txt || cmake -S . -B build-bench $(GENERATOR) $(LAUNCHER) -DCMAKE_BUILD_TYPE=Release -DJOBCARD_BUILD_TESTS=ON
+	cmake --build build-bench -j $(JOBS) --target jobcard jobcard_attack
+	build-bench/tests/tools/jobcard_attack --seconds $(ATTACK_SECONDS) --dir build-bench/attack-data
 
 # -O1 -g with assertions on: fast enough to fuzz, and a broken invariant aborts.
 fuzz-build:

@@ -1,10 +1,10 @@
 #include "ledger/genesis.h"
 
-#include <fstream>
 #include <set>
 #include <sstream>
 
 #include "crypto/hash.h"
+#include "crypto/private_file.h"
 #include "ledger/encoding.h"
 #include "ledger/json_fields.h"
 #include "ledger/tx.h"
@@ -103,13 +103,11 @@ Result<Genesis> ParseGenesis(std::string_view text) {
 }
 
 Result<Genesis> LoadGenesisFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return MakeError("genesis.not_found", "cannot open genesis file " + path);
-  std::string text;
-  text.resize(kMaxGenesisBytes + 1);
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<std::size_t>(in.gcount()));
-  auto g = ParseGenesis(text);
+  // A regular file only, read with a bound: a FIFO or a device named as the
+  // genesis (a typo, or a hostile suggestion) must not hang or flood the reader.
+  auto text = crypto::ReadPrivateFile(path, kMaxGenesisBytes, /*require_owner_only=*/false, "genesis");
+  if (!text.ok()) return text.error();
+  auto g = ParseGenesis(*text);
   if (!g.ok()) return MakeError(g.error().code, path + ": " + g.error().message);
   return g;
 }

@@ -1,5 +1,6 @@
 #include "node/node_config.h"
 
+#include <filesystem>
 #include <fstream>
 
 #include "ledger/json_fields.h"
@@ -40,6 +41,18 @@ Status CheckValues(const NodeConfig& c) {
        {std::pair{"data_dir", &c.data_dir}, std::pair{"genesis_file", &c.genesis_file},
         std::pair{"validator_key_file", &c.validator_key_file}, std::pair{"node_key_file", &c.node_key_file}}) {
     if (value->empty()) return Invalid(std::string(field) + ": must not be empty");
+    // A relative path names a file inside the home: a ".." would reach out
+    // of it, which a copied or received node.json should not be able to do
+    // unseen. A file elsewhere is named by an absolute path, visibly.
+    const std::filesystem::path path(*value);
+    if (path.is_relative()) {
+      for (const auto& part : path) {
+        if (part == "..") {
+          return Invalid(std::string(field) + ": a relative path must stay inside the home (no \"..\"); give an " +
+                         "absolute path for a file elsewhere, got \"" + *value + "\"");
+        }
+      }
+    }
   }
   JOBCARD_TRY_STATUS(CheckListen("api_listen", c.api_listen, /*allow_any_port=*/true));
   JOBCARD_TRY_STATUS(CheckListen("p2p_listen", c.p2p_listen, /*allow_any_port=*/false));

@@ -85,6 +85,14 @@ TEST(NodeConfig, AnUnknownFieldIsAnErrorNamingIt) {
   EXPECT_NE(e.message.find("unknown field"), std::string::npos) << e.message;
 }
 
+TEST(NodeConfig, PathsStayInTheHomeUnlessAbsolute) {
+  auto c = ParseNodeConfig(R"({"validator_key_file": "/secure/validator.key", "genesis_file": "a/./b..json"})");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->validator_key_file, "/secure/validator.key");
+  Error e = ParseError(R"({"node_key_file": "keys/../../../etc/node.key"})");
+  EXPECT_NE(e.message.find("inside the home"), std::string::npos) << e.message;
+}
+
 TEST(NodeConfig, BadValuesAreErrorsNamingTheField) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {R"({"mempool_max_txs": "many"})", "mempool_max_txs"},
@@ -99,6 +107,10 @@ TEST(NodeConfig, BadValuesAreErrorsNamingTheField) {
       {R"({"data_dir": ""})", "data_dir"},
       {R"({"genesis_file": 7})", "genesis_file"},
       {R"({"node_key_file": ""})", "node_key_file"},
+      // A relative path names a file inside the home.
+      {R"({"validator_key_file": "../other/keys/validator.key"})", "validator_key_file"},
+      {R"({"genesis_file": "keys/../../genesis.json"})", "genesis_file"},
+      {R"({"data_dir": ".."})", "data_dir"},
       {R"({"p2p_peers": {}})", "p2p_peers"},
       {R"({"p2p_peers": [{"address": "10.0.0.2:26656"}]})", "p2p_peers[0]"},
       {R"({"p2p_peers": [{"address": "10.0.0.2", "node_key": ")" + std::string(64, 'a') + R"("}]})",

@@ -33,7 +33,7 @@
 #include "node/log.h"
 #include "node/node_service.h"
 #include "node/solo_producer.h"
-#include "tests/support/http_client.h"
+#include "tests/support/honest_load.h"
 #include "tests/support/synthetic_workload.h"
 
 namespace jobcard {
@@ -52,7 +52,7 @@ struct Options {
 };
 
 constexpr std::uint64_t kBlockTxs = 2000;
-constexpr auto kRequestTimeout = std::chrono::seconds(30);
+constexpr auto kRequestTimeout = std::chrono::milliseconds(30'000);
 
 // Commits `txs` in blocks of kBlockTxs; false (with a message) if any is refused.
 bool CommitAll(ledger::ChainStore& store, const testing::TestChain& chain, std::vector<ledger::Tx>& txs) {
@@ -91,53 +91,18 @@ bool BuildLedger(const Options& opt, const testing::SyntheticWorkload& w, const 
   return true;
 }
 
-struct Phase {
-  std::vector<double> micros;
-  std::uint64_t failures = 0;
-  std::string first_failure;
-};
-
-double Percentile(std::vector<double>& v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
-}
-
 // Each client thread sends its requests one after another on one connection;
 // `target(client, i)` names request i of a client, `check` judges the answer.
 template <typename Target, typename Check>
-Phase RunPhase(const Options& opt, std::uint16_t port, Target target, Check check) {
-  std::vector<Phase> per_client(opt.clients);
-  std::vector<std::thread> threads;
-  for (std::uint64_t c = 0; c < opt.clients; ++c) {
-    threads.emplace_back([&, c] {
-      Phase& mine = per_client[c];
-      std::optional<testing::HttpConnection> conn;
-      conn.emplace("127.0.0.1", port, kRequestTimeout);
-      for (std::uint64_t i = 0; i < opt.requests; ++i) {
-        const std::string request = testing::BuildHttpRequest("GET", target(c, i), "", {}, /*keep_alive=*/true);
-        const auto start = Clock::now();
-        testing::HttpResult result;
-        if (conn->Send(request, kRequestTimeout)) result = conn->ReadResponse(kRequestTimeout);
-        const double micros = std::chrono::duration<double, std::micro>(Clock::now() - start).count();
-        std::string problem = !result.ok ? "no answer: " + result.error : check(result);
-        if (!problem.empty()) {
-          if (mine.failures++ == 0) mine.first_failure = problem;
-          if (!conn->connected()) conn.emplace("127.0.0.1", port, kRequestTimeout);
-          continue;
-        }
-        mine.micros.push_back(micros);
-      }
-    });
-  }
-  for (auto& t : threads) t.join();
-  Phase all;
-  for (auto& p : per_client) {
-    all.micros.insert(all.micros.end(), p.micros.begin(), p.micros.end());
-    if (p.failures > 0 && all.failures == 0) all.first_failure = p.first_failure;
-    all.failures += p.failures;
-  }
-  return all;
+testing::LatencySample RunPhase(const Options& opt, std::uint16_t port, Target target, Check check) {
+  testing::HonestLoadOptions load;
+  load.port = port;
+  load.clients = opt.clients;
+  load.requests_per_client = opt.requests;
+  load.request_timeout = kRequestTimeout;
+  load.target = target;
+  load.check = check;
+  return testing::RunHonestClients(load);
 }
 
 int Run(const Options& opt) {
@@ -177,9 +142,9 @@ int Run(const Options& opt) {
     return 1;
   }
 
-  Phase status = RunPhase(
+  testing::LatencySample status = RunPhase(
       opt, port, [](std::uint64_t, std::uint64_t) { return std::string("/v1/status"); },
-      [](const testing::HttpResult& r) { return r.status == 200 ? std::string() : "status " + std::to_string(r.status); });
+      testing::ExpectOk);
   // Seeded per client, so a run can be repeated request for request.
   std::vector<std::vector<std::uint64_t>> picks(opt.clients);
   for (std::uint64_t c = 0; c < opt.clients; ++c) {
@@ -187,7 +152,7 @@ int Run(const Options& opt) {
     for (std::uint64_t i = 0; i < opt.requests; ++i) picks[c].push_back(rng() % opt.subjects);
   }
   const std::string expected_entries = "\"entries\":[";
-  Phase history = RunPhase(
+  testing::LatencySample history = RunPhase(
       opt, port,
       [&](std::uint64_t c, std::uint64_t i) {
         return "/v1/subjects/" + ToHex(testing::SyntheticSubject(picks[c][i])) + "/history";
@@ -202,8 +167,8 @@ int Run(const Options& opt) {
   node.Stop();
   runner.join();
 
-  const double status_p50 = Percentile(status.micros, 0.50), status_p99 = Percentile(status.micros, 0.99);
-  const double history_p50 = Percentile(history.micros, 0.50), history_p99 = Percentile(history.micros, 0.99);
+  const double status_p50 = testing::Percentile(status.micros, 0.50), status_p99 = testing::Percentile(status.micros, 0.99);
+  const double history_p50 = testing::Percentile(history.micros, 0.50), history_p99 = testing::Percentile(history.micros, 0.99);
   if (opt.json) {
     std::printf("{\"subjects\":%llu,\"entries_per_subject\":%llu,\"clients\":%llu,\"requests_per_client\":%llu,"
                 "\"status_p50_us\":%.1f,\"status_p99_us\":%.1f,\"history_p50_us\":%.1f,\"history_p99_us\":%.1f,"

@@ -3,7 +3,7 @@
 // set to listen on a port the kernel picks (so tests can run in parallel),
 // the bound port read from the node's log line
 // `api listening url=http://127.0.0.1:PORT`. The node is killed when the
-// object goes away. Every wait is bounded.
+// object goes away, or by Stop() / Restart(). Every wait is bounded.
 #pragma once
 
 #include <chrono>
@@ -42,15 +42,20 @@ class DevNode {
       return;
     }
     genesis_ = *genesis;
-    node_ = std::make_unique<ChildProcess>(JOBCARD_BINARY, std::vector<std::string>{"node", "start", "--home", home_.string()},
-                                           /*merge_stderr=*/true);
-    const std::string marker = "api listening url=http://127.0.0.1:";
-    if (!node_->WaitForOutput(marker, std::chrono::seconds(60))) {
-      ADD_FAILURE() << "the node did not start listening:\n" << node_->output();
-      return;
-    }
-    const std::string& out = node_->output();
-    port_ = static_cast<std::uint16_t>(std::stoi(out.substr(out.find(marker) + marker.size())));
+    Start();
+  }
+
+  // Kills the node (SIGKILL, as a crash would) and starts it again on the
+  // same home; it listens on another port (url() tells). For tests that
+  // edit the database while the node is down.
+  void Stop() {
+    node_.reset();
+    port_ = 0;
+  }
+  bool Restart() {
+    Stop();
+    Start();
+    return started();
   }
 
   bool started() const { return port_ != 0; }
@@ -74,6 +79,18 @@ class DevNode {
   }
 
  private:
+  void Start() {
+    node_ = std::make_unique<ChildProcess>(JOBCARD_BINARY, std::vector<std::string>{"node", "start", "--home", home_.string()},
+                                           /*merge_stderr=*/true);
+    const std::string marker = "api listening url=http://127.0.0.1:";
+    if (!node_->WaitForOutput(marker, std::chrono::seconds(60))) {
+      ADD_FAILURE() << "the node did not start listening:\n" << node_->output();
+      return;
+    }
+    const std::string& out = node_->output();
+    port_ = static_cast<std::uint16_t>(std::stoi(out.substr(out.find(marker) + marker.size())));
+  }
+
   bool ListenOnAnyPort() {
     const auto path = home_ / "node.json";
     std::ifstream in(path);

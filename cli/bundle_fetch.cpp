@@ -51,6 +51,36 @@ Result<std::vector<ledger::EntryId>> ChosenIds(const ledger::SubjectRecord& reco
   return choice.ids;
 }
 
+// Every block below `anchor_height` after which the validator set changed
+// (spec/bundle.md §4.2), page by page; a bundle holds at most
+// kMaxValidatorTransitions. The verifier checks what the node answered.
+Result<std::vector<ledger::ValidatorTransition>> FetchTransitions(NodeClient& node, std::uint64_t anchor_height) {
+  std::vector<ledger::ValidatorTransition> out;
+  std::uint64_t from = 0;
+  for (;;) {
+    auto page = node.GetJson("/v1/validator-transitions?from=" + std::to_string(from) + "&below=" + std::to_string(anchor_height));
+    if (!page.ok()) return page.error();
+    const json items = JsonMember(*page, "validator_transitions");
+    if (!items.is_array()) return BadResponse("validator_transitions");
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      if (out.size() == ledger::kMaxValidatorTransitions) {
+        return MakeError("bundle.too_many_transitions", "the validator set changed more than " +
+                                                            std::to_string(ledger::kMaxValidatorTransitions) +
+                                                            " times below the anchor; a bundle cannot carry them all");
+      }
+      ledger::ValidatorTransition t;
+      Status read = ledger::ReadTransition(items[i], "validator_transitions[" + std::to_string(i) + "]", t);
+      if (!read.ok()) return BadResponse(read.error().message);
+      out.push_back(std::move(t));
+    }
+    const json next = JsonMember(*page, "next_from");
+    if (next.is_null()) return out;
+    const std::uint64_t next_from = JsonU64(*page, "next_from");
+    if (next_from <= from) return BadResponse("next_from does not advance");
+    from = next_from;
+  }
+}
+
 // One attempt; `stale` is set when the tip moved between answers.
 Result<ledger::BundleMaterial> FetchOnce(NodeClient& node, const ledger::SubjectId& subject, const EntryChoice& choice,
                                          bool& stale) {
@@ -89,9 +119,9 @@ Result<ledger::BundleMaterial> FetchOnce(NodeClient& node, const ledger::Subject
   std::vector<ledger::ValidatorRecord> genesis_set;
   for (const auto& v : genesis->validators) genesis_set.push_back({v.key, v.power, v.name});
   if (m.anchor.validator_set_hash != ledger::ValidatorSetHash(genesis_set)) {
-    return MakeError("bundle.validator_set_changed",
-                     "the validator set changed since genesis; fetching the set transitions is not supported yet "
-                     "(spec/bundle.md §Header chain)");
+    auto transitions = FetchTransitions(node, m.anchor.height);
+    if (!transitions.ok()) return transitions.error();
+    m.transitions = std::move(*transitions);
   }
 
   std::vector<ledger::Tx> txs;

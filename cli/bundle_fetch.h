@@ -27,7 +27,8 @@ Result<ledger::Genesis> FetchGenesis(NodeClient& node);
 // while the answers are being collected, so that every proof is against the
 // same anchor. Errors: validation.subject_not_enrolled, bundle.unknown_entry
 // (an id that is not in the subject's record), bundle.empty_period,
-// bundle.validator_set_changed (transitions are not served yet), node.*.
+// bundle.too_many_transitions (the validator set changed more often below the
+// anchor than a bundle can carry), node.*.
 Result<ledger::BundleMaterial> FetchBundleMaterial(NodeClient& node, const ledger::SubjectId& subject,
                                                    const EntryChoice& choice);
 

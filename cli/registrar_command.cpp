@@ -7,7 +7,7 @@ namespace jobcard::cli {
 namespace {
 
 constexpr const char* kRegistrarIntro =
-    "The registrar (登録機関) admits workers and employers. On a dev ledger its keys\n"
+    "The registrar (登録機関) admits workers, employers and validators. On a dev ledger its keys\n"
     "are in the node's home (jobcard node init --dev): keys/registrar.key signs\n"
     "(1 of 1) and keys/registrar-pseudonym.key turns a My Number into a subject id.\n";
 
@@ -16,6 +16,8 @@ constexpr Subcommand kRegistrarSubcommands[] = {
     {"register-employer", "admit an employer (法人番号, name, first key)", RunRegistrarRegisterEmployer},
     {"add-employer-key", "add a signing key to an employer", RunRegistrarAddEmployerKey},
     {"revoke-employer-key", "revoke an employer key from a height", RunRegistrarRevokeEmployerKey},
+    {"add-validator", "admit a validator (key, voting power, operator name)", RunRegistrarAddValidator},
+    {"remove-validator", "remove a validator from the set", RunRegistrarRemoveValidator},
 };
 
 }  // namespace

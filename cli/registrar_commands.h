@@ -10,5 +10,7 @@ int RunRegistrarEnroll(const Words& words);            // registrar_enroll.cpp
 int RunRegistrarRegisterEmployer(const Words& words);  // registrar_employer.cpp
 int RunRegistrarAddEmployerKey(const Words& words);    // registrar_employer.cpp
 int RunRegistrarRevokeEmployerKey(const Words& words);  // registrar_employer.cpp
+int RunRegistrarAddValidator(const Words& words);       // registrar_validator.cpp
+int RunRegistrarRemoveValidator(const Words& words);    // registrar_validator.cpp
 
 }  // namespace jobcard::cli

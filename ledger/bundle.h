@@ -117,5 +117,9 @@ Hash32 BundleHash(const Bundle& bundle);
 Result<Bundle> ParseBundle(std::string_view json_text);
 Result<Bundle> BundleFromJson(const nlohmann::json& json);
 nlohmann::json BundleToJson(const Bundle& bundle);
+// One `validator_transitions` item; GET /v1/validator-transitions serves the
+// same objects. `path` names the item in error messages.
+Status ReadTransition(const nlohmann::json& json, const std::string& path, ValidatorTransition& out);
+nlohmann::json TransitionToJson(const ValidatorTransition& transition);
 
 }  // namespace jobcard::ledger

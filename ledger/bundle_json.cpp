@@ -76,6 +76,13 @@ Status ReadEntry(const json& j, const std::string& path, BundleEntry& out) {
   return f.Finish();
 }
 
+json OpeningToJson(const FieldOpening& o) {
+  if (!o.disclosed) return {{"leaf", ToHex(o.leaf)}};
+  return {{"field", std::string(PayloadFieldName(o.id))}, {"value", o.value}, {"salt", ToHex(o.field_salt)}};
+}
+
+}  // namespace
+
 Status ReadTransition(const json& j, const std::string& path, ValidatorTransition& out) {
   JsonFields f(j, path);
   Decoded<BlockHeader>(f, "header", kHeaderBytes, &DecodeHeader, out.header);
@@ -84,12 +91,11 @@ Status ReadTransition(const json& j, const std::string& path, ValidatorTransitio
   return f.Finish();
 }
 
-json OpeningToJson(const FieldOpening& o) {
-  if (!o.disclosed) return {{"leaf", ToHex(o.leaf)}};
-  return {{"field", std::string(PayloadFieldName(o.id))}, {"value", o.value}, {"salt", ToHex(o.field_salt)}};
+json TransitionToJson(const ValidatorTransition& t) {
+  return {{"header", ToHex(EncodeHeader(t.header))},
+          {"certificate", ToHex(EncodeCertificate(t.certificate))},
+          {"next_validators", ToHex(EncodeValidators(t.next_validators))}};
 }
-
-}  // namespace
 
 Result<Bundle> ParseBundle(std::string_view json_text) {
   auto parsed = ParseJson(json_text, kMaxBundleBytes);
@@ -162,9 +168,7 @@ Result<Bundle> BundleFromJson(const json& j) {
 json BundleToJson(const Bundle& b) {
   json transitions = json::array();
   for (const auto& t : b.transitions) {
-    transitions.push_back({{"header", ToHex(EncodeHeader(t.header))},
-                           {"certificate", ToHex(EncodeCertificate(t.certificate))},
-                           {"next_validators", ToHex(EncodeValidators(t.next_validators))}});
+    transitions.push_back(TransitionToJson(t));
   }
   json employers = json::array();
   for (const auto& e : b.employers) {

@@ -27,8 +27,10 @@ enum Cf : std::size_t { kMeta, kBlocks, kBlockHashes, kCerts, kTxs, kLogNodes, k
 constexpr const char* kCfNames[kCfCount] = {"default", "blocks", "block_hashes", "certs", "txs",
                                         "log_nodes", "smt_nodes", "state", "by_subject", "by_employer"};
 
-// 2: adds the subject key index ('k' rows); spec/storage.md, Format versions.
-constexpr std::uint32_t kStoreFormat = 2;
+// 2: adds the subject key index ('k' rows); 3: the validator-set changes
+// (meta "vset" rows); spec/storage.md, Format versions.
+constexpr std::uint32_t kStoreFormat = 3;
+constexpr std::uint32_t kSubjectKeyIndexFormat = 2;
 const std::string kTipKey = "tip";
 const std::string kGenesisKey = "genesis";
 const std::string kFormatKey = "format";
@@ -56,6 +58,10 @@ std::string HeightKey(std::uint64_t h) {
   w.U64(h);
   return std::string(w.bytes().begin(), w.bytes().end());
 }
+// meta: the set after the block at `height`, when it differs from the set
+// that certified that block.
+const std::string kSetChangePrefix = "vset";
+std::string SetChangeKey(std::uint64_t height) { return kSetChangePrefix + HeightKey(height); }
 // Byte estimates for the caches: the value, its key and about 96 bytes of
 // list and map bookkeeping per entry.
 constexpr std::size_t kCacheSlotOverhead = 96;
@@ -202,7 +208,7 @@ Result<std::uint64_t> StoredFormat(const ChainStore::Db& db) {
 
 // Format 1 -> 2: the subject key index, from the subject records (each holds
 // its current key), written in batches of kKeyIndexBatchRows so that memory
-// stays bounded however many subjects there are; the new format goes last, in
+// stays bounded however many subjects there are; format 2 goes last, in
 // the final synced batch. Interrupted, the store is still format 1 and the
 // next Open writes the same rows again.
 constexpr std::size_t kKeyIndexBatchRows = 10000;
@@ -224,7 +230,7 @@ Status BuildSubjectKeyIndex(const ChainStore::Db& db) {
     if (static_cast<std::size_t>(batch.Count()) >= kKeyIndexBatchRows) JOBCARD_TRY_STATUS(write(/*sync=*/false));
   }
   if (!it->status().ok()) return MakeError("store.io", "reading the subject records failed: " + it->status().ToString());
-  batch.Put(db.cfs[kMeta], kFormatKey, HeightKey(kStoreFormat));
+  batch.Put(db.cfs[kMeta], kFormatKey, HeightKey(kSubjectKeyIndexFormat));
   return write(/*sync=*/true);
 }
 
@@ -305,7 +311,7 @@ Result<std::unique_ptr<ChainStore>> ChainStore::Open(const std::string& dir, con
     }
     auto format = StoredFormat(*db);
     if (!format.ok()) return format.error();
-    if (*format < 2) JOBCARD_TRY_STATUS(BuildSubjectKeyIndex(*db));
+    if (*format < kSubjectKeyIndexFormat) JOBCARD_TRY_STATUS(BuildSubjectKeyIndex(*db));
     auto tip_bytes = db->Get(kMeta, kTipKey);
     if (!tip_bytes) return MakeError("store.corrupt", "the database has no tip record");
     auto tip = DecodeTip(AsView(*tip_bytes));
@@ -323,7 +329,44 @@ Result<std::unique_ptr<ChainStore>> ChainStore::Open(const std::string& dir, con
   if (store->db_->Get(kBlocks, HeightKey(tip.height + 1))) {
     return MakeError("store.corrupt", "a block is stored beyond the tip");
   }
+  if (stored_genesis) {
+    auto format = StoredFormat(*store->db_);
+    if (!format.ok()) return format.error();
+    if (*format < kStoreFormat) JOBCARD_TRY_STATUS(store->RecordValidatorSetChanges());
+  }
   return store;
+}
+
+// Format 2 -> 3. Each block whose header names a next set other than its own
+// changed the set with its add_validator / remove_validator transactions
+// (every transaction in a committed block was applied): replayed on the set
+// before it, from genesis up, the result must hash to what the header names.
+// One synced batch with the format last; interrupted, the next Open does it
+// again. Reads every header once.
+Status ChainStore::RecordValidatorSetChanges() {
+  std::vector<ValidatorRecord> set;
+  for (const auto& v : genesis_.validators) set.push_back({v.key, v.power, v.name});
+  rocksdb::WriteBatch batch;
+  const std::uint64_t tip = Tip().height;
+  for (std::uint64_t height = 1; height <= tip; ++height) {
+    auto header = GetBlockHeader(height);
+    if (!header.ok()) return header.error();
+    if (header->next_validator_set_hash == header->validator_set_hash) continue;
+    auto block = GetBlock(height);
+    if (!block.ok()) return block.error();
+    for (const Tx& tx : block->txs) ApplyValidatorChange(set, tx.body);
+    if (ValidatorSetHash(set) != header->next_validator_set_hash) {
+      return MakeError("store.corrupt", "replaying the validator changes of block " + std::to_string(height) +
+                                            " does not give the set its header names");
+    }
+    batch.Put(db_->cfs[kMeta], SetChangeKey(height), AsSlice(EncodeValidators(set)));
+  }
+  batch.Put(db_->cfs[kMeta], kFormatKey, HeightKey(kStoreFormat));
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  rocksdb::Status s = db_->db->Write(wo, &batch);
+  if (!s.ok()) return MakeError("store.io", "recording the validator-set changes failed: " + s.ToString());
+  return Status::Ok();
 }
 
 ChainTip ChainStore::Tip() const {
@@ -449,6 +492,9 @@ Status ChainStore::Commit(const PreparedBlock& prepared, const CommitCertificate
   }
   WriteSmtNodes(batch, cfs[kSmtNodes], prepared.writes->smt_writes);
   WriteDelta(batch, cfs, delta);
+  if (h.next_validator_set_hash != h.validator_set_hash) {
+    batch.Put(cfs[kMeta], SetChangeKey(h.height), AsSlice(EncodeValidators(prepared.writes->validators_after)));
+  }
   ChainTip next{h.height, prepared.block_hash, h.time_ms, h.state_root, h.log_root, h.log_size};
   batch.Put(cfs[kMeta], kTipKey, AsSlice(EncodeTip(next)));
 
@@ -578,6 +624,27 @@ std::vector<CorporateNumber> ChainStore::Employers(const CorporateNumber& after,
     out.push_back(*id);
   }
   if (!it->status().ok()) FatalStorage("employer scan", it->status());
+  return out;
+}
+
+std::vector<ValidatorSetChange> ChainStore::ValidatorSetChanges(std::uint64_t from, std::uint64_t below,
+                                                                std::size_t limit) const {
+  std::vector<ValidatorSetChange> out;
+  const std::string end = SetChangeKey(below);
+  std::unique_ptr<rocksdb::Iterator> it(db_->db->NewIterator(rocksdb::ReadOptions(), db_->cfs[kMeta]));
+  for (it->Seek(SetChangeKey(from)); it->Valid() && out.size() < limit && it->key().starts_with(kSetChangePrefix) &&
+                                     it->key().compare(end) < 0;
+       it->Next()) {
+    Reader height_key(ByteView(reinterpret_cast<const std::uint8_t*>(it->key().data()) + kSetChangePrefix.size(),
+                               it->key().size() - kSetChangePrefix.size()));
+    ValidatorSetChange change;
+    height_key.U64(change.height);
+    auto set = DecodeValidators(ByteView(reinterpret_cast<const std::uint8_t*>(it->value().data()), it->value().size()));
+    if (!height_key.Finish().ok() || !set.ok()) FatalCorrupt("validator-set change");
+    change.next = std::move(*set);
+    out.push_back(std::move(change));
+  }
+  if (!it->status().ok()) FatalStorage("validator-set change scan", it->status());
   return out;
 }
 

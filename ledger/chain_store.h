@@ -1,7 +1,7 @@
 // ChainStore: the node's one RocksDB database, and the committed state.
 //
 // Column families (spec/storage.md):
-//   meta         tip, genesis hash, format version
+//   meta         tip, genesis hash, format version, validator-set changes
 //   blocks       height (u64 BE) -> header || tx ids
 //   block_hashes block hash -> height
 //   certs        height -> commit certificate
@@ -55,6 +55,14 @@ struct ChainTip {
   bool operator==(const ChainTip&) const = default;
 };
 
+// A block after which the validator set changed, and the set after it: the
+// set that certifies the blocks above it (spec/bundle.md §4.2).
+struct ValidatorSetChange {
+  std::uint64_t height = 0;
+  std::vector<ValidatorRecord> next;
+  bool operator==(const ValidatorSetChange&) const = default;
+};
+
 // A block ready to commit: the block itself and every derived write.
 struct PreparedBlock {
   Block block;
@@ -104,6 +112,9 @@ class ChainStore final : public StateView {
   // (from the first when `after` is empty), at most `limit`: page through
   // them by passing the last one back.
   std::vector<CorporateNumber> Employers(const CorporateNumber& after, std::size_t limit) const;
+  // The set changes at heights in [from, below), in increasing height, at
+  // most `limit`.
+  std::vector<ValidatorSetChange> ValidatorSetChanges(std::uint64_t from, std::uint64_t below, std::size_t limit) const;
   // Proofs. Log proofs work for any size up to the tip's; state proofs are
   // against the tip's state root.
   Result<std::vector<Hash32>> LogInclusionProof(std::uint64_t log_index, std::uint64_t log_size) const;
@@ -130,6 +141,7 @@ class ChainStore final : public StateView {
 
  private:
   ChainStore(Genesis genesis, std::unique_ptr<Db> db);
+  Status RecordValidatorSetChanges();  // store format 2 -> 3
   Result<PreparedBlock> Prepare(const std::vector<Tx>& txs, const BlockHeader& draft, bool replay,
                                 bool signatures_verified, std::span<const EntryId> known_ids) const;
 

@@ -345,14 +345,11 @@ struct GovernanceApplier {
     }
     d.employers[g.employer] = rec;
   }
-  void operator()(const AddValidator& g) const {
+  void operator()(const AddValidator& g) const { ChangeValidators(g); }
+  void operator()(const RemoveValidator& g) const { ChangeValidators(g); }
+  void ChangeValidators(const TxBody& body) const {
     auto set = state.GetValidators();
-    set.push_back({g.key, g.power, g.name});
-    d.validators = std::move(set);
-  }
-  void operator()(const RemoveValidator& g) const {
-    auto set = state.GetValidators();
-    std::erase_if(set, [&](const ValidatorRecord& v) { return v.key == g.key; });
+    ApplyValidatorChange(set, body);
     d.validators = std::move(set);
   }
   void operator()(const EnrollSubject& g) const {
@@ -428,6 +425,13 @@ BlockExecution ExecuteTxs(const StateView& base, const std::vector<Tx>& txs, con
   }
   out.delta = std::move(overlay.delta());
   return out;
+}
+
+void ApplyValidatorChange(std::vector<ValidatorRecord>& set, const TxBody& body) {
+  if (const auto* add = std::get_if<AddValidator>(&body)) set.push_back({add->key, add->power, add->name});
+  if (const auto* remove = std::get_if<RemoveValidator>(&body)) {
+    std::erase_if(set, [&](const ValidatorRecord& v) { return v.key == remove->key; });
+  }
 }
 
 StateDelta GenesisDelta(const Genesis& genesis) {

@@ -51,6 +51,11 @@ struct BlockExecution {
 BlockExecution ExecuteTxs(const StateView& base, const std::vector<Tx>& txs, const TxContext& ctx,
                           std::span<const EntryId> known_ids = {});
 
+// The validator set after `body` if it is an add_validator or a
+// remove_validator (already validated), else `set` unchanged. Execution uses
+// it; so does a store rebuilding its record of set changes from old blocks.
+void ApplyValidatorChange(std::vector<ValidatorRecord>& set, const TxBody& body);
+
 // The state a chain starts from: the genesis employers, validators and
 // matchers, at height 0.
 StateDelta GenesisDelta(const Genesis& genesis);

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <sstream>
 
+#include "ledger/bundle.h"
 #include "ledger/record_json.h"
 #include "ledger/json_fields.h"
 #include "ledger/tx_json.h"
@@ -120,6 +121,32 @@ HttpResponse BlockAt(NodeService& node, const HttpRequest& req) {
   return HttpResponse::Json(http::status::ok, {{"header", ledger::HeaderToJson(block->header)},
                                                {"certificate", cert.ok() ? ledger::CertificateToJson(*cert) : json(nullptr)},
                                                {"tx_ids", ids}});
+}
+
+// The blocks after which the validator set changed, at heights in
+// [from, below) (below defaults to above the tip), each with its certificate
+// and the new set: what a bundle anchored above them carries
+// (spec/bundle.md §4.2). Paged: `next_from` when more follow.
+HttpResponse ValidatorTransitions(NodeService& node, const HttpRequest& req) {
+  auto from = QueryU64(req, "from");
+  if (!from.ok()) return HttpResponse::Failure(http::status::bad_request, from.error());
+  auto below = QueryU64(req, "below");
+  if (!below.ok()) return HttpResponse::Failure(http::status::bad_request, below.error());
+  auto limit = QueryU64(req, "limit");
+  if (!limit.ok()) return HttpResponse::Failure(http::status::bad_request, limit.error());
+  const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(limit->value_or(ledger::kMaxValidatorTransitions), ledger::kMaxValidatorTransitions));
+  const std::uint64_t end = below->value_or(node.store().Tip().height + 1);
+  const auto changes = node.store().ValidatorSetChanges(from->value_or(0), end, n + 1);
+  json items = json::array();
+  for (std::size_t i = 0; i < std::min(n, changes.size()); ++i) {
+    auto header = node.store().GetBlockHeader(changes[i].height);
+    auto cert = node.store().GetCertificate(changes[i].height);
+    if (!header.ok() || !cert.ok()) return NotFound("block " + std::to_string(changes[i].height) + " is not stored");
+    items.push_back(ledger::TransitionToJson({*header, *cert, changes[i].next}));
+  }
+  json out = {{"validator_transitions", items}};
+  if (changes.size() > n && n > 0) out["next_from"] = changes[n].height;
+  return HttpResponse::Json(http::status::ok, out);
 }
 
 HttpResponse SubjectHistory(NodeService& node, const HttpRequest& req, bool with_txs) {
@@ -315,6 +342,7 @@ void RegisterNodeApi(HttpServer& server, NodeService& node) {
   server.Route(V::post, "/v1/txs", [&node](const HttpRequest& r) { return Submit(node, r); }, RouteOptions{true});
   server.Route(V::get, "/v1/txs/{id}", [&node](const HttpRequest& r) { return TxStatus(node, r); });
   server.Route(V::get, "/v1/blocks/{height}", [&node](const HttpRequest& r) { return BlockAt(node, r); });
+  server.Route(V::get, "/v1/validator-transitions", [&node](const HttpRequest& r) { return ValidatorTransitions(node, r); });
   server.Route(V::get, "/v1/subjects/{id}", [&node](const HttpRequest& r) { return SubjectHistory(node, r, false); });
   server.Route(V::get, "/v1/subjects/{id}/history", [&node](const HttpRequest& r) { return SubjectHistory(node, r, true); });
   server.Route(V::get, "/v1/employers", [&node](const HttpRequest& r) { return EmployerList(node, r); });

@@ -282,5 +282,69 @@ TEST_F(ChainStoreTest, StateProofsVerifyAgainstTheTip) {
   EXPECT_TRUE(VerifySmtProof(store->Tip().state_root, SubjectStateKey(absent), std::nullopt, *none).ok());
 }
 
+namespace set_changes {
+
+// Commits `txs` as the next block, certified by every key in `signers`.
+void CommitSignedBy(ChainStore& store, const std::vector<Tx>& txs, std::vector<const crypto::SigningKey*> signers) {
+  auto prepared = node::PrepareNextBlock(store, txs, store.Tip().time_ms + 1000, signers[0]->public_key(), false);
+  ASSERT_TRUE(prepared.ok()) << prepared.error().message;
+  ASSERT_TRUE(prepared->rejected.empty());
+  CommitCertificate cert;
+  cert.height = prepared->block.header.height;
+  cert.block_hash = prepared->block_hash;
+  std::sort(signers.begin(), signers.end(), [](auto* a, auto* b) { return a->public_key() < b->public_key(); });
+  for (const auto* key : signers) {
+    cert.signatures.push_back(SignPrecommit(store.genesis().chain_id, cert.height, 0, cert.block_hash, *key));
+  }
+  ASSERT_TRUE(store.Commit(*prepared, cert).ok());
+}
+
+}  // namespace set_changes
+
+// Each block after which the validator set changed is recorded with the new
+// set (what bundles anchored above it carry, spec/bundle.md §4.2), and a
+// store of format 2, which has no such record, gets it rebuilt from the
+// blocks when opened.
+TEST_F(ChainStoreTest, ValidatorSetChangesAreRecordedAndRebuiltForAFormat2Store) {
+  const std::string path = (dir_.path() / "db").string();
+  const crypto::SigningKey& v1 = chain_.validator;
+  const crypto::SigningKey v2 = testing::KeyFromByte(0x72), v3 = testing::KeyFromByte(0x73);
+  std::uint64_t nonce = 1;
+  auto governance = [&](TxKind kind, TxBody body) {
+    Tx tx{kind, nonce++, std::move(body), {}};
+    SignTx(tx, chain_.genesis.chain_id, chain_.registrar);
+    return tx;
+  };
+  const ValidatorRecord r1{v1.public_key(), 1, "validator-0"}, r2{v2.public_key(), 1, "two"}, r3{v3.public_key(), 1, "three"};
+  const std::vector<ValidatorSetChange> expected = {{1, {r1, r2}}, {2, {r1, r2, r3}}, {4, {r1, r3}}};
+  {
+    auto store = Open();
+    set_changes::CommitSignedBy(*store, {governance(TxKind::kAddValidator, AddValidator{r2.key, 1, "two"})}, {&v1});
+    set_changes::CommitSignedBy(*store, {governance(TxKind::kAddValidator, AddValidator{r3.key, 1, "three"})}, {&v1, &v2});
+    // Enrolment only: the set stays as it is.
+    set_changes::CommitSignedBy(*store, {SyntheticBlockTxs(chain_, 1, 1)}, {&v1, &v2, &v3});
+    set_changes::CommitSignedBy(*store, {governance(TxKind::kRemoveValidator, RemoveValidator{r2.key})}, {&v1, &v2, &v3});
+    EXPECT_EQ(store->ValidatorSetChanges(0, 100, 10), expected);
+    EXPECT_EQ(store->ValidatorSetChanges(2, 4, 10), std::vector<ValidatorSetChange>{expected[1]});
+    EXPECT_EQ(store->ValidatorSetChanges(0, 100, 1), std::vector<ValidatorSetChange>{expected[0]});
+    EXPECT_TRUE(store->ValidatorSetChanges(5, 100, 10).empty());
+  }
+  // Turn it into a format-2 store: no "vset" rows, format 2.
+  EditRawDb(path, [](rocksdb::DB& db, std::map<std::string, rocksdb::ColumnFamilyHandle*>& cfs) {
+    ASSERT_TRUE(db.DeleteRange(rocksdb::WriteOptions(), cfs["default"], "vset", "vseu").ok());
+    ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), cfs["default"], "format", std::string("\0\0\0\0\0\0\0\2", 8)).ok());
+  });
+  {
+    auto store = Open();
+    ASSERT_NE(store, nullptr);
+    EXPECT_EQ(store->ValidatorSetChanges(0, 100, 10), expected);
+  }
+  EditRawDb(path, [](rocksdb::DB& db, std::map<std::string, rocksdb::ColumnFamilyHandle*>& cfs) {
+    std::string format;
+    ASSERT_TRUE(db.Get(rocksdb::ReadOptions(), cfs["default"], "format", &format).ok());
+    EXPECT_EQ(format, std::string("\0\0\0\0\0\0\0\3", 8));
+  });
+}
+
 }  // namespace
 }  // namespace jobcard::ledger

@@ -35,6 +35,21 @@ class DevNode {
     port_ = process_.port();
   }
 
+  // Kills the node and starts it again on the same home (dev_node_process.h);
+  // it listens on another port: url() tells.
+  void Stop() {
+    process_.Stop();
+    port_ = 0;
+  }
+  bool Restart() {
+    if (std::string error = process_.Restart(); !error.empty()) {
+      ADD_FAILURE() << error;
+      return false;
+    }
+    port_ = process_.port();
+    return true;
+  }
+
   bool started() const { return port_ != 0; }
   std::uint16_t port() const { return port_; }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }

@@ -38,19 +38,24 @@ class DevNodeProcess {
   // the node; "" on success, else what went wrong (with the node's output).
   std::string Start(const std::string& binary, const std::filesystem::path& home) {
     home_ = home;
+    binary_ = binary;
     auto init = RunProcess(binary, {"node", "init", "--dev", "--home", home.string()}, home.parent_path(),
                            {{"JOBCARD_PASSPHRASE", std::nullopt}});
     if (init.exit_code != 0) return "node init failed: " + init.err;
     if (std::string error = ListenOnAnyPort(); !error.empty()) return error;
-    node_ = std::make_unique<ChildProcess>(binary, std::vector<std::string>{"node", "start", "--home", home.string()},
-                                           /*merge_stderr=*/true);
-    const std::string marker = "api listening url=http://127.0.0.1:";
-    if (!node_->WaitForOutput(marker, std::chrono::seconds(60))) {
-      return "the node did not start listening:\n" + node_->output();
-    }
-    const std::string& out = node_->output();
-    port_ = static_cast<std::uint16_t>(std::stoi(out.substr(out.find(marker) + marker.size())));
-    return "";
+    return Launch();
+  }
+
+  // Kills the node (SIGKILL, as a crash would); Restart starts it again on
+  // the same home, listening on another port. For tests that edit the
+  // database while the node is down.
+  void Stop() {
+    node_.reset();
+    port_ = 0;
+  }
+  std::string Restart() {
+    Stop();
+    return Launch();
   }
 
   std::uint16_t port() const { return port_; }
@@ -67,6 +72,18 @@ class DevNodeProcess {
   bool alive() const { return node_ && ProcessRunning(node_->pid()); }
 
  private:
+  std::string Launch() {
+    node_ = std::make_unique<ChildProcess>(binary_, std::vector<std::string>{"node", "start", "--home", home_.string()},
+                                           /*merge_stderr=*/true);
+    const std::string marker = "api listening url=http://127.0.0.1:";
+    if (!node_->WaitForOutput(marker, std::chrono::seconds(60))) {
+      return "the node did not start listening:\n" + node_->output();
+    }
+    const std::string& out = node_->output();
+    port_ = static_cast<std::uint16_t>(std::stoi(out.substr(out.find(marker) + marker.size())));
+    return "";
+  }
+
   std::string ListenOnAnyPort() {
     const auto path = home_ / "node.json";
     std::ifstream in(path);
@@ -78,6 +95,7 @@ class DevNodeProcess {
   }
 
   std::filesystem::path home_;
+  std::string binary_;
   std::unique_ptr<ChildProcess> node_;
   std::uint16_t port_ = 0;
 };

@@ -1,7 +1,12 @@
 // Operations with the real `jobcard` binary (issue 6): `node check` on a
 // running and on a cleanly stopped node, `node start` on a data directory
 // with a damaged file, and node.json's log_level.
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <iterator>
@@ -84,9 +89,10 @@ void CommitBlocks(testing::ChildProcess& node, const fs::path& home, int blocks,
 // Stops the node with SIGTERM; returns the height it reports at "node stopped".
 std::uint64_t Stop(testing::ChildProcess& node) {
   node.Signal(SIGTERM);
+  const std::string marker = "node stopped height=";
+  EXPECT_TRUE(node.WaitForOutput(marker, kStartTimeout)) << node.output();
   EXPECT_EQ(node.Wait(), 0) << node.output();
   const std::string& out = node.output();
-  const std::string marker = "node stopped height=";
   const auto at = out.find(marker);
   EXPECT_NE(at, std::string::npos) << out;
   return at == std::string::npos ? 0 : std::stoull(out.substr(at + marker.size()));
@@ -96,6 +102,35 @@ testing::ProcessResult Check(const fs::path& home, std::vector<std::string> extr
   std::vector<std::string> args{"node", "check", "--home", home.string()};
   args.insert(args.end(), extra.begin(), extra.end());
   return testing::RunProcess(JOBCARD_BINARY, args, home.parent_path());
+}
+
+// Whether another process holds RocksDB's lock on the database (the lock
+// RocksDB takes with fcntl), asked without taking it: a running node.
+bool DatabaseLockHeld(const fs::path& data) {
+  const int fd = ::open((data / "LOCK").c_str(), O_RDWR);
+  if (fd < 0) return false;
+  struct flock query {};
+  query.l_type = F_WRLCK;
+  query.l_whence = SEEK_SET;
+  const bool held = ::fcntl(fd, F_GETLK, &query) == 0 && query.l_type != F_UNLCK;
+  ::close(fd);
+  return held;
+}
+
+std::uint16_t FreePort() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  socklen_t length = sizeof addr;
+  std::uint16_t port = 0;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length) == 0) {
+    port = ntohs(addr.sin_port);
+  }
+  ::close(fd);
+  return port;
 }
 
 std::string ReadFile(const fs::path& p) {
@@ -211,14 +246,20 @@ TEST(NodeLogLevel, NodeJsonLevelIsApplied) {
   const fs::path config = home / "node.json";
   nlohmann::json settings = nlohmann::json::parse(ReadFile(config));
   settings["log_level"] = "warn";
+  // No "api listening" line at warn: the port is chosen here, from a socket
+  // the kernel gave a free port (then closed).
+  const std::uint16_t port = FreePort();
+  ASSERT_NE(port, 0);
+  settings["api_listen"] = "127.0.0.1:" + std::to_string(port);
   std::ofstream(config, std::ios::trunc) << settings.dump(2);
   auto quiet = StartNode(home);
-  bool held = false;
-  for (int i = 0; i < 120 && !held; ++i) {  // bounded: the node opens its store within seconds
+  bool serving = false;
+  for (int i = 0; i < 120 && !serving; ++i) {  // bounded: the node starts within seconds
     quiet->ReadFor(std::chrono::milliseconds(500));
-    held = Check(home).err.find("[store.locked]") != std::string::npos;
+    serving = testing::Request("127.0.0.1", port, "GET", "/v1/status").status == 200;
   }
-  EXPECT_TRUE(held) << quiet->output();
+  EXPECT_TRUE(serving) << quiet->output();
+  EXPECT_TRUE(DatabaseLockHeld(home / "data"));
   quiet->Signal(SIGTERM);
   EXPECT_EQ(quiet->Wait(), 0) << quiet->output();
   EXPECT_EQ(quiet->output().find(" info  "), std::string::npos) << quiet->output();

@@ -16,7 +16,7 @@ struct Command {
 };
 
 constexpr Command kCommands[] = {
-    {"node", "run a node or prepare its data directory (node init, node start)", RunNodeCommand},
+    {"node", "run a node or prepare its data directory (node init, node start, node check)", RunNodeCommand},
     {"devnet", "a local network of several validator processes (devnet init, devnet start)", RunDevnetCommand},
     {"key", "create and inspect encrypted key files (key new, key show, key export-public)", RunKeyCommand},
     {"registrar", "dev registrar: enrol workers, admit employers, manage their keys", RunRegistrarCommand},

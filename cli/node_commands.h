@@ -12,6 +12,7 @@ namespace jobcard::cli {
 
 int RunNodeInit(const Words& words);   // node_init.cpp
 int RunNodeStart(const Words& words);  // node_start.cpp
+int RunNodeCheck(const Words& words);  // node_check.cpp
 int RunDevnetCommand(const Words& words);  // devnet_command.cpp: devnet init, devnet start
 
 // The passphrase dev key files get: $JOBCARD_PASSPHRASE if set (refused when

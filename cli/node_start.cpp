@@ -36,6 +36,20 @@ int Fail(const Error& e) {
   return kExitFailure;
 }
 
+// A database that will not open: what the operator can do about it.
+int FailToOpen(const Error& e, const std::filesystem::path& home) {
+  Fail(e);
+  if (e.code == "store.corrupt" || e.code == "store.open_failed") {
+    std::fprintf(stderr,
+                 "the node refuses to serve a damaged database; run `jobcard node check --home %s` to find what is "
+                 "wrong, then restore the data directory from a backup or resync it from peers\n",
+                 home.string().c_str());
+  } else if (e.code == "store.locked") {
+    std::fprintf(stderr, "another process (a node already running on %s?) holds the database\n", home.string().c_str());
+  }
+  return kExitFailure;
+}
+
 }  // namespace
 
 int RunNodeStart(const Words& words) {
@@ -83,7 +97,7 @@ int RunNodeStart(const Words& words) {
     node_key = std::move(*unlocked);
   }
   auto service = node::NodeService::Open(home, *config, std::move(key), std::move(node_key));
-  if (!service.ok()) return Fail(service.error());
+  if (!service.ok()) return service.error().code.starts_with("store.") ? FailToOpen(service.error(), home) : Fail(service.error());
   Status run = (*service)->Run();
   if (!run.ok()) return Fail(run.error());
   return kExitOk;

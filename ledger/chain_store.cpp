@@ -6,6 +6,7 @@
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -38,13 +39,26 @@ const std::string kFormatKey = "format";
 // A failed read of committed data cannot be worked around: serving or
 // validating on top of a partial view would be wrong. Crash loudly; the
 // operator sees the message and `jobcard node check` tells more.
+constexpr const char* kCheckHint = "the database may be damaged: stop the node and run `jobcard node check --home HOME`";
 [[noreturn]] void FatalStorage(const std::string& what, const rocksdb::Status& s) {
-  std::fprintf(stderr, "fatal: storage: %s: %s\n", what.c_str(), s.ToString().c_str());
+  std::fprintf(stderr, "fatal: storage: %s: %s\n%s\n", what.c_str(), s.ToString().c_str(), kCheckHint);
   std::abort();
 }
 [[noreturn]] void FatalCorrupt(const std::string& what) {
-  std::fprintf(stderr, "fatal: storage: corrupt record: %s\n", what.c_str());
+  std::fprintf(stderr, "fatal: storage: corrupt record: %s\n%s\n", what.c_str(), kCheckHint);
   std::abort();
+}
+
+// A RocksDB failure as an error with a stable code: a damaged file
+// (store.corrupt; RocksDB's message names the file), the database held by
+// another process (store.locked), anything else (store.io).
+Error StorageError(const std::string& what, const rocksdb::Status& s) {
+  const std::string detail = s.ToString();
+  if (s.IsCorruption()) return Error{"store.corrupt", what + ": " + detail};
+  if (s.IsIOError() && detail.find("LOCK") != std::string::npos) {
+    return Error{"store.locked", what + ": the database is in use by another process (is the node running?): " + detail};
+  }
+  return Error{"store.io", what + ": " + detail};
 }
 
 std::string Key(char prefix, ByteView bytes) {
@@ -116,11 +130,20 @@ struct ChainStore::Db {
   }
 
   std::optional<std::string> Get(Cf cf, const rocksdb::Slice& key) const {
+    auto value = TryGet(cf, key);
+    if (!value.ok()) {
+      std::fprintf(stderr, "fatal: storage: %s\n%s\n", value.error().message.c_str(), kCheckHint);
+      std::abort();
+    }
+    return std::move(*value);
+  }
+  // For opening and checking: a failed read is an error, not an abort.
+  Result<std::optional<std::string>> TryGet(Cf cf, const rocksdb::Slice& key) const {
     std::string value;
     rocksdb::Status s = db->Get(rocksdb::ReadOptions(), cfs[cf], key, &value);
-    if (s.IsNotFound()) return std::nullopt;
-    if (!s.ok()) FatalStorage(std::string("read from ") + kCfNames[cf], s);
-    return value;
+    if (s.IsNotFound()) return std::optional<std::string>();
+    if (!s.ok()) return StorageError(std::string("read from ") + kCfNames[cf], s);
+    return std::optional<std::string>(std::move(value));
   }
 };
 
@@ -193,7 +216,9 @@ void WriteDelta(rocksdb::WriteBatch& batch, const std::vector<rocksdb::ColumnFam
 }
 
 Result<std::uint64_t> StoredFormat(const ChainStore::Db& db) {
-  auto v = db.Get(kMeta, kFormatKey);
+  auto row = db.TryGet(kMeta, kFormatKey);
+  if (!row.ok()) return row.error();
+  const auto& v = *row;
   if (!v) return MakeError("store.corrupt", "the database has no format record");
   Reader r(AsView(*v));
   std::uint64_t format = 0;
@@ -253,10 +278,61 @@ void WriteSmtNodes(rocksdb::WriteBatch& batch, rocksdb::ColumnFamilyHandle* cf, 
 ChainStore::ChainStore(Genesis genesis, std::unique_ptr<Db> db) : genesis_(std::move(genesis)), db_(std::move(db)) {}
 ChainStore::~ChainStore() = default;
 
-Result<std::unique_ptr<ChainStore>> ChainStore::Open(const std::string& dir, const Genesis& genesis) {
+namespace {
+
+// A directory with database files but no CURRENT (deleted, or the files were
+// copied without it): RocksDB would create a new, empty database beside the
+// old files, and the node would start the chain over from genesis.
+// RocksDB's own files: MANIFEST-NNNNNN, and NNNNNN.sst (tables), NNNNNN.log (WAL).
+bool IsDatabaseFile(const std::filesystem::path& path) {
+  const std::string name = path.filename().string();
+  const std::string stem = path.stem().string();
+  const bool numbered = !stem.empty() && std::all_of(stem.begin(), stem.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return name.starts_with("MANIFEST-") || (numbered && (path.extension() == ".sst" || path.extension() == ".log"));
+}
+
+Status RefuseOrphanedFiles(const std::string& dir) {
+  std::error_code ec;
+  if (std::filesystem::exists(std::filesystem::path(dir) / "CURRENT", ec)) return Status::Ok();
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (IsDatabaseFile(entry.path())) {
+      return MakeError("store.corrupt", "the database in " + dir + " has data files (" + name +
+                                            ") but no CURRENT file; refusing to create a new database over them");
+    }
+  }
+  if (ec) return MakeError("store.io", "cannot list " + dir + ": " + ec.message());
+  return Status::Ok();
+}
+
+// The tip must name the last stored block, and no block may lie beyond it.
+// Reads here return errors: a damaged file must stop the open, not abort it.
+Status CheckTip(const ChainStore::Db& db, const ChainTip& tip) {
+  if (tip.height > 0) {
+    auto row = db.TryGet(kBlocks, HeightKey(tip.height));
+    if (!row.ok()) return row.error();
+    if (!*row || (*row)->size() < kHeaderBytes) {
+      return MakeError("store.corrupt", "the tip block " + std::to_string(tip.height) + " is missing or unreadable");
+    }
+    auto header = DecodeHeader(AsView(**row).first(kHeaderBytes));
+    if (!header.ok() || BlockHash(*header) != tip.block_hash) {
+      return MakeError("store.corrupt", "the tip does not match the stored tip block " + std::to_string(tip.height));
+    }
+  }
+  auto beyond = db.TryGet(kBlocks, HeightKey(tip.height + 1));
+  if (!beyond.ok()) return beyond.error();
+  if (*beyond) return MakeError("store.corrupt", "a block is stored beyond the tip");
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ChainStore>> ChainStore::Open(const std::string& dir, const Genesis& genesis,
+                                                     const StoreOpenOptions& open_options) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return MakeError("store.io", "cannot create data directory " + dir + ": " + ec.message());
+  JOBCARD_TRY_STATUS(RefuseOrphanedFiles(dir));
 
   rocksdb::Options options;
   options.create_if_missing = true;
@@ -279,14 +355,21 @@ Result<std::unique_ptr<ChainStore>> ChainStore::Open(const std::string& dir, con
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(options, dir, descriptors, &db->cfs, &raw);
   if (!s.ok()) {
-    return MakeError(s.IsCorruption() ? "store.corrupt" : "store.open_failed",
-                     "cannot open the database in " + dir + ": " + s.ToString());
+    Error e = StorageError("cannot open the database in " + dir, s);
+    if (e.code == "store.io") e.code = "store.open_failed";
+    return e;
   }
   db->db.reset(raw);
+  if (open_options.verify_file_checksums) {
+    s = db->db->VerifyChecksum(rocksdb::ReadOptions());
+    if (!s.ok()) return StorageError("verifying the database files in " + dir, s);
+  }
 
   const Hash32 genesis_hash = GenesisHash(genesis);
-  auto stored_genesis = db->Get(kMeta, kGenesisKey);
-  if (!stored_genesis) {
+  bool records_set_changes = false;  // a store older than format 3 (RecordValidatorSetChanges)
+  auto stored_genesis = db->TryGet(kMeta, kGenesisKey);
+  if (!stored_genesis.ok()) return stored_genesis.error();
+  if (!*stored_genesis) {
     // A new database: write the genesis state in one synced batch.
     StateDelta initial = GenesisDelta(genesis);
     StoredSmtNodes smt_store(*db);
@@ -305,35 +388,24 @@ Result<std::unique_ptr<ChainStore>> ChainStore::Open(const std::string& dir, con
     if (!s.ok()) return MakeError("store.io", "cannot initialise the database: " + s.ToString());
     db->tip = tip;
   } else {
-    ByteView stored = AsView(*stored_genesis);
+    ByteView stored = AsView(**stored_genesis);
     if (stored.size() != 32 || !std::equal(genesis_hash.begin(), genesis_hash.end(), stored.begin())) {
       return MakeError("store.wrong_genesis", "the database in " + dir + " belongs to another genesis (chain); refusing to open it");
     }
     auto format = StoredFormat(*db);
     if (!format.ok()) return format.error();
     if (*format < kSubjectKeyIndexFormat) JOBCARD_TRY_STATUS(BuildSubjectKeyIndex(*db));
-    auto tip_bytes = db->Get(kMeta, kTipKey);
-    if (!tip_bytes) return MakeError("store.corrupt", "the database has no tip record");
-    auto tip = DecodeTip(AsView(*tip_bytes));
+    records_set_changes = *format < kStoreFormat;
+    auto tip_bytes = db->TryGet(kMeta, kTipKey);
+    if (!tip_bytes.ok()) return tip_bytes.error();
+    if (!*tip_bytes) return MakeError("store.corrupt", "the database has no tip record");
+    auto tip = DecodeTip(AsView(**tip_bytes));
     if (!tip.ok()) return MakeError("store.corrupt", "the tip record is unreadable: " + tip.error().message);
     db->tip = *tip;
   }
+  JOBCARD_TRY_STATUS(CheckTip(*db, db->tip));
   auto store = std::unique_ptr<ChainStore>(new ChainStore(genesis, std::move(db)));
-  // The tip must name the last stored block, and no block may lie beyond it.
-  const ChainTip tip = store->Tip();
-  if (tip.height > 0) {
-    auto block = store->GetBlock(tip.height);
-    if (!block.ok()) return MakeError("store.corrupt", "the tip block " + std::to_string(tip.height) + " is unreadable: " + block.error().message);
-    if (BlockHash(block->header) != tip.block_hash) return MakeError("store.corrupt", "the tip does not match the stored tip block");
-  }
-  if (store->db_->Get(kBlocks, HeightKey(tip.height + 1))) {
-    return MakeError("store.corrupt", "a block is stored beyond the tip");
-  }
-  if (stored_genesis) {
-    auto format = StoredFormat(*store->db_);
-    if (!format.ok()) return format.error();
-    if (*format < kStoreFormat) JOBCARD_TRY_STATUS(store->RecordValidatorSetChanges());
-  }
+  if (records_set_changes) JOBCARD_TRY_STATUS(store->RecordValidatorSetChanges());
   return store;
 }
 
@@ -727,5 +799,50 @@ std::vector<ValidatorRecord> ChainStore::GetValidators() const {
 std::optional<MatcherRecord> ChainStore::GetMatcher(const crypto::PublicKey& key) const {
   return DecodeOrDie(db_->Get(kState, Key('M', key)), &DecodeMatcher, "matcher");
 }
+
+// ---- Raw rows (jobcard node check) ---------------------------------------
+
+static_assert(kStoreFamilyCount == kCfCount);
+static_assert(static_cast<std::size_t>(StoreFamily::kByEmployer) == kByEmployer);
+
+std::string_view StoreFamilyName(StoreFamily family) { return kCfNames[static_cast<std::size_t>(family)]; }
+
+namespace {
+class RocksRows final : public StoreRows {
+ public:
+  explicit RocksRows(rocksdb::Iterator* it) : it_(it) { it_->SeekToFirst(); }
+  bool Valid() const override { return it_->Valid(); }
+  ByteView key() const override { return View(it_->key()); }
+  ByteView value() const override { return View(it_->value()); }
+  void Next() override { it_->Next(); }
+  Status status() const override {
+    if (it_->status().ok()) return Status::Ok();
+    return StorageError("reading rows", it_->status());
+  }
+
+ private:
+  static ByteView View(const rocksdb::Slice& s) { return ByteView(reinterpret_cast<const std::uint8_t*>(s.data()), s.size()); }
+  std::unique_ptr<rocksdb::Iterator> it_;
+};
+}  // namespace
+
+std::unique_ptr<StoreRows> ChainStore::Rows(StoreFamily family) const {
+  return std::make_unique<RocksRows>(db_->db->NewIterator(rocksdb::ReadOptions(), db_->cfs[static_cast<std::size_t>(family)]));
+}
+
+Result<std::optional<Bytes>> ChainStore::ReadRow(StoreFamily family, ByteView key) const {
+  auto row = db_->TryGet(static_cast<Cf>(family), rocksdb::Slice(reinterpret_cast<const char*>(key.data()), key.size()));
+  if (!row.ok()) return row.error();
+  if (!*row) return std::optional<Bytes>();
+  return std::optional<Bytes>(Bytes((*row)->begin(), (*row)->end()));
+}
+
+Status ChainStore::VerifyFileChecksums() const {
+  rocksdb::Status s = db_->db->VerifyChecksum(rocksdb::ReadOptions());
+  if (!s.ok()) return StorageError("verifying the database files", s);
+  return Status::Ok();
+}
+
+std::string ChainStore::Directory() const { return db_->db->GetName(); }
 
 }  // namespace jobcard::ledger

@@ -32,6 +32,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ledger/block.h"
@@ -44,6 +45,34 @@ namespace jobcard::ledger {
 
 inline constexpr std::size_t kSmtNodeCacheBytes = 64u << 20;
 inline constexpr std::size_t kRecordCacheBytes = 64u << 20;
+
+// The column families (spec/storage.md), for code that reads rows as they
+// are stored: `jobcard node check` (ledger/chain_check.h) and its tests.
+enum class StoreFamily : std::uint8_t {
+  kMeta, kBlocks, kBlockHashes, kCerts, kTxs, kLogNodes, kSmtNodes, kState, kBySubject, kByEmployer
+};
+inline constexpr std::size_t kStoreFamilyCount = 10;
+std::string_view StoreFamilyName(StoreFamily family);  // "default", "blocks", ...
+
+// Rows of one family in key order, as stored. A damaged file ends the walk
+// with status() set (store.corrupt, naming the file), never an abort.
+class StoreRows {
+ public:
+  virtual ~StoreRows() = default;
+  virtual bool Valid() const = 0;
+  virtual ByteView key() const = 0;
+  virtual ByteView value() const = 0;
+  virtual void Next() = 0;
+  virtual Status status() const = 0;
+};
+
+struct StoreOpenOptions {
+  // Read every table file and check every block checksum before serving
+  // (RocksDB VerifyChecksum): a flipped byte anywhere is found at open
+  // instead of at the first read of that block. Costs one read of the
+  // whole database; `node start` does it unless node.json says otherwise.
+  bool verify_file_checksums = false;
+};
 
 struct ChainTip {
   std::uint64_t height = 0;
@@ -78,7 +107,12 @@ class ChainStore final : public StateView {
   ~ChainStore() override;
   // Opens or creates the database under `dir`. A new database is initialised
   // from the genesis; an existing one must belong to the same genesis.
-  static Result<std::unique_ptr<ChainStore>> Open(const std::string& dir, const Genesis& genesis);
+  // Refuses, without touching anything: a directory that holds database
+  // files but no CURRENT file (store.corrupt: creating a new database there
+  // would silently start the chain over), a database another process has
+  // open (store.locked), a damaged file (store.corrupt, naming it).
+  static Result<std::unique_ptr<ChainStore>> Open(const std::string& dir, const Genesis& genesis,
+                                                  const StoreOpenOptions& options = {});
 
   const Genesis& genesis() const { return genesis_; }
   ChainTip Tip() const;
@@ -123,8 +157,18 @@ class ChainStore final : public StateView {
   Result<SmtProof> StateProof(const Hash32& state_key) const;
   // Approximate bytes on disk (SST + WAL files) for benchmarks.
   std::uint64_t ApproximateDiskBytes() const;
-  // Flushes memtables to SST files (for measuring disk use; data is already durable).
+  // Flushes memtables to SST files (for measuring disk use and at a clean
+  // shutdown, so the next open replays no WAL; data is already durable).
   Status Flush();
+
+  // Raw rows, for `jobcard node check`: unlike the queries above, a damaged
+  // file or record is an error returned, not an abort.
+  std::unique_ptr<StoreRows> Rows(StoreFamily family) const;
+  Result<std::optional<Bytes>> ReadRow(StoreFamily family, ByteView key) const;
+  // Reads every table file and checks its block checksums (store.corrupt names the file).
+  Status VerifyFileChecksums() const;
+  // The database directory.
+  std::string Directory() const;
 
   // StateView over the committed state.
   std::optional<EmployerRecord> GetEmployer(const CorporateNumber& id) const override;

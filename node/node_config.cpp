@@ -123,6 +123,7 @@ Result<NodeConfig> ParseNodeConfig(std::string_view json_text) {
   std::uint64_t max_bytes = config.mempool.max_bytes;
   if (f.Has("mempool_max_txs")) f.U64("mempool_max_txs", max_txs);
   if (f.Has("mempool_max_bytes")) f.U64("mempool_max_bytes", max_bytes);
+  if (f.Has("verify_store_on_start")) f.Bool("verify_store_on_start", config.verify_store_on_start);
   if (Status finished = f.Finish(); !finished.ok()) return Invalid(finished.error().message);
 
   auto level = ParseLogLevel(level_name);
@@ -168,7 +169,8 @@ nlohmann::ordered_json NodeConfigToJson(const NodeConfig& c) {
           {"p2p_observer_keys", observers},
           {"log_level", std::string(LogLevelName(c.log_level))},
           {"mempool_max_txs", c.mempool.max_txs},
-          {"mempool_max_bytes", c.mempool.max_bytes}};
+          {"mempool_max_bytes", c.mempool.max_bytes},
+          {"verify_store_on_start", c.verify_store_on_start}};
 }
 
 std::filesystem::path ResolveInHome(const std::filesystem::path& home, const std::string& configured) {

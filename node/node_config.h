@@ -49,6 +49,10 @@ struct NodeConfig {
   std::vector<crypto::PublicKey> p2p_observer_keys;  // non-validators allowed to connect
   LogLevel log_level = LogLevel::kInfo;
   MempoolLimits mempool;  // mempool_max_txs, mempool_max_bytes
+  // Read every database file and check its checksums before serving
+  // (ledger::StoreOpenOptions): a damaged file stops the start instead of
+  // aborting the node at the first read of it.
+  bool verify_store_on_start = true;
 };
 
 // Parses node.json's text; absent fields keep their defaults.

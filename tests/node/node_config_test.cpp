@@ -23,6 +23,7 @@ void ExpectDefaults(const NodeConfig& c) {
   EXPECT_EQ(c.node_key_file, "keys/node.key");
   EXPECT_TRUE(c.p2p_peers.empty());
   EXPECT_TRUE(c.p2p_observer_keys.empty());
+  EXPECT_TRUE(c.verify_store_on_start);
 }
 
 Error ParseError(const std::string& text) {
@@ -54,6 +55,7 @@ TEST(NodeConfig, EveryFieldIsReadAndWrittenBack) {
   custom.log_level = LogLevel::kDebug;
   custom.mempool = MempoolLimits{1000, 1 << 20};
   custom.node_key_file = "keys/observer.key";
+  custom.verify_store_on_start = false;
   custom.p2p_peers = {{"10.0.0.2:26656", crypto::PublicKey{}}, {"[::1]:26001", crypto::PublicKey{}}};
   custom.p2p_peers[0].node_key.fill(0xab);
   custom.p2p_peers[1].node_key.fill(0xcd);
@@ -67,6 +69,7 @@ TEST(NodeConfig, EveryFieldIsReadAndWrittenBack) {
   EXPECT_EQ(c->p2p_observer_keys, custom.p2p_observer_keys);
   EXPECT_EQ(c->log_level, LogLevel::kDebug);
   EXPECT_EQ(c->mempool.max_txs, 1000u);
+  EXPECT_FALSE(c->verify_store_on_start);
 }
 
 TEST(NodeConfig, SomeFieldsSetTheRestDefault) {
@@ -100,6 +103,7 @@ TEST(NodeConfig, BadValuesAreErrorsNamingTheField) {
       {R"({"mempool_max_txs": 0})", "mempool_max_txs"},
       {R"({"mempool_max_bytes": 1000})", "mempool_max_bytes"},
       {R"({"log_level": "verbose"})", "log_level"},
+      {R"({"verify_store_on_start": "yes"})", "verify_store_on_start"},
       {R"({"api_listen": "localhost"})", "api_listen"},
       {R"({"api_listen": ":26657"})", "api_listen"},
       {R"({"p2p_listen": "127.0.0.1:70000"})", "p2p_listen"},

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdlib>
 
+#include "node/evidence_file.h"
 #include "node/log.h"
 #include "node/sign_state_file.h"
 
@@ -84,6 +85,13 @@ Status ConsensusHost::Start() {
   auto wal = ConsensusWal::Open(config_.wal_file, config_.wal_max_bytes, recovered);
   if (!wal.ok()) return wal.error();
   wal_ = std::move(*wal);
+  if (!config_.evidence_file.empty()) {
+    auto kept = LoadEvidence(config_.evidence_file);
+    if (!kept.ok()) return kept.error();
+    std::lock_guard lock(snapshot_mutex_);
+    evidence_.assign(kept->begin(), kept->end());
+    while (evidence_.size() > config_.max_evidence) evidence_.pop_front();
+  }
 
   MachineHooks hooks;
   hooks.get_value = [this](std::uint64_t height, std::uint32_t round) { return GetValue(height, round); };
@@ -241,13 +249,31 @@ void ConsensusHost::Apply(const Output& output) {
       CommitDecided(std::get<Decide>(effect));
     }
   }
-  for (auto& evidence : machine_->TakeEvidence()) {
-    LogWarn("equivocation", {{"validator", ToHex(evidence.first.validator).substr(0, 16)},
-                             {"height", evidence.first.height}});
+  KeepEvidence(machine_->TakeEvidence());
+}
+
+// Kept in memory for the API and, when configured, rewritten to the evidence
+// file. A failed save is logged, not fatal: safety does not rest on it.
+void ConsensusHost::KeepEvidence(std::vector<DuplicateVoteEvidence> found) {
+  if (found.empty()) return;
+  std::vector<DuplicateVoteEvidence> all;
+  {
     std::lock_guard lock(snapshot_mutex_);
-    evidence_.push_back(std::move(evidence));
+    bool added = false;
+    for (auto& evidence : found) {
+      // Replaying the WAL after a restart finds the same pairs again.
+      if (std::find(evidence_.begin(), evidence_.end(), evidence) != evidence_.end()) continue;
+      LogWarn("equivocation", {{"validator", ToHex(evidence.first.validator).substr(0, 16)},
+                               {"height", evidence.first.height}});
+      evidence_.push_back(std::move(evidence));
+      added = true;
+    }
     while (evidence_.size() > config_.max_evidence) evidence_.pop_front();
+    if (!added || config_.evidence_file.empty()) return;
+    all.assign(evidence_.begin(), evidence_.end());
   }
+  Status saved = SaveEvidence(config_.evidence_file, all);
+  if (!saved.ok()) LogError("cannot save the evidence file", {{"code", saved.error().code}, {"message", saved.error().message}});
 }
 
 // Own message: logged and synced before it leaves, so a restart resends it.
@@ -363,7 +389,13 @@ void ConsensusHost::OnConsensus(const crypto::PublicKey* peer, ByteView payload,
   }
   if (std::holds_alternative<StatusMessage>(*decoded)) return;
   if (height != next) return;
-  if (!running_height_) StartHeightNow({});
+  if (!running_height_) {
+    // An idle network starts a height for a peer's message; only for one a
+    // validator really signed, or a forged message would make every node
+    // start the height and commit an empty block.
+    if (const char* refused = RefusedAsStart(*decoded)) return Penalise(peer, refused);
+    StartHeightNow({});
+  }
   if (failed() || !running_height_) return;
 
   Output output;
@@ -378,7 +410,12 @@ void ConsensusHost::OnConsensus(const crypto::PublicKey* peer, ByteView payload,
     signer = vote.validator;
     output = machine_->OnVote(vote);
   }
-  if (IsMisbehaviour(output.verdict)) Penalise(peer, VerdictName(output.verdict));
+  // An equivocation is its signer's fault: an honest peer relaying one of
+  // the two messages (gossip) must not be scored for it, or one Byzantine
+  // validator could get honest ones banned by each other.
+  const bool relayed_equivocation =
+      output.verdict == Verdict::kEquivocation && (peer == nullptr || *peer != signer);
+  if (IsMisbehaviour(output.verdict) && !relayed_equivocation) Penalise(peer, VerdictName(output.verdict));
   const bool taken = output.verdict == Verdict::kAccepted || output.verdict == Verdict::kEquivocation;
   if (taken) {
     // Kept for resending while the height stalls: its own, and others' up to a bound.
@@ -397,6 +434,29 @@ void ConsensusHost::OnConsensus(const crypto::PublicKey* peer, ByteView payload,
   }
   Apply(output);
   UpdateSnapshot();
+}
+
+const char* ConsensusHost::RefusedAsStart(const ConsensusMessage& message) const {
+  const crypto::PublicKey* signer = nullptr;
+  const crypto::Signature* signature = nullptr;
+  std::optional<SignedBytes> bytes;
+  const std::string& chain_id = store_.genesis().chain_id;
+  if (const auto* p = std::get_if<ProposalMessage>(&message)) {
+    signer = &p->proposal.proposer;
+    signature = &p->proposal.signature;
+    bytes = ProposalSignedBytes(chain_id, p->proposal);
+  } else {
+    const Vote& vote = std::get<Vote>(message);
+    signer = &vote.validator;
+    signature = &vote.signature;
+    bytes = VoteSignedBytes(chain_id, vote);
+  }
+  const auto validators = store_.GetValidators();
+  const bool member = std::any_of(validators.begin(), validators.end(),
+                                  [&](const ledger::ValidatorRecord& v) { return v.key == *signer; });
+  if (!member) return VerdictName(Verdict::kUnknownValidator);
+  if (!crypto::Verify(*signer, bytes->tag, bytes->message, *signature)) return VerdictName(Verdict::kBadSignature);
+  return nullptr;
 }
 
 void ConsensusHost::OnSync(const crypto::PublicKey& peer, ByteView payload) {
@@ -514,6 +574,17 @@ void ConsensusHost::UpdateSnapshot() {
 ConsensusStatus ConsensusHost::status() const {
   std::lock_guard lock(snapshot_mutex_);
   return snapshot_;
+}
+
+ConsensusFootprint ConsensusHost::footprint() const {
+  ConsensusFootprint f;
+  f.held_blocks = blocks_.size();
+  f.relayed_messages = relay_.size();
+  f.own_messages = own_.size();
+  f.live_timers = timers_.size();
+  std::lock_guard lock(snapshot_mutex_);
+  f.evidence = evidence_.size();
+  return f;
 }
 
 std::vector<DuplicateVoteEvidence> ConsensusHost::evidence() const {

@@ -55,6 +55,8 @@ struct ConsensusHostConfig {
   std::filesystem::path wal_file;
   std::uint64_t wal_max_bytes = kDefaultWalMaxBytes;
   std::size_t max_evidence = 256;  // kept for the API; the oldest go first
+  // Where the evidence survives restarts (evidence_file.h); empty: memory only.
+  std::filesystem::path evidence_file;
   std::function<std::uint64_t()> now_ms;  // unix ms; the system clock when empty
 };
 
@@ -64,6 +66,16 @@ struct ConsensusHostCallbacks {
   // The host cannot go on (disk full, the sign state cannot be saved); it
   // has stopped acting. The node should stop.
   std::function<void(const Error& error)> on_fatal;
+};
+
+// What the host holds in memory for peers, for tests and metrics: each is
+// bounded whatever peers send (spec/consensus.md §10).
+struct ConsensusFootprint {
+  std::size_t held_blocks = 0;         // proposals' blocks of this and the next height
+  std::size_t relayed_messages = 0;    // others' messages kept for resending
+  std::size_t own_messages = 0;
+  std::size_t evidence = 0;
+  std::size_t live_timers = 0;
 };
 
 // A snapshot for /v1/status.
@@ -102,6 +114,8 @@ class ConsensusHost {
   std::vector<consensus::DuplicateVoteEvidence> evidence() const;
 
   std::uint64_t committed_height() const { return store_.Tip().height; }
+  // On the loop's thread only.
+  ConsensusFootprint footprint() const;
 
  private:
   struct HeldBlock {
@@ -136,6 +150,9 @@ class ConsensusHost {
   void OnTx(const crypto::PublicKey& peer, ByteView payload);
   void HoldBlock(const Hash32& hash, ledger::Block block);
   void Penalise(const crypto::PublicKey* peer, std::string_view reason);
+  void KeepEvidence(std::vector<consensus::DuplicateVoteEvidence> found);
+  // Why `message` may not start an idle height (its verdict's name), or nullptr.
+  const char* RefusedAsStart(const ConsensusMessage& message) const;
 
   // Gossip and sync.
   void ScheduleGossip();

@@ -189,6 +189,7 @@ Status NodeService::Run() {
   ConsensusHostConfig host_config;
   host_config.sign_state_file = home_ / "consensus" / "sign_state";
   host_config.wal_file = home_ / "consensus" / "wal";
+  host_config.evidence_file = home_ / "consensus" / "evidence";
   ConsensusHostCallbacks callbacks;
   callbacks.on_committed = [this](const CommittedBlock& block, const std::vector<DroppedTx>& dropped) {
     OnCommitted(block, dropped);

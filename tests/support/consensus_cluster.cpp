@@ -6,13 +6,40 @@
 
 namespace jobcard::testing {
 
-ConsensusCluster::ConsensusCluster(std::size_t validators, std::uint64_t block_interval_ms) : chain_(MakeTestChain()) {
-  chain_.genesis.validators.clear();
+TestChain ValidatorChain(std::size_t validators, std::uint64_t block_interval_ms, std::vector<crypto::SigningKey>& keys) {
+  TestChain chain = MakeTestChain();
+  chain.genesis.validators.clear();
   for (std::size_t i = 0; i < validators; ++i) {
-    keys_.push_back(KeyFromByte(static_cast<std::uint8_t>(0x40 + i)));
-    chain_.genesis.validators.push_back({keys_.back().public_key(), 1, "validator-" + std::to_string(i)});
+    keys.push_back(KeyFromByte(static_cast<std::uint8_t>(0x40 + i)));
+    chain.genesis.validators.push_back({keys.back().public_key(), 1, "validator-" + std::to_string(i)});
   }
-  chain_.genesis.params.block_interval_ms = block_interval_ms;
+  chain.genesis.params.block_interval_ms = block_interval_ms;
+  return chain;
+}
+
+node::ConsensusHostConfig TestHostConfig(const std::filesystem::path& dir) {
+  node::ConsensusHostConfig config;
+  // Short timeouts keep the tests quick; the machine grows them per round.
+  config.timeouts = {300, 100, 150, 100, 150, 100};
+  config.gossip_interval_ms = 100;
+  config.sign_state_file = dir / "sign_state";
+  config.wal_file = dir / "wal";
+  config.evidence_file = dir / "evidence";
+  return config;
+}
+
+Status SubmitTo(ledger::ChainStore& store, node::Mempool& mempool, node::ConsensusHost& host, const ledger::Tx& tx) {
+  const ledger::ChainTip tip = store.Tip();
+  const auto now = static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+  auto id = mempool.Add(tx, store, ledger::TxContext{store.genesis(), tip.height + 1, std::max(now, tip.time_ms + 1)});
+  if (!id.ok()) return id.error();
+  host.OnLocalTx(tx);
+  return Status::Ok();
+}
+
+ConsensusCluster::ConsensusCluster(std::size_t validators, std::uint64_t block_interval_ms)
+    : chain_(ValidatorChain(validators, block_interval_ms, keys_)) {
   nodes_.resize(validators);
 }
 
@@ -28,12 +55,7 @@ void ConsensusCluster::Start(std::size_t i) {
   node->store = std::move(*store);
   node->mempool = std::make_unique<node::Mempool>();
   node->bus = std::make_unique<MemoryBus>(hub_, keys_[i].public_key());
-  node::ConsensusHostConfig config;
-  // Short timeouts keep the tests quick; the machine grows them per round.
-  config.timeouts = {300, 100, 150, 100, 150, 100};
-  config.gossip_interval_ms = 100;
-  config.sign_state_file = dir(i) / "sign_state";
-  config.wal_file = dir(i) / "wal";
+  node::ConsensusHostConfig config = TestHostConfig(dir(i));
   node::ConsensusHostCallbacks callbacks;
   callbacks.on_fatal = [this](const Error& e) { fatal_.push_back(e); };
   node->host = std::make_unique<node::ConsensusHost>(io_, *node->store, *node->mempool, *node->bus, &keys_[i],
@@ -52,13 +74,7 @@ void ConsensusCluster::Stop(std::size_t i) { nodes_[i].reset(); }
 
 Status ConsensusCluster::Submit(std::size_t i, const ledger::Tx& tx) {
   Node& n = *nodes_[i];
-  const ledger::ChainTip tip = n.store->Tip();
-  const auto now = static_cast<std::uint64_t>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
-  auto id = n.mempool->Add(tx, *n.store, ledger::TxContext{chain_.genesis, tip.height + 1, std::max(now, tip.time_ms + 1)});
-  if (!id.ok()) return id.error();
-  n.host->OnLocalTx(tx);
-  return Status::Ok();
+  return SubmitTo(*n.store, *n.mempool, *n.host, tx);
 }
 
 bool ConsensusCluster::RunUntil(const std::function<bool()>& done, std::uint64_t max_ms) {

@@ -19,6 +19,14 @@
 
 namespace jobcard::testing {
 
+// The test chain with `validators` equal-power validators, keys
+// KeyFromByte(0x40 + i) (appended to `keys`), and the given block interval.
+TestChain ValidatorChain(std::size_t validators, std::uint64_t block_interval_ms, std::vector<crypto::SigningKey>& keys);
+// A host configuration for tests: short timeouts, files under `dir`.
+node::ConsensusHostConfig TestHostConfig(const std::filesystem::path& dir);
+// Submits through a node's mempool and host, as POST /v1/txs does.
+Status SubmitTo(ledger::ChainStore& store, node::Mempool& mempool, node::ConsensusHost& host, const ledger::Tx& tx);
+
 class ConsensusCluster {
  public:
   // `validators` equal-power validators (keys KeyFromByte(0x40 + i)); the
@@ -59,8 +67,8 @@ class ConsensusCluster {
     std::unique_ptr<node::ConsensusHost> host;  // last: destroyed first
   };
   TempDir temp_;
+  std::vector<crypto::SigningKey> keys_;  // before chain_, which fills it
   TestChain chain_;
-  std::vector<crypto::SigningKey> keys_;
   boost::asio::io_context io_;
   MemoryHub hub_{io_};
   std::vector<std::unique_ptr<Node>> nodes_;

@@ -213,6 +213,35 @@ void FileSeeds(const std::vector<ledger::Tx>& txs) {
   Write("parse_json_fuzz", "tx", ledger::TxToJson(txs.front()).dump());
 }
 
+// The first p2p vector: the handshake as each side receives it (the input
+// layout of p2p_handshake_fuzz), and its initiator-to-responder frames as
+// one stream (p2p_frame_fuzz). The other vectors use other keys and chains:
+// seeds that fail early, in other places.
+void P2pSeeds() {
+  const json vectors = ReadVectors("p2p.json");
+  int i = 0;
+  for (const auto& v : vectors) {
+    const Bytes m1 = Hex(v.at("message1"));
+    const Bytes m2 = Hex(v.at("message2"));
+    const Bytes m3 = Hex(v.at("message3"));
+    Bytes responder{0x00, static_cast<std::uint8_t>(m1.size())};
+    responder.insert(responder.end(), m1.begin(), m1.end());
+    responder.insert(responder.end(), m3.begin(), m3.end());
+    Write("p2p_handshake_fuzz", "responder-" + std::to_string(i), responder);
+    Bytes initiator{0x01};
+    initiator.insert(initiator.end(), m2.begin(), m2.end());
+    Write("p2p_handshake_fuzz", "initiator-" + std::to_string(i), initiator);
+    Bytes stream;
+    for (const auto& frame : v.at("frames")) {
+      if (frame.at("direction") != "initiator_to_responder") continue;
+      const Bytes bytes = Hex(frame.at("frame"));
+      stream.insert(stream.end(), bytes.begin(), bytes.end());
+    }
+    Write("p2p_frame_fuzz", "frames-" + std::to_string(i), stream);
+    ++i;
+  }
+}
+
 void HttpSeeds() {
   const char* targets[] = {"/v1/status", "/v1/blocks/12?limit=5", "/v1/subjects/ab%20cd/history",
                            "/v1/proofs/consistency?from=3&to=7", "/v1/employers/2000301018771/compliance?year=2025",
@@ -241,6 +270,7 @@ int main(int argc, char** argv) {
   ProofSeeds();
   FileSeeds(txs);
   HttpSeeds();
+  P2pSeeds();
   std::cout << "fuzz_seeds: wrote the seeds under " << g_corpus << "\n";
   return 0;
 }

@@ -34,6 +34,7 @@ void ConsensusCluster::Start(std::size_t i) {
   config.gossip_interval_ms = 100;
   config.sign_state_file = dir(i) / "sign_state";
   config.wal_file = dir(i) / "wal";
+  if (adjust_) adjust_(config);
   node::ConsensusHostCallbacks callbacks;
   callbacks.on_fatal = [this](const Error& e) { fatal_.push_back(e); };
   node->host = std::make_unique<node::ConsensusHost>(io_, *node->store, *node->mempool, *node->bus, &keys_[i],

@@ -1,16 +1,20 @@
 // The consensus host uses the pacing and timeouts of its config (node.json's
 // consensus_* fields, node/node_config.h) rather than fixed values: the most
 // transactions it proposes per block, the pause between heights, and the
-// propose timeout after which a round without a proposal moves on. Each
-// check is a lower bound or a count, so a slow machine cannot fail it.
+// propose timeout after which a round without a proposal moves on; and a
+// node refuses a max above the genesis's. Each timing check is a lower bound
+// or a count, so a slow machine cannot fail it.
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <fstream>
 
 #include "ledger/tx.h"
 #include "node/consensus/validator_set.h"
+#include "node/node_service.h"
 #include "tests/support/chain_fixture.h"
 #include "tests/support/consensus_cluster.h"
+#include "tests/support/temp_dir.h"
 
 namespace jobcard::testing {
 namespace {
@@ -89,6 +93,21 @@ TEST(ConsensusHostConfig, ARoundWithoutItsProposerLastsTheConfiguredProposeTimeo
   auto cert = c.store(through).GetCertificate(1);
   ASSERT_TRUE(cert.ok());
   EXPECT_GE(cert->round, 1u) << "committed in round 0 although its proposer was stopped";
+}
+
+TEST(ConsensusHostConfig, ANodeRefusesToProposeMoreTxsThanTheGenesisAllows) {
+  TempDir home;
+  const TestChain chain = MakeTestChain();
+  std::ofstream(home.path() / "genesis.json") << ledger::GenesisToJson(chain.genesis).dump(2) << "\n";
+  node::NodeConfig config;
+  config.consensus.max_block_txs = chain.genesis.params.max_block_txs + 1;
+  auto refused = node::NodeService::Open(home.path(), config, std::nullopt);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, "config.invalid");
+  EXPECT_NE(refused.error().message.find("consensus_max_block_txs"), std::string::npos) << refused.error().message;
+  config.consensus.max_block_txs = chain.genesis.params.max_block_txs;
+  auto opened = node::NodeService::Open(home.path(), config, std::nullopt);
+  EXPECT_TRUE(opened.ok()) << opened.error().message;
 }
 
 }  // namespace

@@ -11,7 +11,6 @@
 
 #include "cli/devnet_home.h"
 #include "crypto/keystore.h"
-#include "node/node_config.h"
 #include "tests/support/fixtures.h"
 #include "tests/support/run_process.h"
 
@@ -83,6 +82,18 @@ std::string BenchDevnet::log(std::size_t i) const {
   std::stringstream text;
   text << in.rdbuf();
   return text.str();
+}
+
+Status BenchDevnet::EditNodeConfigs(const std::function<void(node::NodeConfig&)>& edit) {
+  for (const auto& home : homes_) {
+    auto config = node::LoadNodeConfig(home);
+    if (!config.ok()) return config.error();
+    edit(*config);
+    std::ofstream out(home / node::kNodeConfigFileName, std::ios::trunc);
+    out << node::NodeConfigToJson(*config).dump(2) << "\n";
+    if (!out.flush()) return Failed("cannot write " + (home / node::kNodeConfigFileName).string());
+  }
+  return Status::Ok();
 }
 
 Status BenchDevnet::StartAll(std::chrono::milliseconds timeout) {

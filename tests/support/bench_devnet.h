@@ -12,10 +12,12 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "crypto/result.h"
+#include "node/node_config.h"
 #include "tests/support/chain_fixture.h"
 
 namespace jobcard::testing {
@@ -32,6 +34,8 @@ class BenchDevnet {
   BenchDevnet& operator=(const BenchDevnet&) = delete;
   ~BenchDevnet();  // SIGTERM to every node still running, then waits (bounded)
 
+  // Rewrites every node's node.json with `edit` applied (before StartAll).
+  Status EditNodeConfigs(const std::function<void(node::NodeConfig&)>& edit);
   // Starts every node and waits (up to `timeout` in all) until each logs
   // that its API listens.
   Status StartAll(std::chrono::milliseconds timeout);

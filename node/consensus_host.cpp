@@ -57,6 +57,15 @@ std::uint64_t ConsensusHost::Now() const {
                                         .count());
 }
 
+std::uint64_t ConsensusHost::BlockIntervalMs() const {
+  return config_.block_interval_ms.value_or(store_.genesis().params.block_interval_ms);
+}
+
+std::uint32_t ConsensusHost::MaxBlockTxs() const {
+  const std::uint32_t chain_max = store_.genesis().params.max_block_txs;
+  return std::min(config_.max_block_txs.value_or(chain_max), chain_max);
+}
+
 void ConsensusHost::Fail(const Error& error) {
   if (failed_) return;
   failed_ = error;
@@ -189,7 +198,7 @@ ValidatorSet ConsensusHost::SetForHeight(std::uint64_t height) {
 Hash32 ConsensusHost::GetValue(std::uint64_t height, std::uint32_t round) {
   const auto& params = store_.genesis().params;
   std::vector<ledger::EntryId> ids;
-  auto txs = mempool_.Reap(params.max_block_txs, params.max_block_bytes, &ids);
+  auto txs = mempool_.Reap(MaxBlockTxs(), params.max_block_bytes, &ids);
   auto prepared = PrepareNextBlock(store_, txs, Now(), key_->public_key(), /*signatures_verified=*/true, ids);
   if (!prepared.ok()) {
     // Reading the store failed; the candidates themselves cannot fail it.
@@ -319,7 +328,7 @@ void ConsensusHost::CommitDecided(const Decide& decide) {
 void ConsensusHost::AfterCommit(const ledger::PreparedBlock& prepared) {
   running_height_ = false;
   last_progress_ms_ = Now();
-  start_not_before_ms_ = last_progress_ms_ + store_.genesis().params.block_interval_ms;
+  start_not_before_ms_ = last_progress_ms_ + BlockIntervalMs();
   std::erase_if(blocks_, [&](const auto& entry) {
     return entry.second.block.header.height <= prepared.block.header.height;
   });
@@ -336,7 +345,7 @@ void ConsensusHost::AfterCommit(const ledger::PreparedBlock& prepared) {
   // Through the timer even when the interval is 0: a single validator
   // decides inside StartHeight, and starting the next height from here
   // would recurse once per block.
-  ScheduleStart(store_.genesis().params.block_interval_ms);
+  ScheduleStart(BlockIntervalMs());
 }
 
 // ---- Incoming ---------------------------------------------------------------

@@ -16,7 +16,7 @@
 //    validator set of its height before re-executing and committing it.
 //
 // Pacing: after a commit the next height starts no sooner than
-// block_interval_ms later, and only when there is something to agree on (a
+// block_interval_ms (the config's, else the genesis's) later, and only when there is something to agree on (a
 // transaction in the mempool, or a peer already working on that height), so
 // an idle network does not produce empty blocks. A single-validator chain is
 // the case n = 1: the node proposes, votes and decides on its own.
@@ -47,7 +47,11 @@ namespace jobcard::node {
 
 struct ConsensusHostConfig {
   consensus::TimeoutConfig timeouts;
-  std::uint64_t block_interval_ms = 1000;
+  // Unset: the genesis's params.block_interval_ms and params.max_block_txs.
+  // max_block_txs only limits what this node proposes (never above the
+  // genesis's, which every validator enforces).
+  std::optional<std::uint64_t> block_interval_ms;
+  std::optional<std::uint32_t> max_block_txs;
   // How often the height is announced, and how long a height may go without
   // progress before its messages are sent again.
   std::uint64_t gossip_interval_ms = 1000;
@@ -125,6 +129,8 @@ class ConsensusHost {
   };
 
   std::uint64_t Now() const;
+  std::uint64_t BlockIntervalMs() const;
+  std::uint32_t MaxBlockTxs() const;
   std::uint64_t NextHeight() const { return store_.Tip().height + 1; }
   bool failed() const { return failed_.has_value(); }
   void Fail(const Error& error);

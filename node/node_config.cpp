@@ -1,5 +1,7 @@
 #include "node/node_config.h"
 
+#include <algorithm>
+#include <array>
 #include <filesystem>
 #include <fstream>
 
@@ -14,6 +16,58 @@ constexpr std::size_t kMaxPathBytes = 4096;
 constexpr std::size_t kMaxListenBytes = 256;
 
 Error Invalid(const std::string& message) { return MakeError("config.invalid", message); }
+
+// The consensus durations in milliseconds, each with its node.json name and
+// least value (a zero base timeout would end every round at once; a zero
+// delta keeps every round equally long, which is allowed).
+struct ConsensusMsField {
+  const char* name;
+  std::uint64_t* value;
+  std::uint64_t min;
+};
+std::array<ConsensusMsField, 7> ConsensusMsFields(ConsensusSettings& c) {
+  constexpr std::uint64_t kMin = kMinConsensusTimeoutMs;
+  return {{{"consensus_timeout_propose_ms", &c.timeouts.propose_base_ms, kMin},
+           {"consensus_timeout_propose_delta_ms", &c.timeouts.propose_delta_ms, 0},
+           {"consensus_timeout_prevote_ms", &c.timeouts.prevote_base_ms, kMin},
+           {"consensus_timeout_prevote_delta_ms", &c.timeouts.prevote_delta_ms, 0},
+           {"consensus_timeout_precommit_ms", &c.timeouts.precommit_base_ms, kMin},
+           {"consensus_timeout_precommit_delta_ms", &c.timeouts.precommit_delta_ms, 0},
+           {"consensus_gossip_interval_ms", &c.gossip_interval_ms, kMin}}};
+}
+// A block allows 1-100000 transactions (genesis params.max_block_txs).
+constexpr std::uint64_t kMaxBlockTxsLimit = 100000;
+
+void ReadConsensus(ledger::JsonFields& f, ConsensusSettings& c) {
+  for (const auto& field : ConsensusMsFields(c)) {
+    if (f.Has(field.name)) f.U64(field.name, *field.value);
+  }
+  if (f.Has("consensus_block_interval_ms")) {
+    std::uint64_t value = 0;
+    if (f.U64("consensus_block_interval_ms", value)) c.block_interval_ms = value;
+  }
+  if (f.Has("consensus_max_block_txs")) {
+    std::uint64_t value = 0;
+    if (f.U64("consensus_max_block_txs", value)) c.max_block_txs = static_cast<std::uint32_t>(std::min(value, kMaxBlockTxsLimit + 1));
+  }
+}
+
+Status CheckConsensus(ConsensusSettings c) {
+  for (const auto& field : ConsensusMsFields(c)) {
+    const std::uint64_t value = *field.value;
+    if (value < field.min || value > kMaxConsensusMs) {
+      return Invalid(std::string(field.name) + ": must be " + std::to_string(field.min) + "-" +
+                     std::to_string(kMaxConsensusMs) + " (milliseconds), got " + std::to_string(value));
+    }
+  }
+  if (c.block_interval_ms && *c.block_interval_ms > kMaxConsensusMs) {
+    return Invalid("consensus_block_interval_ms: must be 0-" + std::to_string(kMaxConsensusMs) + " (milliseconds)");
+  }
+  if (c.max_block_txs && (*c.max_block_txs < 1 || *c.max_block_txs > kMaxBlockTxsLimit)) {
+    return Invalid("consensus_max_block_txs: must be 1-" + std::to_string(kMaxBlockTxsLimit));
+  }
+  return Status::Ok();
+}
 
 // "host:port" with a non-empty host and a port of 1-65535. IPv6 hosts are
 // written in brackets ("[::1]:26657"), so the port follows the last ':'.
@@ -65,7 +119,7 @@ Status CheckValues(const NodeConfig& c) {
   if (c.mempool.max_bytes < ledger::kMaxTxBytes) {
     return Invalid("mempool_max_bytes: must be at least " + std::to_string(ledger::kMaxTxBytes) + " (one transaction)");
   }
-  return Status::Ok();
+  return CheckConsensus(c.consensus);
 }
 
 // "p2p_peers": [{"address": "host:port", "node_key": "64 hex digits"}, ...]
@@ -124,6 +178,7 @@ Result<NodeConfig> ParseNodeConfig(std::string_view json_text) {
   if (f.Has("mempool_max_txs")) f.U64("mempool_max_txs", max_txs);
   if (f.Has("mempool_max_bytes")) f.U64("mempool_max_bytes", max_bytes);
   if (f.Has("verify_store_on_start")) f.Bool("verify_store_on_start", config.verify_store_on_start);
+  ReadConsensus(f, config.consensus);
   if (Status finished = f.Finish(); !finished.ok()) return Invalid(finished.error().message);
 
   auto level = ParseLogLevel(level_name);
@@ -159,7 +214,7 @@ nlohmann::ordered_json NodeConfigToJson(const NodeConfig& c) {
   for (const auto& peer : c.p2p_peers) peers.push_back({{"address", peer.address}, {"node_key", ToHex(peer.node_key)}});
   nlohmann::ordered_json observers = nlohmann::ordered_json::array();
   for (const auto& key : c.p2p_observer_keys) observers.push_back(ToHex(key));
-  return {{"data_dir", c.data_dir},
+  nlohmann::ordered_json out = {{"data_dir", c.data_dir},
           {"genesis_file", c.genesis_file},
           {"validator_key_file", c.validator_key_file},
           {"api_listen", c.api_listen},
@@ -171,6 +226,12 @@ nlohmann::ordered_json NodeConfigToJson(const NodeConfig& c) {
           {"mempool_max_txs", c.mempool.max_txs},
           {"mempool_max_bytes", c.mempool.max_bytes},
           {"verify_store_on_start", c.verify_store_on_start}};
+  ConsensusSettings consensus = c.consensus;
+  for (const auto& field : ConsensusMsFields(consensus)) out[field.name] = *field.value;
+  // Written only when set: absent means "as the genesis says".
+  if (c.consensus.block_interval_ms) out["consensus_block_interval_ms"] = *c.consensus.block_interval_ms;
+  if (c.consensus.max_block_txs) out["consensus_max_block_txs"] = *c.consensus.max_block_txs;
+  return out;
 }
 
 std::filesystem::path ResolveInHome(const std::filesystem::path& home, const std::string& configured) {

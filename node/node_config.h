@@ -12,12 +12,14 @@
 #include <cstdint>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "crypto/result.h"
 #include "crypto/sign.h"
+#include "node/consensus/timeouts.h"
 #include "node/log.h"
 #include "node/mempool.h"
 
@@ -34,6 +36,24 @@ struct P2pPeerConfig {
   std::string address;  // host:port
   crypto::PublicKey node_key{};
   bool operator==(const P2pPeerConfig&) const = default;
+};
+
+// Consensus pacing (spec/consensus.md, "Timeouts and pacing"). Local to each
+// node, like the rest of node.json: these shape when a validator acts, never
+// what is valid, so validators of one chain may differ (a block's validity
+// rules, max_block_txs included, stay in genesis.json).
+inline constexpr std::uint64_t kMaxConsensusMs = 600000;  // ten minutes
+inline constexpr std::uint64_t kMinConsensusTimeoutMs = 10;
+
+struct ConsensusSettings {
+  consensus::TimeoutConfig timeouts;       // consensus_timeout_{propose,prevote,precommit}[_delta]_ms
+  std::uint64_t gossip_interval_ms = 1000;  // consensus_gossip_interval_ms
+  // Unset (absent from node.json): the genesis's params.block_interval_ms.
+  std::optional<std::uint64_t> block_interval_ms;  // consensus_block_interval_ms
+  // Unset: the genesis's params.max_block_txs. The most this node puts into
+  // a block it proposes; above the genesis's value is refused at start.
+  std::optional<std::uint32_t> max_block_txs;  // consensus_max_block_txs
+  bool operator==(const ConsensusSettings&) const = default;
 };
 
 struct NodeConfig {
@@ -53,6 +73,7 @@ struct NodeConfig {
   // (ledger::StoreOpenOptions): a damaged file stops the start instead of
   // aborting the node at the first read of it.
   bool verify_store_on_start = true;
+  ConsensusSettings consensus;
 };
 
 // Parses node.json's text; absent fields keep their defaults.

@@ -61,6 +61,12 @@ Result<std::unique_ptr<NodeService>> NodeService::Open(const std::filesystem::pa
                                                        std::optional<crypto::SigningKey> node_key) {
   auto genesis = ledger::LoadGenesisFile(ResolveInHome(home, config.genesis_file).string());
   if (!genesis.ok()) return genesis.error();
+  // A block above the genesis's limit would be invalid on every validator.
+  if (config.consensus.max_block_txs && *config.consensus.max_block_txs > genesis->params.max_block_txs) {
+    return MakeError("config.invalid", "consensus_max_block_txs (" + std::to_string(*config.consensus.max_block_txs) +
+                                           ") exceeds the genesis's max_block_txs (" +
+                                           std::to_string(genesis->params.max_block_txs) + ")");
+  }
   if (validator_key) {
     const auto& validators = genesis->validators;
     bool is_validator = false;
@@ -187,6 +193,10 @@ Status NodeService::Run() {
   });
 
   ConsensusHostConfig host_config;
+  host_config.timeouts = config_.consensus.timeouts;
+  host_config.gossip_interval_ms = config_.consensus.gossip_interval_ms;
+  host_config.block_interval_ms = config_.consensus.block_interval_ms;
+  host_config.max_block_txs = config_.consensus.max_block_txs;
   host_config.sign_state_file = home_ / "consensus" / "sign_state";
   host_config.wal_file = home_ / "consensus" / "wal";
   host_config.evidence_file = home_ / "consensus" / "evidence";

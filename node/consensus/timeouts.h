@@ -19,6 +19,7 @@ struct TimeoutConfig {
   std::uint64_t prevote_delta_ms = 500;
   std::uint64_t precommit_base_ms = 1000;
   std::uint64_t precommit_delta_ms = 500;
+  bool operator==(const TimeoutConfig&) const = default;
 
   // base + round * delta, saturating rather than wrapping.
   std::uint64_t DurationMs(TimeoutKind kind, std::uint32_t round) const {

@@ -15,8 +15,6 @@
 // Usage: jobcard_bench [--entries N] [--block-txs N] [--dir DIR] [--json]
 // The workload is synthetic: one payload ciphertext is reused by every entry
 // (encryption is the employer's cost, not the ledger's), every tx is signed.
-#include <sodium.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -30,6 +28,7 @@
 #include "node/mempool.h"
 #include "node/solo_producer.h"
 #include "tests/support/synthetic_workload.h"
+#include "tests/support/verify_baseline.h"
 
 namespace jobcard {
 namespace {
@@ -53,31 +52,6 @@ struct Workload : testing::SyntheticWorkload {
 
   explicit Workload(std::uint64_t entries) : subjects(std::max<std::uint64_t>(entries / 5, 1)) {}
 };
-
-double RawVerifyRate(const Workload& w) {
-  // Entry-sized messages signed under the entry tag, verified with libsodium directly.
-  constexpr int kCount = 20000;
-  std::vector<Bytes> messages;
-  std::vector<crypto::Signature> sigs;
-  const auto& key = w.chain().employer_a;
-  for (int i = 0; i < kCount; ++i) {
-    // Even subjects are recorded by employer A, whose key verifies here.
-    Tx tx = w.Entry(static_cast<std::uint64_t>(i) * 2, 1, w.chain().genesis.genesis_time_ms / 1000);
-    Bytes msg = crypto::DomainPrefix(KindTag(tx.kind));
-    Bytes body = SigningMessage(w.chain().genesis.chain_id, tx);
-    msg.insert(msg.end(), body.begin(), body.end());
-    messages.push_back(std::move(msg));
-    sigs.push_back(tx.signatures[0].signature);
-  }
-  int ok = 0;
-  auto start = Clock::now();
-  for (int i = 0; i < kCount; ++i) {
-    ok += crypto_sign_verify_detached(sigs[i].data(), messages[i].data(), messages[i].size(), key.public_key().data()) == 0;
-  }
-  double rate = kCount / Seconds(Clock::now() - start);
-  if (ok != kCount) std::fprintf(stderr, "warning: %d signatures did not verify\n", kCount - ok);
-  return rate;
-}
 
 struct IngestResult {
   double entries_per_second = 0;
@@ -127,7 +101,7 @@ int Run(const Options& opt) {
   ChainStore& store = **opened;
   node::Mempool pool(node::MempoolLimits{opt.block_txs * 2, 512ull * 1024 * 1024});
 
-  const double verify_rate = RawVerifyRate(w);
+  const double verify_rate = testing::RawVerifyRate(w);
   if (!opt.json) std::printf("raw verify rate: %.0f/s\n", verify_rate);
 
   // Enrol every subject (not counted as entries).

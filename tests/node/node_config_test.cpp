@@ -24,6 +24,17 @@ void ExpectDefaults(const NodeConfig& c) {
   EXPECT_TRUE(c.p2p_peers.empty());
   EXPECT_TRUE(c.p2p_observer_keys.empty());
   EXPECT_TRUE(c.verify_store_on_start);
+  // The consensus knobs default to the values the host used before they
+  // were configurable (CometBFT's timeouts), and to the genesis's pacing.
+  EXPECT_EQ(c.consensus.timeouts.propose_base_ms, 3000u);
+  EXPECT_EQ(c.consensus.timeouts.propose_delta_ms, 500u);
+  EXPECT_EQ(c.consensus.timeouts.prevote_base_ms, 1000u);
+  EXPECT_EQ(c.consensus.timeouts.prevote_delta_ms, 500u);
+  EXPECT_EQ(c.consensus.timeouts.precommit_base_ms, 1000u);
+  EXPECT_EQ(c.consensus.timeouts.precommit_delta_ms, 500u);
+  EXPECT_EQ(c.consensus.gossip_interval_ms, 1000u);
+  EXPECT_FALSE(c.consensus.block_interval_ms.has_value());
+  EXPECT_FALSE(c.consensus.max_block_txs.has_value());
 }
 
 Error ParseError(const std::string& text) {
@@ -62,6 +73,10 @@ TEST(NodeConfig, EveryFieldIsReadAndWrittenBack) {
   custom.p2p_observer_keys.resize(2);
   custom.p2p_observer_keys[0].fill(0x01);
   custom.p2p_observer_keys[1].fill(0x02);
+  custom.consensus.timeouts = {4000, 600, 1100, 700, 1200, 800};
+  custom.consensus.gossip_interval_ms = 250;
+  custom.consensus.block_interval_ms = 0;
+  custom.consensus.max_block_txs = 5000;
   auto c = ParseNodeConfig(NodeConfigToJson(custom).dump());
   ASSERT_TRUE(c.ok()) << c.error().message;
   EXPECT_EQ(NodeConfigToJson(*c), NodeConfigToJson(custom));
@@ -70,6 +85,31 @@ TEST(NodeConfig, EveryFieldIsReadAndWrittenBack) {
   EXPECT_EQ(c->log_level, LogLevel::kDebug);
   EXPECT_EQ(c->mempool.max_txs, 1000u);
   EXPECT_FALSE(c->verify_store_on_start);
+  EXPECT_EQ(c->consensus, custom.consensus);
+}
+
+TEST(NodeConfig, ConsensusFieldsAreReadByTheirNames) {
+  auto c = ParseNodeConfig(R"({"consensus_timeout_propose_ms": 1500, "consensus_timeout_propose_delta_ms": 0,
+                               "consensus_timeout_prevote_ms": 200, "consensus_timeout_prevote_delta_ms": 50,
+                               "consensus_timeout_precommit_ms": 300, "consensus_timeout_precommit_delta_ms": 60,
+                               "consensus_gossip_interval_ms": 100, "consensus_block_interval_ms": 250,
+                               "consensus_max_block_txs": 7})");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  const node::consensus::TimeoutConfig expected{1500, 0, 200, 50, 300, 60};
+  EXPECT_EQ(c->consensus.timeouts, expected);
+  EXPECT_EQ(c->consensus.gossip_interval_ms, 100u);
+  EXPECT_EQ(c->consensus.block_interval_ms, std::optional<std::uint64_t>(250));
+  EXPECT_EQ(c->consensus.max_block_txs, std::optional<std::uint32_t>(7));
+}
+
+TEST(NodeConfig, DefaultsAreWrittenAndTheGenesisPacingIsLeftOut) {
+  const auto json = NodeConfigToJson(NodeConfig{});
+  EXPECT_EQ(json.at("consensus_timeout_propose_ms"), 3000u);
+  EXPECT_EQ(json.at("consensus_timeout_precommit_delta_ms"), 500u);
+  EXPECT_EQ(json.at("consensus_gossip_interval_ms"), 1000u);
+  // Absent means "as the genesis says"; written, it would pin today's value.
+  EXPECT_FALSE(json.contains("consensus_block_interval_ms"));
+  EXPECT_FALSE(json.contains("consensus_max_block_txs"));
 }
 
 TEST(NodeConfig, SomeFieldsSetTheRestDefault) {
@@ -124,6 +164,18 @@ TEST(NodeConfig, BadValuesAreErrorsNamingTheField) {
        "p2p_peers[0].x"},
       {R"({"p2p_observer_keys": ["zz"]})", "p2p_observer_keys[0]"},
       {R"({"p2p_observer_keys": [7]})", "p2p_observer_keys[0]"},
+      {R"({"consensus_timeout_propose_ms": 9})", "consensus_timeout_propose_ms"},
+      {R"({"consensus_timeout_propose_ms": 600001})", "consensus_timeout_propose_ms"},
+      {R"({"consensus_timeout_prevote_ms": 0})", "consensus_timeout_prevote_ms"},
+      {R"({"consensus_timeout_precommit_ms": "1s"})", "consensus_timeout_precommit_ms"},
+      {R"({"consensus_timeout_prevote_delta_ms": 600001})", "consensus_timeout_prevote_delta_ms"},
+      {R"({"consensus_timeout_precommit_delta_ms": -5})", "consensus_timeout_precommit_delta_ms"},
+      {R"({"consensus_gossip_interval_ms": 1})", "consensus_gossip_interval_ms"},
+      {R"({"consensus_block_interval_ms": 600001})", "consensus_block_interval_ms"},
+      {R"({"consensus_block_interval_ms": null})", "consensus_block_interval_ms"},
+      {R"({"consensus_max_block_txs": 0})", "consensus_max_block_txs"},
+      {R"({"consensus_max_block_txs": 100001})", "consensus_max_block_txs"},
+      {R"({"consensus_max_block_txs": 18446744073709551615})", "consensus_max_block_txs"},
   };
   for (const auto& [text, field] : cases) {
     Error e = ParseError(text);

@@ -56,6 +56,7 @@ void ConsensusCluster::Start(std::size_t i) {
   node->mempool = std::make_unique<node::Mempool>();
   node->bus = std::make_unique<MemoryBus>(hub_, keys_[i].public_key());
   node::ConsensusHostConfig config = TestHostConfig(dir(i));
+  if (adjust_) adjust_(config);
   node::ConsensusHostCallbacks callbacks;
   callbacks.on_fatal = [this](const Error& e) { fatal_.push_back(e); };
   node->host = std::make_unique<node::ConsensusHost>(io_, *node->store, *node->mempool, *node->bus, &keys_[i],

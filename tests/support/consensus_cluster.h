@@ -41,6 +41,10 @@ class ConsensusCluster {
   boost::asio::io_context& io() { return io_; }
   std::filesystem::path dir(std::size_t i) const { return temp_ / ("node" + std::to_string(i)); }
 
+  // Changes every host's config from the next Start on (after the cluster's
+  // short test timeouts are set): tests of the configurable knobs.
+  void AdjustHostConfig(std::function<void(node::ConsensusHostConfig&)> adjust) { adjust_ = std::move(adjust); }
+
   void Start(std::size_t i);
   void StartAll();
   void Stop(std::size_t i);
@@ -73,6 +77,7 @@ class ConsensusCluster {
   MemoryHub hub_{io_};
   std::vector<std::unique_ptr<Node>> nodes_;
   std::vector<Error> fatal_;
+  std::function<void(node::ConsensusHostConfig&)> adjust_;
 };
 
 }  // namespace jobcard::testing

@@ -8,7 +8,9 @@ namespace jobcard::testing {
 
 using namespace ledger;
 
-SyntheticWorkload::SyntheticWorkload() : chain_(MakeTestChain()) {
+SyntheticWorkload::SyntheticWorkload() : SyntheticWorkload(MakeTestChain()) {}
+
+SyntheticWorkload::SyntheticWorkload(TestChain chain) : chain_(std::move(chain)) {
   EntryDraft d;
   d.kind = TxKind::kHire;
   d.employer = chain_.a;

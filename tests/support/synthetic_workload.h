@@ -15,7 +15,9 @@ namespace jobcard::testing {
 
 class SyntheticWorkload {
  public:
-  SyntheticWorkload();
+  SyntheticWorkload();  // on MakeTestChain()
+  // On another chain's keys and employers (a devnet's: bench_devnet.h).
+  explicit SyntheticWorkload(TestChain chain);
 
   const TestChain& chain() const { return chain_; }
   TestChain& chain() { return chain_; }

@@ -35,6 +35,7 @@
 #include "node/solo_producer.h"
 #include "tests/support/honest_load.h"
 #include "tests/support/synthetic_workload.h"
+#include "tests/support/tool_args.h"
 
 namespace jobcard {
 namespace {
@@ -211,42 +212,18 @@ int main(int argc, char** argv) {
       "earlier run's, else refused), serves it on\n"
       "127.0.0.1 and reports p50/p99 latency of GET /v1/status and GET /v1/subjects/{id}/history\n"
       "from C concurrent keep-alive clients sending R requests each.\n";
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (a == "--help") {
-      std::fputs(usage, stdout);
-      return 0;
-    }
-    if (a == "--json") {
-      opt.json = true;
-      continue;
-    }
-    if (i + 1 >= argc) {
-      std::fprintf(stderr, "%s needs a value\n%s", a.c_str(), usage);
-      return 2;
-    }
-    const std::string value = argv[++i];
-    std::uint64_t number = 0;
-    const bool numeric = !value.empty() && value.find_first_not_of("0123456789") == std::string::npos && value.size() < 19;
-    if (numeric) number = std::stoull(value);
-    if (a == "--dir") {
-      if (value.empty()) {
-        std::fprintf(stderr, "--dir needs a directory\n%s", usage);
-        return 2;
-      }
-      opt.dir = value;
-    } else if (!numeric) {
-      std::fprintf(stderr, "%s needs a number, got '%s'\n", a.c_str(), value.c_str());
-      return 2;
-    } else if (a == "--subjects" && number > 0 && number <= 10'000'000) opt.subjects = number;
-    else if (a == "--entries-per-subject" && number <= 1000) opt.entries_per_subject = number;
-    else if (a == "--clients" && number > 0 && number <= 200) opt.clients = number;
-    else if (a == "--requests" && number > 0 && number <= 1'000'000) opt.requests = number;
-    else if (a == "--seed") opt.seed = number;
-    else {
-      std::fprintf(stderr, "unknown option or value out of range: %s %s\n%s", a.c_str(), value.c_str(), usage);
-      return 2;
-    }
-  }
+  auto done = jobcard::testing::ReadToolArgs(
+      argc, argv, usage, opt.json, {"--dir"},
+      [&](const std::string& a, const std::string& value, std::uint64_t number) {
+        if (a == "--dir" && !value.empty()) opt.dir = value;
+        else if (a == "--subjects" && number > 0 && number <= 10'000'000) opt.subjects = number;
+        else if (a == "--entries-per-subject" && number <= 1000) opt.entries_per_subject = number;
+        else if (a == "--clients" && number > 0 && number <= 200) opt.clients = number;
+        else if (a == "--requests" && number > 0 && number <= 1'000'000) opt.requests = number;
+        else if (a == "--seed") opt.seed = number;
+        else return false;
+        return true;
+      });
+  if (done) return *done;
   return jobcard::Run(opt);
 }

@@ -1,0 +1,15 @@
+// The raw baseline the benchmarks divide by: libsodium Ed25519
+// verifications per second on one core, of entry-sized messages signed under
+// the entry tag (what admission and block execution verify for every entry),
+// called directly with no ledger code around it. Measured in the same run as
+// the figure it is a baseline for, since the machine is shared and noisy.
+#pragma once
+
+#include "tests/support/synthetic_workload.h"
+
+namespace jobcard::testing {
+
+// Verifies `count` signatures of employer A's entries one after another.
+double RawVerifyRate(const SyntheticWorkload& workload, int count = 20000);
+
+}  // namespace jobcard::testing

@@ -369,7 +369,10 @@ ChaosOutcome ChaosHarness::FullDisk(std::size_t victim) {
   }
   ++runs_[victim];
   const std::string log = cluster_->Log(victim);
-  if (code == 0 || code >= 128) outcome.failures.push_back(name + " ended with " + std::to_string(code) + " on a full disk, not an error exit");
+  if (code == 0 || code >= 128) {
+    outcome.failures.push_back(name + " ended with " + std::to_string(code) + " on a full disk, not an error exit; its log ends:\n" +
+                               log.substr(log.size() > 3000 ? log.size() - 3000 : 0));
+  }
   if (const auto at = log.find(kDiskFullLogLine); at != std::string::npos) {
     outcome.note = name + " exited with " + std::to_string(code) + ", logging: " + LineAt(log, at);
   }

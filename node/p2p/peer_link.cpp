@@ -1,5 +1,7 @@
 #include "node/p2p/peer_link.h"
 
+#include "node/p2p/message_bus.h"
+
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 
@@ -118,7 +120,14 @@ bool PeerLink::Send(std::uint8_t channel, ByteView payload) {
     return false;
   }
   const std::size_t frame_bytes = kFrameHeaderBytes + 1 + payload.size() + kAeadTagBytes;
-  if (send_queue_.size() + 1 > limits_.max_queued_frames || queued_bytes_ + frame_bytes > limits_.max_queued_bytes) {
+  // Transactions go one frame each and are cheap to lose (every node that
+  // holds one relays it; a client resubmits what never commits); proposals,
+  // votes and blocks are not. So transactions fill at most half the queue:
+  // however fast they come, a proposal or a vote still finds room.
+  const bool transaction = channel == static_cast<std::uint8_t>(Channel::kTxs);
+  const std::size_t max_frames = transaction ? limits_.max_queued_frames / 2 : limits_.max_queued_frames;
+  const std::size_t max_bytes = transaction ? limits_.max_queued_bytes / 2 : limits_.max_queued_bytes;
+  if (send_queue_.size() + 1 > max_frames || queued_bytes_ + frame_bytes > max_bytes) {
     ++dropped_frames_;
     return false;
   }

@@ -308,8 +308,9 @@ TEST_F(TcpBusTest, ReconnectsAfterThePeerRestarts) {
 }
 
 // A peer that completes the handshake and then never reads: bus B's queue to
-// it fills up. Broadcasts `payload_bytes` payloads 400 times, 20 between
-// turns of the loop; what the queue held at the most, and what was dropped.
+// it fills up. Flood broadcasts `count` payloads of `payload_bytes` on
+// `channel`, 20 between turns of the loop; what the queue held at the most,
+// and what was dropped.
 struct QueueHighWater {
   std::size_t most_bytes = 0, most_frames = 0;
   std::uint64_t dropped_frames = 0;
@@ -320,24 +321,26 @@ class SendQueueTest : public TcpBusTest {
   static constexpr std::size_t kMaxQueuedFrames = 16;
   static constexpr std::size_t kMaxQueuedBytes = 256 * 1024;
 
-  QueueHighWater FloodAPeerThatNeverReads(std::size_t payload_bytes) {
+  bool ConnectAPeerThatNeverReads() {
     TcpBusOptions options = BaseOptions();
     options.max_queued_frames = kMaxQueuedFrames;
     options.max_queued_bytes = kMaxQueuedBytes;
-    TestNode& b = AddNode(0x02, options);
-    auto own = std::make_shared<crypto::SigningKey>(jobcard::testing::KeyFromByte(0x01));
-    const HandshakeSettings settings = RawSettings(*own, b);
-    RawPeer sluggard(b.bus->listen_port(), /*receive_buffer_bytes=*/4096);
-    QueueHighWater high;
-    const bool shook = RunBeside<bool>(io_, [&] { return sluggard.HandshakeAsInitiator(settings, 0x42).has_value(); });
+    b_ = &AddNode(0x02, options);
+    own_ = std::make_shared<crypto::SigningKey>(jobcard::testing::KeyFromByte(0x01));
+    const HandshakeSettings settings = RawSettings(*own_, *b_);
+    sluggard_ = std::make_unique<RawPeer>(b_->bus->listen_port(), /*receive_buffer_bytes=*/4096);
+    const bool shook = RunBeside<bool>(io_, [&] { return sluggard_->HandshakeAsInitiator(settings, 0x42).has_value(); });
     EXPECT_TRUE(shook);
-    if (!shook || !RunUntil(io_, [&] { return b.ConnectedTo(own->public_key()); })) return high;
+    return shook && RunUntil(io_, [&] { return b_->ConnectedTo(own_->public_key()); });
+  }
 
+  QueueHighWater Flood(Channel channel, std::size_t payload_bytes, int count) {
+    QueueHighWater high;
     const Bytes payload(payload_bytes, 0x33);
-    for (int i = 0; i < 400; ++i) {
-      b.bus->Broadcast(Channel::kTxs, payload);
+    for (int i = 0; i < count; ++i) {
+      b_->bus->Broadcast(channel, payload);
       if (i % 20 == 0) RunFor(10ms);
-      auto stats = b.bus->StatsOf(own->public_key());
+      auto stats = b_->bus->StatsOf(own_->public_key());
       EXPECT_TRUE(stats.has_value());
       if (!stats) return high;
       high.most_bytes = std::max(high.most_bytes, stats->queued_bytes);
@@ -346,13 +349,18 @@ class SendQueueTest : public TcpBusTest {
     }
     return high;
   }
+
+  TestNode* b_ = nullptr;
+  std::shared_ptr<crypto::SigningKey> own_;
+  std::unique_ptr<RawPeer> sluggard_;
 };
 
 // 32 KiB payloads: the byte bound is reached long before the frame bound
 // (400 x 32 KiB = 12.5 MiB cannot fit in the socket buffers and the queue).
 TEST_F(SendQueueTest, ByteBoundHoldsAgainstAPeerThatNeverReads) {
+  ASSERT_TRUE(ConnectAPeerThatNeverReads());
   const std::size_t payload_bytes = 32 * 1024;
-  const QueueHighWater high = FloodAPeerThatNeverReads(payload_bytes);
+  const QueueHighWater high = Flood(Channel::kConsensus, payload_bytes, 400);
   EXPECT_LE(high.most_bytes, kMaxQueuedBytes);
   EXPECT_GT(high.most_bytes + kFrameHeaderBytes + 1 + payload_bytes + kAeadTagBytes, kMaxQueuedBytes);
   EXPECT_LT(high.most_frames, kMaxQueuedFrames);
@@ -362,10 +370,26 @@ TEST_F(SendQueueTest, ByteBoundHoldsAgainstAPeerThatNeverReads) {
 // Tiny payloads: 20 frames are queued between turns of the loop, so the
 // frame bound is reached while the bytes stay far below theirs.
 TEST_F(SendQueueTest, FrameBoundHoldsAgainstAPeerThatNeverReads) {
-  const QueueHighWater high = FloodAPeerThatNeverReads(64);
+  ASSERT_TRUE(ConnectAPeerThatNeverReads());
+  const QueueHighWater high = Flood(Channel::kConsensus, 64, 400);
   EXPECT_EQ(high.most_frames, kMaxQueuedFrames);
   EXPECT_LT(high.most_bytes, kMaxQueuedBytes / 16);
   EXPECT_GT(high.dropped_frames, 0u);
+}
+
+// A flood of transactions fills at most half the queue (and half its bytes),
+// so the proposals and votes sent after it are still queued, not dropped.
+TEST_F(SendQueueTest, TransactionsLeaveRoomForConsensusMessages) {
+  ASSERT_TRUE(ConnectAPeerThatNeverReads());
+  const QueueHighWater txs = Flood(Channel::kTxs, 64, 400);
+  EXPECT_EQ(txs.most_frames, kMaxQueuedFrames / 2);
+  EXPECT_GT(txs.dropped_frames, 0u);
+  const std::uint64_t dropped_before = txs.dropped_frames;
+  for (std::size_t i = 0; i < kMaxQueuedFrames / 2; ++i) b_->bus->Broadcast(Channel::kConsensus, AsBytes("a vote"));
+  auto stats = b_->bus->StatsOf(own_->public_key());
+  ASSERT_TRUE(stats.has_value());
+  EXPECT_EQ(stats->dropped_frames, dropped_before) << "a consensus message was dropped";
+  EXPECT_GT(stats->queued_frames, kMaxQueuedFrames / 2);
 }
 
 TEST_F(TcpBusTest, PenalisePastTheThresholdDisconnectsAndBans) {

@@ -19,6 +19,7 @@
 
 #include "node/p2p/frame_codec.h"
 #include "node/p2p/handshake.h"
+#include "tests/support/io_run.h"
 
 namespace jobcard::node::p2p::testing {
 
@@ -104,13 +105,7 @@ class RawPeer {
 // Runs `io` until `done()` or the deadline; true if `done()` became true.
 inline bool RunUntil(boost::asio::io_context& io, const std::function<bool()>& done,
                      std::chrono::milliseconds limit = std::chrono::milliseconds(10000)) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    io.restart();
-    io.run_for(std::chrono::milliseconds(10));
-  }
-  return true;
+  return jobcard::testing::RunIoUntil(io, done, limit);
 }
 
 // Runs `script` on a helper thread while `io` runs here; its result.

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "tests/support/fixtures.h"
+#include "tests/support/io_run.h"
 
 namespace jobcard::testing {
 
@@ -79,13 +80,7 @@ Status ConsensusCluster::Submit(std::size_t i, const ledger::Tx& tx) {
 }
 
 bool ConsensusCluster::RunUntil(const std::function<bool()>& done, std::uint64_t max_ms) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(max_ms);
-  while (!done()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    io_.restart();
-    io_.run_for(std::chrono::milliseconds(10));
-  }
-  return true;
+  return RunIoUntil(io_, done, std::chrono::milliseconds(max_ms));
 }
 
 void ConsensusCluster::RunFor(std::uint64_t ms) {

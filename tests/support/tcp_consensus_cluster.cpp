@@ -6,6 +6,7 @@
 
 #include "tests/support/consensus_cluster.h"
 #include "tests/support/fixtures.h"
+#include "tests/support/io_run.h"
 
 namespace jobcard::testing {
 
@@ -88,13 +89,7 @@ Status TcpConsensusCluster::Submit(std::size_t i, const ledger::Tx& tx) {
 }
 
 bool TcpConsensusCluster::RunUntil(const std::function<bool()>& done, std::uint64_t max_ms) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(max_ms);
-  while (!done()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    io_.restart();
-    io_.run_for(std::chrono::milliseconds(10));
-  }
-  return true;
+  return RunIoUntil(io_, done, std::chrono::milliseconds(max_ms));
 }
 
 void TcpConsensusCluster::RunFor(std::uint64_t ms) {

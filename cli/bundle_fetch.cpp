@@ -75,6 +75,9 @@ Result<std::vector<ledger::ValidatorTransition>> FetchTransitions(NodeClient& no
     }
     const json next = JsonMember(*page, "next_from");
     if (next.is_null()) return out;
+    // Every page but the last carries at least one change, so at most
+    // kMaxValidatorTransitions + 1 pages are asked for, whatever the node says.
+    if (items.empty()) return BadResponse("an empty page of validator transitions names a next one");
     const std::uint64_t next_from = JsonU64(*page, "next_from");
     if (next_from <= from) return BadResponse("next_from does not advance");
     from = next_from;

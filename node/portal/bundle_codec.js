@@ -65,7 +65,7 @@ export function assembleBundle(sodium, material, { audience, createdAt, expiresA
   };
   if (period) b.period = period;
   Object.assign(b, {
-    anchor: material.anchor, validator_transitions: [], subject_state: material.subjectState, employers: material.employers,
+    anchor: material.anchor, validator_transitions: material.transitions ?? [], subject_state: material.subjectState, employers: material.employers,
     entries: material.entries.map((e, i) => ({ tx: e.tx, log_index: e.log_index, inclusion: e.inclusion, fields: openings[i] })),
   });
   b.signature = toHex(sodium.crypto_sign_detached(bundleSignedBytes(b), key.privateKey));

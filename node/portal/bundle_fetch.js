@@ -4,11 +4,15 @@
 // inclusion proof for the anchor's log size, and the records of the employers
 // and hosts that signed them. The node is not trusted: the bundle is verified
 // before it is offered for download. Retried when a block lands meanwhile.
+// When the anchor's validator set is not the genesis set, the transitions that
+// lead to it are paged from GET /v1/validator-transitions (spec/bundle.md §4.2).
 import { getJson } from './api.js';
 import { requiredInPeriod } from './bundle_codec.js';
 import { genesisHash, validatorSetHash } from './chain_proofs.js';
 
 const MAX_ATTEMPTS = 5;
+// A bundle carries at most this many validator-set transitions (ledger kMaxValidatorTransitions).
+export const MAX_VALIDATOR_TRANSITIONS = 64;
 
 export class BundleError extends Error {
   constructor(code, message) {
@@ -17,6 +21,42 @@ export class BundleError extends Error {
   }
 }
 
+
+const badResponse = (what) => new BundleError('node.bad_response', `the node's answer is malformed: ${what}`);
+const isHex = (v) => typeof v === 'string' && v.length > 0 && v.length % 2 === 0 && /^[0-9a-f]+$/.test(v);
+
+// Every block below `anchorHeight` after which the validator set changed, page by
+// page, as cli/bundle_fetch.cpp FetchTransitions does: at most
+// MAX_VALIDATOR_TRANSITIONS (bundle.too_many_transitions), and an empty page that
+// names a next one, or a next_from that does not advance, is refused, so at most
+// MAX_VALIDATOR_TRANSITIONS + 1 pages are asked for whatever the node says.
+// `get(path)` answers the parsed body (getJson's, in the page). The verifier
+// checks what the node answered.
+export async function fetchTransitions(get, anchorHeight) {
+  const out = [];
+  let from = 0;
+  for (;;) {
+    const page = await get(`/v1/validator-transitions?from=${from}&below=${anchorHeight}`);
+    const items = page?.validator_transitions;
+    if (!Array.isArray(items)) throw badResponse('validator_transitions');
+    for (const [i, item] of items.entries()) {
+      if (out.length === MAX_VALIDATOR_TRANSITIONS) {
+        throw new BundleError('bundle.too_many_transitions', `the validator set changed more than ${MAX_VALIDATOR_TRANSITIONS}`
+          + ' times below the anchor; a bundle cannot carry them all');
+      }
+      if (!['header', 'certificate', 'next_validators'].every((name) => isHex(item?.[name])) || Object.keys(item).length !== 3) {
+        throw badResponse(`validator_transitions[${i}]`);
+      }
+      out.push({ header: item.header, certificate: item.certificate, next_validators: item.next_validators });
+    }
+    const next = page.next_from;
+    if (next === null || next === undefined) return out;
+    if (items.length === 0) throw badResponse('an empty page of validator transitions names a next one');
+    const nextFrom = typeof next === 'string' ? Number(next) : next;
+    if (!Number.isSafeInteger(nextFrom) || nextFrom <= from) throw badResponse('next_from does not advance');
+    from = nextFrom;
+  }
+}
 
 const signingEmployers = (txs) => [...new Set(txs.flatMap((tx) => [tx.body.employer,
   ...(tx.kind === 'secondment_start' || tx.kind === 'secondment_end' ? [tx.body.host_employer] : [])]))];
@@ -36,10 +76,8 @@ async function fetchOnce(sodium, subject, choice) {
   }
   const { body: block } = await getJson(`/v1/blocks/${tip.height}`);
   if (block.header.hash !== tip.block_hash) return null;
-  if (block.header.validator_set_hash !== validatorSetHash(sodium, genesis.validators)) {
-    throw new BundleError('bundle.validator_set_changed',
-      'the validator set changed since genesis; the node does not serve the set transitions yet (spec/bundle.md §4.2)');
-  }
+  const transitions = block.header.validator_set_hash === validatorSetHash(sodium, genesis.validators) ? []
+    : await fetchTransitions(async (p) => (await getJson(p)).body, tip.height);
   const byId = Object.fromEntries(history.entries.map((item) => [item.id, item]));
   const entries = await Promise.all(ids.map(async (id) => {
     const { body: path } = await getJson(`/v1/entries/${id}/proof?log_size=${tip.log_size}`);
@@ -53,7 +91,7 @@ async function fetchOnce(sodium, subject, choice) {
   }
   return {
     genesis, chainId: genesis.chain_id, genesisHash: genesisHash(sodium, genesis), subject, subjectKey: history.subject.key,
-    anchor: { header: block.header.encoded, certificate: block.certificate.encoded },
+    anchor: { header: block.header.encoded, certificate: block.certificate.encoded }, transitions,
     subjectState: { record: history.subject.encoded, proof: history.proof.encoded }, employers, entries,
   };
 }

@@ -1,15 +1,17 @@
 // The candidate's disclosure bundle (spec/bundle.md), built in the page: the
 // worker chooses entries or a period, the matcher (audience), the expiry and
-// which sensitive fields to open; the page fetches the proofs (bundle_fetch.js),
+// which payload fields to open (as `bundle create --disclose/--withhold`: the
+// non-sensitive ones are ticked, the sensitive ones not, and the choice applies
+// to every entry of the bundle); the page fetches the proofs (bundle_fetch.js),
 // opens each payload with the key, signs with it (the key never leaves the
 // page), verifies the result with the matcher's checks (bundle_verify.js, so
 // the node never sees the opened fields) and offers bundle.json for download.
 import { el, field } from './dom.js';
-import { addText, t } from './i18n.js';
+import { addText, currentLang, t } from './i18n.js';
 import { DEFAULT_DISCLOSURE, MAX_EXPIRY_DAYS, assembleBundle, fieldOpenings } from './bundle_codec.js';
 import { fetchBundleMaterial } from './bundle_fetch.js';
-import { verifyBundle } from './bundle_verify.js';
-import { SENSITIVE_FIELDS } from './codec.js';
+import { checkDetail, verifyBundle } from './bundle_verify.js';
+import { PAYLOAD_FIELDS, SENSITIVE_FIELDS } from './codec.js';
 import { openPayload } from './ledger_crypto.js';
 import { loadSodium } from './sodium.js';
 
@@ -17,7 +19,8 @@ addText({
   'bundle.title': '開示バンドルを作る', 'bundle.intro': '採用担当者に渡す検証可能な経歴ファイルです。鍵で署名し、このページの中で作ります。',
   'bundle.choice': '含める記録', 'bundle.by_entries': '記録を選ぶ', 'bundle.by_period': '期間のすべての記録（漏れがないことの証明付き）',
   'bundle.from': '期間の開始', 'bundle.to': '期間の終了', 'bundle.audience': '採用担当者の公開鍵（16進64桁）',
-  'bundle.audience_hint': '相手だけが検証に使えます', 'bundle.expiry': '有効期間（日）', 'bundle.disclose': '開示する機微な項目',
+  'bundle.audience_hint': '相手だけが検証に使えます', 'bundle.expiry': '有効期間（日）', 'bundle.disclose': '開示する項目（チェックを外すと非開示。採用担当者には項目があることだけが見えます）',
+  'bundle.sensitive': '機微',
   'bundle.create': '署名してバンドルを作成', 'bundle.working': '証明を取得して署名しています…',
   'bundle.ready': 'バンドルを作成し、検証しました', 'bundle.download': 'bundle.json をダウンロード',
   'bundle.bad_audience': '公開鍵は16進64桁です', 'bundle.bad_period': '開始日は終了日以前の日付にしてください',
@@ -28,7 +31,8 @@ addText({
   'bundle.title': 'Build a disclosure bundle', 'bundle.intro': 'A verifiable career file for one matcher, signed with your key and made in this page.',
   'bundle.choice': 'Entries to include', 'bundle.by_entries': 'Choose entries', 'bundle.by_period': 'Every entry of a period (with a proof that none is left out)',
   'bundle.from': 'Period from', 'bundle.to': 'Period to', 'bundle.audience': 'The matcher\'s public key (64 hex digits)',
-  'bundle.audience_hint': 'only this matcher can use it', 'bundle.expiry': 'Valid for (days)', 'bundle.disclose': 'Sensitive fields to open',
+  'bundle.audience_hint': 'only this matcher can use it', 'bundle.expiry': 'Valid for (days)', 'bundle.disclose': 'Fields to open (untick to withhold: the matcher sees only that the field is there)',
+  'bundle.sensitive': 'sensitive',
   'bundle.create': 'Sign and build the bundle', 'bundle.working': 'Fetching the proofs and signing…',
   'bundle.ready': 'Bundle built and verified', 'bundle.download': 'Download bundle.json',
   'bundle.bad_audience': 'a public key is 64 hex digits', 'bundle.bad_period': 'the start must not be after the end',
@@ -61,8 +65,7 @@ function readChoices(form, entryIds) {
   form.querySelector('#bundle-entries-error').textContent = !byPeriod && ids.length === 0 ? t('bundle.no_entry') : '';
   if (!byPeriod && ids.length === 0) errors += 1;
   if (errors) return null;
-  const disclose = [...DEFAULT_DISCLOSURE,
-    ...[...SENSITIVE_FIELDS].filter((name) => form.querySelector(`#bundle-disclose-${name}`).checked)];
+  const disclose = Object.keys(PAYLOAD_FIELDS).filter((name) => form.querySelector(`#bundle-disclose-${name}`).checked);
   return { audience, days, disclose, choice: byPeriod ? { period: { from, to } } : { ids } };
 }
 
@@ -83,7 +86,7 @@ function offerDownload(out, bundle, checks) {
   const blocking = failed.filter((c) => !NOTICE_ONLY.has(c.name));
   if (blocking.length) {
     out.replaceChildren(el('p', { class: 'error', id: 'bundle-result' }, t('bundle.refused')),
-      el('ul', { class: 'checks' }, blocking.map((c) => el('li', { class: 'fail' }, `${c.name}: ${c.detail}`))));
+      el('ul', { class: 'checks' }, blocking.map((c) => el('li', { class: 'fail' }, `${c.name}: ${checkDetail(c, currentLang())}`))));
     return;
   }
   const url = URL.createObjectURL(new Blob([`${JSON.stringify(bundle, null, 2)}\n`], { type: 'application/json' }));
@@ -92,7 +95,7 @@ function offerDownload(out, bundle, checks) {
   out.replaceChildren(
     el('p', { class: 'ok', id: 'bundle-result' }, `${t('bundle.ready')}: ${bundle.entries.length}${t('bundle.summary')}, `
       + `${opened} / ${t('bundle.withheld')} ${withheld}`),
-    failed.length ? el('ul', { class: 'checks' }, failed.map((c) => el('li', { class: 'fail' }, `${t('bundle.notice')}: ${c.detail}`))) : null,
+    failed.length ? el('ul', { class: 'checks' }, failed.map((c) => el('li', { class: 'fail' }, `${t('bundle.notice')}: ${checkDetail(c, currentLang())}`))) : null,
     el('a', { href: url, download: 'bundle.json', id: 'bundle-download', class: 'button' }, t('bundle.download')));
 }
 
@@ -127,8 +130,10 @@ export function bundleForm(state, entries, names) {
       field('bundle-audience', t('bundle.audience'), el('input', { type: 'text', class: 'mono', autocomplete: 'off', spellcheck: 'false' }),
         t('bundle.audience_hint')),
       field('bundle-expiry', t('bundle.expiry'), el('input', { type: 'number', min: 1, max: MAX_EXPIRY_DAYS, value: 30 }))),
-    el('fieldset', {}, el('legend', {}, t('bundle.disclose')),
-      [...SENSITIVE_FIELDS].map((name) => labelled(el('input', { type: 'checkbox', id: `bundle-disclose-${name}` }), t(`field.${name}`)))),
+    el('fieldset', { id: 'bundle-disclose' }, el('legend', {}, t('bundle.disclose')),
+      Object.keys(PAYLOAD_FIELDS).map((name) => labelled(
+        el('input', { type: 'checkbox', id: `bundle-disclose-${name}`, checked: DEFAULT_DISCLOSURE.includes(name) }),
+        SENSITIVE_FIELDS.has(name) ? `${t(`field.${name}`)} (${t('bundle.sensitive')})` : t(`field.${name}`)))),
     el('button', { type: 'submit' }, t('bundle.create')), status, out);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();

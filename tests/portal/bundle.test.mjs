@@ -6,7 +6,14 @@
 //    downloads it, and the real `jobcard verify` accepts it;
 // 3. the matcher drops that bundle on its page: every check is shown passed,
 //    with the timeline and the node's freshness answer; a tampered copy shows
-//    the failed check, by keyboard and in English too.
+//    the failed check, by keyboard and in English too; each check's detail is
+//    in Japanese by default and in English after the switch, the names stable;
+// 4. with the matcher's key file open, the freshness check records an access
+//    receipt at the node (POST /v1/receipts, as `jobcard verify --node
+//    --matcher-key`), offered for download, that `jobcard bundle receipts`
+//    lists and accepts;
+// 5. a genesis file the matcher loads replaces the node's: a bundle of another
+//    chain fails `chain` against it, and the page says which genesis it used.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -15,6 +22,8 @@ import { after, before, test } from 'node:test';
 import sodiumModule from 'libsodium-wrappers-sumo';
 
 import { verifyBundle } from '../../node/portal/bundle_verify.js';
+import { genesisHash } from '../../node/portal/chain_proofs.js';
+import { bundleHash, makeReceipt, purposeProblem, verifyReceipt } from '../../node/portal/receipt.js';
 import { BINARY, enrollWorker, openKeyFile, screenshot, withNodeAndBrowser } from './support.mjs';
 
 const session = withNodeAndBrowser(before, after);
@@ -50,6 +59,14 @@ const verifyWithCli = (node, file) => {
   }
 };
 const failedChecks = (report) => report.checks.filter((c) => !c.passed).map((c) => c.name);
+const JAPANESE = /[\u3040-\u30ff\u4e00-\u9fff]/;
+// Every check carries its detail in both languages: English as the C++ verifier, and Japanese.
+const assertBilingual = (report, what) => {
+  for (const c of report.checks) {
+    assert.ok(c.detail && !JAPANESE.test(c.detail.replace(/'[^']*'/g, '')), `${what}: ${c.name} English detail: ${c.detail}`);
+    assert.ok(JAPANESE.test(c.detail_ja ?? ''), `${what}: ${c.name} has no Japanese detail: ${c.detail_ja}`);
+  }
+};
 
 before(async () => {
   await sodiumModule.ready;
@@ -68,7 +85,11 @@ test('the page verifier agrees with jobcard verify on a CLI bundle, and names ea
   const report = verifyBundle(sodium, doc, node.genesis, options);
   assert.deepEqual(failedChecks(report), [], JSON.stringify(report.checks, null, 1));
   assert.equal(report.checks.length, 15);
-  assert.equal(verifyWithCli(node, file).code, 0);
+  assertBilingual(report, 'valid');
+  const cliReport = JSON.parse(verifyWithCli(node, file).out);
+  assert.equal(cliReport.valid, true);
+  // The English details are the C++ verifier's, word for word.
+  assert.deepEqual(report.checks.map((c) => [c.name, c.detail]), cliReport.checks.map((c) => [c.name, c.detail]));
 
   // One alteration each; the page and the C++ verifier must both fail the named check.
   const altered = (change) => {
@@ -90,7 +111,9 @@ test('the page verifier agrees with jobcard verify on a CLI bundle, and names ea
   ];
   for (const [check, change] of cases) {
     const bad = altered(change);
-    const page = failedChecks(verifyBundle(sodium, bad, node.genesis, options));
+    const pageReport = verifyBundle(sodium, bad, node.genesis, options);
+    assertBilingual(pageReport, check);
+    const page = failedChecks(pageReport);
     assert.ok(page.includes(check), `${check}: the page failed ${page}`);
     const badFile = path.join(node.dir, `bad-${check}.json`);
     writeFileSync(badFile, JSON.stringify(bad));
@@ -119,9 +142,25 @@ test('the page verifier agrees with jobcard verify on a CLI bundle, and names ea
   }
   // Not a bundle: the format check alone, never a throw.
   assert.deepEqual(verifyBundle(sodium, { format: 'x' }, node.genesis, options).checks.map((c) => c.name), ['format']);
+  assertBilingual(verifyBundle(sodium, { format: 'x' }, node.genesis, options), 'format');
+  assertBilingual(verifyBundle(sodium, altered((b) => { b.entries[0].tx = b.entries[0].tx.slice(0, 40); }), node.genesis, options), 'tx');
   assert.deepEqual(failedChecks(verifyBundle(sodium, altered((b) => { b.entries[0].tx = b.entries[0].tx.slice(0, 40); }),
     node.genesis, options)), ['format']);
-  assert.deepEqual(failedChecks(verifyBundle(sodium, doc, node.genesis, { now: doc.expires_at, matcher: matcherKey(node) })), ['expiry']);
+  const expired = verifyBundle(sodium, doc, node.genesis, { now: doc.expires_at, matcher: matcherKey(node) });
+  assert.deepEqual(failedChecks(expired), ['expiry']);
+  assertBilingual(expired, 'expiry');
+
+  // The receipt the matcher page signs: the bundle's name as the CLI computes it, a signature
+  // over the C++ message (the node accepting it is checked in the browser test).
+  const created = JSON.parse(node.cli(['bundle', 'receipts', '--bundle', file, '--json']));
+  assert.equal(bundleHash(sodium, doc), created.bundle_hash);
+  const keyPair = sodium.crypto_sign_keypair();
+  const receipt = makeReceipt(sodium, doc, keyPair, { purpose: '営業職の選考', valid: true, time: now });
+  assert.ok(verifyReceipt(sodium, doc.chain_id, receipt));
+  assert.ok(!verifyReceipt(sodium, doc.chain_id, { ...receipt, valid: false }), 'valid is signed');
+  assert.ok(!verifyReceipt(sodium, 'another-chain', receipt), 'the chain id is signed');
+  assert.equal(purposeProblem('営業職の選考'), null);
+  for (const bad of ['', 'x'.repeat(257), 'a\u0001b']) assert.equal(purposeProblem(bad), 'receipt.bad_purpose');
 });
 
 test('a candidate builds a period bundle in the page that jobcard verify accepts; the matcher sees every check', { timeout: 240000 }, async () => {
@@ -150,6 +189,9 @@ test('a candidate builds a period bundle in the page that jobcard verify accepts
   await page.locator('#bundle-to').fill('2022-04-30');
   await page.locator('#bundle-audience').fill(matcherKey(node));
   await page.locator('#bundle-disclose-salary_band').check();
+  // Withhold a non-sensitive field, as `bundle create --withhold duties`.
+  assert.equal(await page.locator('#bundle-disclose-duties').isChecked(), true, 'non-sensitive fields are open by default');
+  await page.locator('#bundle-disclose-duties').uncheck();
   await page.locator('#bundle-audience').press('Enter');
   await page.locator('#bundle-download').waitFor({ timeout: 60000 });
   const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#bundle-download').click()]);
@@ -170,12 +212,37 @@ test('a candidate builds a period bundle in the page that jobcard verify accepts
   const hire = doc.entries[0].fields;
   assert.ok(hire.some((f) => f.field === 'salary_band' && f.value === 'B3'), 'the opted-in sensitive field is open');
   assert.ok(doc.entries.some((e) => e.fields.some((f) => 'leaf' in f)), 'the separation reason stays withheld');
+  assert.ok(doc.entries.every((e) => !e.fields.some((f) => f.field === 'duties')), 'duties withheld in every entry');
+  // The secondment's duties (新規事業) are there as a commitment leaf only.
+  assert.ok(!readFileSync(file, 'utf8').includes('新規事業'), 'the withheld value is not in the file');
+  assert.match(report.checks.find((c) => c.name === 'disclosed_fields').detail, /[0-9]+ withheld/);
 
-  // The matcher chooses the file: every check passes in the page, freshness from the node.
+  // The matcher opens its key file and chooses the bundle: every check passes in the page,
+  // freshness from the node, and an access receipt is recorded there and offered.
   await page.goto(`${node.url}/#/matcher`);
-  await page.locator('#matcher-key').fill(matcherKey(node));
+  assert.match(await page.locator('#matcher-genesis').textContent(),
+    new RegExp(`${node.genesis.chain_id} · ${genesisHash(sodium, node.genesis)} \\(ノードが配布\\)`));
+  await openKeyFile(page, 'matcher', path.join(node.home, 'keys', 'matcher.key'));
+  assert.equal(await page.locator('#matcher-key').inputValue(), matcherKey(node));
+  await page.locator('#matcher-purpose').fill('営業職の選考');
   await page.locator('#matcher-file').setInputFiles(file);
   await page.locator('#matcher-checks li[data-check="freshness"]').waitFor({ timeout: 30000 });
+  await page.locator('#matcher-receipt-download').waitFor({ timeout: 30000 });
+  const [receiptDownload] = await Promise.all([page.waitForEvent('download'), page.locator('#matcher-receipt-download').click()]);
+  const receiptFile = path.join(node.dir, 'receipt.json');
+  await receiptDownload.saveAs(receiptFile);
+  const pageReceipt = JSON.parse(readFileSync(receiptFile, 'utf8'));
+  // The CLI lists it (it checks each receipt's signature and bundle hash), exactly as downloaded.
+  const listed = JSON.parse(node.cli(['bundle', 'receipts', '--bundle', file, '--json']));
+  assert.deepEqual(listed.receipts, [pageReceipt]);
+  assert.equal(pageReceipt.purpose, '営業職の選考');
+  assert.equal(pageReceipt.valid, true);
+  assert.equal(pageReceipt.matcher, matcherKey(node));
+  // The node refuses the same receipt with its signature altered: the page's receipt was accepted on its merits.
+  const forged = await fetch(`${node.url}/v1/receipts`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ ...pageReceipt, purpose: '別の目的' }) });
+  assert.equal(forged.status, 400);
+  assert.equal((await forged.json()).code, 'receipt.bad_signature');
   assert.equal(await page.locator('#matcher-checks li').count(), 16);
   assert.equal(await page.locator('#matcher-checks li[data-passed="false"]').count(), 0);
   assert.equal(await page.locator('#matcher-untrusted').count(), 0);
@@ -199,7 +266,15 @@ test('a candidate builds a period bundle in the page that jobcard verify accepts
   }, JSON.stringify(tampered));
   await page.locator('#matcher-checks li[data-check="freshness"]').waitFor({ timeout: 30000 });
   const failed = page.locator('#matcher-checks li[data-check="disclosed_fields"][data-passed="false"]');
-  assert.match(await failed.textContent(), /do not match the employer's commitment/);
+  assert.match(await failed.textContent(), /示された項目が事業主のコミットメントと一致しません/);
+  // Its receipt is recorded too, with valid false; the altered copy is another bundle (its hash
+  // covers the opened values), so the original's receipts are unchanged.
+  await page.locator('#matcher-receipt-download').waitFor({ timeout: 30000 });
+  const [tamperedDownload] = await Promise.all([page.waitForEvent('download'), page.locator('#matcher-receipt-download').click()]);
+  const tamperedReceipt = JSON.parse(readFileSync(await tamperedDownload.path(), 'utf8'));
+  assert.equal(tamperedReceipt.valid, false);
+  assert.equal(tamperedReceipt.bundle_hash, bundleHash(sodium, tampered));
+  assert.deepEqual(JSON.parse(node.cli(['bundle', 'receipts', '--bundle', file, '--json'])).receipts.map((r) => r.valid), [true]);
   assert.match(await page.locator('#matcher-verdict').getAttribute('class'), /failed/);
   await page.locator('#matcher-untrusted').waitFor();
   await screenshot(page, 'matcher-tampered');
@@ -217,7 +292,37 @@ test('a candidate builds a period bundle in the page that jobcard verify accepts
   await page.locator('#matcher-key').press('Enter');
   await page.locator('#matcher-checks li[data-check="freshness"]').waitFor({ timeout: 30000 });
   assert.match(await page.locator('#matcher-checks li[data-check="audience"]').textContent(), /Addressed to this matcher.*not to/s);
+  assert.match(await page.locator('#matcher-checks li[data-check="disclosed_fields"]').textContent(), /disclosed field\(s\) match/);
   assert.equal(await page.locator('#matcher-checks li[data-passed="false"]').count(), 1);
   await page.locator('#lang').click();
+
+  // A genesis file of the matcher's own: another chain's (a second dev home, never started) is
+  // used instead of the node's, shown with its chain id and hash, and this bundle fails `chain`.
+  const otherHome = path.join(node.dir, 'other-chain');
+  execFileSync(BINARY, ['node', 'init', '--dev', '--home', otherHome], { cwd: node.dir, stdio: 'pipe', timeout: 60000 });
+  const otherGenesis = JSON.parse(readFileSync(path.join(otherHome, 'genesis.json'), 'utf8'));
+  assert.notEqual(genesisHash(sodium, otherGenesis), genesisHash(sodium, node.genesis));
+  await page.goto(`${node.url}/#/matcher`);
+  await page.locator('#matcher-genesis-file').setInputFiles(path.join(otherHome, 'genesis.json'));
+  await page.locator('#matcher-genesis[data-source="genesis.json"]').waitFor();
+  assert.match(await page.locator('#matcher-genesis').textContent(), new RegExp(`${otherGenesis.chain_id} · ${genesisHash(sodium, otherGenesis)}`));
+  await page.locator('#matcher-key').fill(matcherKey(node));
+  await page.locator('#matcher-file').setInputFiles(file);
+  await page.locator('#matcher-checks li[data-check="freshness"]').waitFor({ timeout: 30000 });
+  const chainRow = page.locator('#matcher-checks li[data-check="chain"]');
+  assert.equal(await chainRow.getAttribute('data-passed'), 'false');
+  assert.match(await chainRow.textContent(), /別のジェネシス/);
+  await screenshot(page, 'matcher-other-genesis');
+  // The genesis of the bundle's own chain, as a file: every offline check passes again.
+  await page.locator('#matcher-genesis-file').setInputFiles(path.join(node.home, 'genesis.json'));
+  await page.locator(`#matcher-genesis:has-text("${genesisHash(sodium, node.genesis)}")`).waitFor();
+  assert.equal(await page.locator('#matcher-checks').count(), 0, 'a new genesis clears the last result');
+  await page.locator('#matcher-form button[type="submit"]').click();  // the same file, verified again
+  await page.locator('#matcher-checks li[data-check="freshness"]').waitFor({ timeout: 30000 });
+  assert.equal(await page.locator('#matcher-checks li[data-passed="false"]').count(), 0);
+  // Not a genesis: refused at the field, nothing verified.
+  await page.locator('#matcher-genesis-file').setInputFiles({ name: 'x.json', mimeType: 'application/json', buffer: Buffer.from('{}') });
+  await page.locator('#matcher-genesis.error').waitFor();
+  assert.equal(await page.locator('#matcher-checks').count(), 0);
   assert.deepEqual(problems, [], 'no console errors or CSP violations');
 });

@@ -13,6 +13,8 @@ export const BINARY = process.env.JOBCARD_BINARY;
 export const CHROMIUM = process.env.JOBCARD_CHROMIUM ?? '/usr/bin/chromium';
 export const ARTIFACTS = process.env.JOBCARD_PORTAL_ARTIFACTS ?? path.join(tmpdir(), 'jobcard-portal-artifacts');
 export const PASSPHRASE = 'devnet';
+// Helper programs of tests/tools (ctest sets it; certify_next_block for the validator-change test).
+export const TOOLS_DIR = process.env.JOBCARD_TOOLS_DIR;
 
 if (!BINARY) throw new Error('set JOBCARD_BINARY to the jobcard executable (ctest does)');
 
@@ -24,9 +26,45 @@ export async function startDevNode() {
   const config = JSON.parse(readFileSync(configPath, 'utf8'));
   config.api_listen = '127.0.0.1:0';
   writeFileSync(configPath, JSON.stringify(config, null, 2));
-  const child = spawn(BINARY, ['node', 'start', '--home', home], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let child;
+  let url;
+  const start = async () => {
+    child = spawn(BINARY, ['node', 'start', '--home', home], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    url = `http://127.0.0.1:${await listeningPort(child)}`;
+  };
+  const stopProcess = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => { child.on('exit', resolve); setTimeout(resolve, 10000); });
+      child.kill('SIGTERM');
+      await exited;
+    }
+  };
+  await start();
+  const genesis = JSON.parse(readFileSync(path.join(home, 'genesis.json'), 'utf8'));
+  return {
+    dir, home, genesis,
+    // The API's URL: a restart listens on another port (port 0).
+    get url() { return url; },
+    employer: (i) => genesis.employers[i].id,
+    employerKey: (i) => path.join(home, 'keys', `employer-${genesis.employers[i].id}.key`),
+    // Runs a client command against this node with the dev passphrase; returns stdout.
+    cli: (args) => execFileSync(BINARY, args[0] === 'key' ? args : [...args, '--node', url], {
+      cwd: dir, env: { ...process.env, JOBCARD_PASSPHRASE: PASSPHRASE }, stdio: ['pipe', 'pipe', 'pipe'], timeout: 60000,
+    }).toString(),
+    // Stops the node process (SIGTERM, as an operator would) and keeps its home; restart() starts it again.
+    stopProcess,
+    restart: start,
+    stop: async () => {
+      await stopProcess();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+// The port of the node's API, read from its log line (bounded in time).
+async function listeningPort(child) {
   let output = '';
-  const port = await new Promise((resolve, reject) => {
+  return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the node did not start listening:\n${output}`)), 60000);
     const onData = (data) => {
       output += data;
@@ -40,24 +78,6 @@ export async function startDevNode() {
     child.stderr.on('data', onData);
     child.on('exit', (code) => reject(new Error(`the node exited (${code}):\n${output}`)));
   });
-  const genesis = JSON.parse(readFileSync(path.join(home, 'genesis.json'), 'utf8'));
-  const url = `http://127.0.0.1:${port}`;
-  return {
-    dir, home, url, genesis,
-    employer: (i) => genesis.employers[i].id,
-    employerKey: (i) => path.join(home, 'keys', `employer-${genesis.employers[i].id}.key`),
-    // Runs a client command against this node with the dev passphrase; returns stdout.
-    cli: (args) => execFileSync(BINARY, args[0] === 'key' ? args : [...args, '--node', url], {
-      cwd: dir, env: { ...process.env, JOBCARD_PASSPHRASE: PASSPHRASE }, stdio: ['pipe', 'pipe', 'pipe'], timeout: 60000,
-    }).toString(),
-    stop: async () => {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        await new Promise((resolve) => { child.on('exit', resolve); setTimeout(resolve, 10000); });
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
 }
 
 // A worker key file, enrolled by the dev registrar; returns {keyFile, subject}.

@@ -81,7 +81,7 @@ async function fetchOnce(sodium, subject, choice) {
   const byId = Object.fromEntries(history.entries.map((item) => [item.id, item]));
   const entries = await Promise.all(ids.map(async (id) => {
     const { body: path } = await getJson(`/v1/entries/${id}/proof?log_size=${tip.log_size}`);
-    return { tx: byId[id].encoded, log_index: path.log_index, inclusion: path.proof, json: byId[id].tx };
+    return { id, tx: byId[id].encoded, log_index: path.log_index, inclusion: path.proof, json: byId[id].tx };
   }));
   const employers = [];
   for (const corp of signingEmployers(entries.map((e) => e.json))) {

@@ -2,11 +2,12 @@
 // worker chooses entries or a period, the matcher (audience), the expiry and
 // which payload fields to open (as `bundle create --disclose/--withhold`: the
 // non-sensitive ones are ticked, the sensitive ones not, and the choice applies
-// to every entry of the bundle); the page fetches the proofs (bundle_fetch.js),
+// to every entry of the bundle; with chosen entries, each entry's own boxes can
+// open or withhold its fields one entry at a time); the page fetches the proofs (bundle_fetch.js),
 // opens each payload with the key, signs with it (the key never leaves the
 // page), verifies the result with the matcher's checks (bundle_verify.js, so
 // the node never sees the opened fields) and offers bundle.json for download.
-import { el, field } from './dom.js';
+import { el, field, setChildren } from './dom.js';
 import { addText, currentLang, t } from './i18n.js';
 import { DEFAULT_DISCLOSURE, MAX_EXPIRY_DAYS, assembleBundle, fieldOpenings } from './bundle_codec.js';
 import { fetchBundleMaterial } from './bundle_fetch.js';
@@ -26,7 +27,7 @@ addText({
   'bundle.bad_audience': '公開鍵は16進64桁です', 'bundle.bad_period': '開始日は終了日以前の日付にしてください',
   'bundle.no_entry': '記録を1件以上選んでください', 'bundle.bad_expiry': `1〜${MAX_EXPIRY_DAYS}日で指定してください`,
   'bundle.refused': 'バンドルの検証に失敗したため作成しませんでした', 'bundle.notice': '注意',
-  'bundle.summary': '件の記録', 'bundle.withheld': '非開示',
+  'bundle.summary': '件の記録', 'bundle.withheld': '非開示', 'bundle.entry_fields': 'この記録で開示する項目',
 }, {
   'bundle.title': 'Build a disclosure bundle', 'bundle.intro': 'A verifiable career file for one matcher, signed with your key and made in this page.',
   'bundle.choice': 'Entries to include', 'bundle.by_entries': 'Choose entries', 'bundle.by_period': 'Every entry of a period (with a proof that none is left out)',
@@ -38,7 +39,7 @@ addText({
   'bundle.bad_audience': 'a public key is 64 hex digits', 'bundle.bad_period': 'the start must not be after the end',
   'bundle.no_entry': 'choose at least one entry', 'bundle.bad_expiry': `between 1 and ${MAX_EXPIRY_DAYS} days`,
   'bundle.refused': 'the bundle failed its own verification and was not built', 'bundle.notice': 'Note',
-  'bundle.summary': ' entries', 'bundle.withheld': 'withheld',
+  'bundle.summary': ' entries', 'bundle.withheld': 'withheld', 'bundle.entry_fields': 'Fields to open in this entry',
 });
 
 // The checks a worker may knowingly fail: showing a corrected or disputed entry (spec/bundle.md §6).
@@ -66,13 +67,17 @@ function readChoices(form, entryIds) {
   if (!byPeriod && ids.length === 0) errors += 1;
   if (errors) return null;
   const disclose = Object.keys(PAYLOAD_FIELDS).filter((name) => form.querySelector(`#bundle-disclose-${name}`).checked);
-  return { audience, days, disclose, choice: byPeriod ? { period: { from, to } } : { ids } };
+  // Chosen entries: each one's own boxes (which start as, and follow, the boxes for all entries).
+  const perEntry = byPeriod ? {} : Object.fromEntries(ids.map((id) => [id,
+    [...form.querySelectorAll(`#bundle-fields-${id.slice(0, 12)} input[data-field]`)].filter((box) => box.checked).map((box) => box.dataset.field)]));
+  return { audience, days, disclose, perEntry, choice: byPeriod ? { period: { from, to } } : { ids } };
 }
 
 async function build(state, choices) {
   const sodium = await loadSodium();
   const material = await fetchBundleMaterial(sodium, state.subject, choices.choice);
-  const openings = material.entries.map((e) => fieldOpenings(sodium, openPayload(sodium, e.json, state.key), choices.disclose));
+  const openings = material.entries.map((e) => fieldOpenings(sodium, openPayload(sodium, e.json, state.key),
+    choices.perEntry[e.id] ?? choices.disclose));
   const createdAt = Math.floor(Date.now() / 1000);
   const bundle = assembleBundle(sodium, material, {
     audience: choices.audience, createdAt, expiresAt: createdAt + choices.days * 86400, period: choices.choice.period, openings,
@@ -92,11 +97,22 @@ function offerDownload(out, bundle, checks) {
   const url = URL.createObjectURL(new Blob([`${JSON.stringify(bundle, null, 2)}\n`], { type: 'application/json' }));
   const opened = bundle.entries.reduce((n, e) => n + e.fields.filter((f) => 'field' in f).length, 0);
   const withheld = bundle.entries.reduce((n, e) => n + e.fields.filter((f) => 'leaf' in f).length, 0);
-  out.replaceChildren(
+  setChildren(out,
     el('p', { class: 'ok', id: 'bundle-result' }, `${t('bundle.ready')}: ${bundle.entries.length}${t('bundle.summary')}, `
       + `${opened} / ${t('bundle.withheld')} ${withheld}`),
     failed.length ? el('ul', { class: 'checks' }, failed.map((c) => el('li', { class: 'fail' }, `${t('bundle.notice')}: ${checkDetail(c, currentLang())}`))) : null,
     el('a', { href: url, download: 'bundle.json', id: 'bundle-download', class: 'button' }, t('bundle.download')));
+}
+
+// An entry's own field boxes (the fields its payload has), ticked as the default disclosure.
+function entryFieldBoxes(e) {
+  const prefix = `bundle-field-${e.id.slice(0, 12)}`;
+  const names = Object.keys(e.fields ?? {}).filter((name) => name in PAYLOAD_FIELDS).sort((a, b) => PAYLOAD_FIELDS[a] - PAYLOAD_FIELDS[b]);
+  if (names.length === 0) return null;
+  return el('details', { class: 'entry-fields', id: `bundle-fields-${e.id.slice(0, 12)}` }, el('summary', {}, t('bundle.entry_fields')),
+    names.map((name) => el('label', { for: `${prefix}-${name}`, class: 'inline' },
+      el('input', { type: 'checkbox', id: `${prefix}-${name}`, 'data-field': name, checked: DEFAULT_DISCLOSURE.includes(name) }),
+      ' ', SENSITIVE_FIELDS.has(name) ? `${t(`field.${name}`)} (${t('bundle.sensitive')})` : t(`field.${name}`))));
 }
 
 // `entries`: the checked, decrypted entries of the history page; `names`: employer names.
@@ -109,7 +125,7 @@ export function bundleForm(state, entries, names) {
   const entryBoxes = el('fieldset', { id: 'bundle-entries', 'aria-describedby': 'bundle-entries-error' },
     el('legend', {}, t('bundle.by_entries')),
     career.map((e) => el('div', {}, labelled(el('input', { type: 'checkbox', id: `bundle-entry-${e.id.slice(0, 12)}`, value: e.id }),
-      `${e.effective_date} ${t(`kind.${e.kind}`)} · ${names[e.employer] ?? e.employer}`))),
+      `${e.effective_date} ${t(`kind.${e.kind}`)} · ${names[e.employer] ?? e.employer}`), entryFieldBoxes(e))),
     el('span', { class: 'error', id: 'bundle-entries-error', role: 'alert' }));
   const periodFields = el('div', { class: 'grid', id: 'bundle-period', hidden: true },
     field('bundle-from', t('bundle.from'), el('input', { type: 'date' })),
@@ -121,6 +137,11 @@ export function bundleForm(state, entries, names) {
   byEntries.addEventListener('change', showChoice);
   byPeriod.addEventListener('change', showChoice);
   const out = el('div', { id: 'bundle-out', 'aria-live': 'polite' });
+  // A box for all entries sets the same field's box in every entry.
+  const followAll = (event) => {
+    const name = event.target.id.slice('bundle-disclose-'.length);
+    for (const box of entryBoxes.querySelectorAll(`input[data-field="${name}"]`)) box.checked = event.target.checked;
+  };
   const status = el('p', { id: 'bundle-status', role: 'status' });
   const form = el('form', { id: 'bundle-form', novalidate: true }, el('h3', {}, t('bundle.title')), el('p', { class: 'note' }, t('bundle.intro')),
     el('fieldset', {}, el('legend', {}, t('bundle.choice')), labelled(byEntries, t('bundle.by_entries')), el('br'),
@@ -132,7 +153,7 @@ export function bundleForm(state, entries, names) {
       field('bundle-expiry', t('bundle.expiry'), el('input', { type: 'number', min: 1, max: MAX_EXPIRY_DAYS, value: 30 }))),
     el('fieldset', { id: 'bundle-disclose' }, el('legend', {}, t('bundle.disclose')),
       Object.keys(PAYLOAD_FIELDS).map((name) => labelled(
-        el('input', { type: 'checkbox', id: `bundle-disclose-${name}`, checked: DEFAULT_DISCLOSURE.includes(name) }),
+        el('input', { type: 'checkbox', id: `bundle-disclose-${name}`, checked: DEFAULT_DISCLOSURE.includes(name), onchange: followAll }),
         SENSITIVE_FIELDS.has(name) ? `${t(`field.${name}`)} (${t('bundle.sensitive')})` : t(`field.${name}`)))),
     el('button', { type: 'submit' }, t('bundle.create')), status, out);
   form.addEventListener('submit', async (event) => {

@@ -14,6 +14,12 @@ export function el(tag, attributes = {}, ...children) {
   return node;
 }
 
+// node.replaceChildren, skipping absent children as el() does (replaceChildren
+// would insert null or false as the text "null" / "false").
+export function setChildren(node, ...children) {
+  node.replaceChildren(...children.flat(Infinity).filter((c) => c !== undefined && c !== null && c !== false));
+}
+
 export function short(hex, n = 8) {
   return hex && hex.length > 2 * n ? `${hex.slice(0, n)}…${hex.slice(-4)}` : hex;
 }

@@ -9,7 +9,7 @@
 // the page and recorded at the node (receipt.js), as `jobcard verify --node
 // --matcher-key` does, and offered for download.
 import { getJson, postJson } from './api.js';
-import { el, field, short } from './dom.js';
+import { el, field, setChildren, short } from './dom.js';
 import { addText, currentLang, hasText, t } from './i18n.js';
 import { fromHex } from './bytes.js';
 import { checkDetail, checkFreshness, verifyBundle } from './bundle_verify.js';
@@ -142,7 +142,7 @@ async function verifyText(text, matcherKey, genesis, out, receipt) {
   const b = report.bundle;
   const names = b ? Object.fromEntries(b.employers.map((e) => [e.record.id, e.record.name])) : {};
   const untrusted = report.checks.some((c) => !c.passed);
-  out.replaceChildren(verdict,
+  setChildren(out, verdict,
     b?.doc.period ? el('p', {}, `${t('matcher.period')}: ${b.doc.period.from} – ${b.doc.period.to}`) : null,
     el('h3', {}, t('matcher.checks')), list,
     untrusted && b ? el('p', { class: 'error', id: 'matcher-untrusted' }, t('matcher.untrusted')) : null,

@@ -194,6 +194,7 @@ test('a candidate builds a period bundle in the page that jobcard verify accepts
   await page.locator('#bundle-disclose-duties').uncheck();
   await page.locator('#bundle-audience').press('Enter');
   await page.locator('#bundle-download').waitFor({ timeout: 60000 });
+  assert.doesNotMatch(await page.locator('#bundle-out').textContent(), /null|false/, 'no absent part rendered as text');
   const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#bundle-download').click()]);
   const file = path.join(node.dir, 'page-bundle.json');
   await download.saveAs(file);
@@ -216,6 +217,26 @@ test('a candidate builds a period bundle in the page that jobcard verify accepts
   // The secondment's duties (新規事業) are there as a commitment leaf only.
   assert.ok(!readFileSync(file, 'utf8').includes('新規事業'), 'the withheld value is not in the file');
   assert.match(report.checks.find((c) => c.name === 'disclosed_fields').detail, /[0-9]+ withheld/);
+
+  // Chosen entries, one field withheld in one entry only: the hire's position closed, the
+  // promotion's open (the boxes for all entries set each entry's; each entry's own boxes override).
+  await page.locator('#bundle-by-entries').check();
+  const hireBox = career.ids.hire.slice(0, 12);
+  await page.locator(`#bundle-entry-${hireBox}`).check();
+  await page.locator(`#bundle-entry-${career.ids.promotion.slice(0, 12)}`).check();
+  assert.equal(await page.locator(`#bundle-field-${hireBox}-salary_band`).isChecked(), true, 'follows the box for all entries');
+  await page.locator(`#bundle-fields-${hireBox} summary`).click();
+  await page.locator(`#bundle-field-${hireBox}-position`).uncheck();
+  await page.locator('#bundle-form button[type="submit"]').click();
+  await page.locator('#bundle-download').waitFor({ timeout: 60000 });
+  const [chosenDownload] = await Promise.all([page.waitForEvent('download'), page.locator('#bundle-download').click()]);
+  const chosenFile = path.join(node.dir, 'page-chosen.json');
+  await chosenDownload.saveAs(chosenFile);
+  assert.equal(verifyWithCli(node, chosenFile).code, 0);
+  const chosen = JSON.parse(readFileSync(chosenFile, 'utf8'));
+  const openedIn = (e) => e.fields.filter((f) => 'field' in f).map((f) => f.field).sort();
+  assert.deepEqual(chosen.entries.map(openedIn), [['department', 'employment_type', 'salary_band'], ['position']]);
+  assert.equal(chosen.entries[0].fields.length, 4, 'the hire\'s position is there, withheld');
 
   // The matcher opens its key file and chooses the bundle: every check passes in the page,
   // freshness from the node, and an access receipt is recorded there and offered.
@@ -246,6 +267,7 @@ test('a candidate builds a period bundle in the page that jobcard verify accepts
   assert.equal(await page.locator('#matcher-checks li').count(), 16);
   assert.equal(await page.locator('#matcher-checks li[data-passed="false"]').count(), 0);
   assert.equal(await page.locator('#matcher-untrusted').count(), 0);
+  assert.doesNotMatch(await page.locator('#matcher-result').textContent(), /\bnull\b|\bfalse\b/, 'no absent part rendered as text');
   assert.match(await page.locator('#matcher-verdict').getAttribute('class'), /ok/);
   assert.equal(await page.locator('#timeline .bar[data-type="secondment"]').count(), 1);
   assert.match(await page.locator('#matcher-entries').textContent(), /開発部/);

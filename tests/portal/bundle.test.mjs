@@ -232,6 +232,7 @@ test('a candidate builds a period bundle in the page that jobcard verify accepts
   const [chosenDownload] = await Promise.all([page.waitForEvent('download'), page.locator('#bundle-download').click()]);
   const chosenFile = path.join(node.dir, 'page-chosen.json');
   await chosenDownload.saveAs(chosenFile);
+  await screenshot(page, 'candidate-bundle-chosen');
   assert.equal(verifyWithCli(node, chosenFile).code, 0);
   const chosen = JSON.parse(readFileSync(chosenFile, 'utf8'));
   const openedIn = (e) => e.fields.filter((f) => 'field' in f).map((f) => f.field).sort();

@@ -8,7 +8,7 @@
 // page), verifies the result with the matcher's checks (bundle_verify.js, so
 // the node never sees the opened fields) and offers bundle.json for download.
 import { el, field, setChildren } from './dom.js';
-import { addText, currentLang, t } from './i18n.js';
+import { addText, currentLang, hasText, t } from './i18n.js';
 import { DEFAULT_DISCLOSURE, MAX_EXPIRY_DAYS, assembleBundle, fieldOpenings } from './bundle_codec.js';
 import { fetchBundleMaterial } from './bundle_fetch.js';
 import { checkDetail, verifyBundle } from './bundle_verify.js';
@@ -28,6 +28,13 @@ addText({
   'bundle.no_entry': '記録を1件以上選んでください', 'bundle.bad_expiry': `1〜${MAX_EXPIRY_DAYS}日で指定してください`,
   'bundle.refused': 'バンドルの検証に失敗したため作成しませんでした', 'bundle.notice': '注意',
   'bundle.summary': '件の記録', 'bundle.withheld': '非開示', 'bundle.entry_fields': 'この記録で開示する項目',
+  // The refusals of bundle_fetch.js by code; in English the error's own message is shown.
+  'bundle_error.node.bad_response': 'ノードの応答が不正なため作成しませんでした',
+  'bundle_error.bundle.too_many_transitions': 'バリデータ構成の変更が多すぎるため、1つのバンドルに含められません',
+  'bundle_error.validation.subject_not_enrolled': 'この本人は台帳に登録されていません',
+  'bundle_error.bundle.empty_period': 'その期間に有効な記録がありません',
+  'bundle_error.bundle.no_entries': '記録を1件以上含めてください',
+  'bundle_error.bundle.busy': '証明の取得中にノードが新しいブロックを確定しました。もう一度お試しください',
 }, {
   'bundle.title': 'Build a disclosure bundle', 'bundle.intro': 'A verifiable career file for one matcher, signed with your key and made in this page.',
   'bundle.choice': 'Entries to include', 'bundle.by_entries': 'Choose entries', 'bundle.by_period': 'Every entry of a period (with a proof that none is left out)',
@@ -169,7 +176,8 @@ export function bundleForm(state, entries, names) {
       offerDownload(out, bundle, checks);
     } catch (error) {
       status.className = 'error';
-      status.textContent = `${error.message} [${error.code ?? 'error'}]`;
+      const ja = currentLang() === 'ja' && error.code && hasText(`bundle_error.${error.code}`);
+      status.textContent = `${ja ? t(`bundle_error.${error.code}`) : error.message} [${error.code ?? 'error'}]`;
     }
   });
   return form;

@@ -53,6 +53,7 @@ addText({
   'matcher.key_legend': '受領記録に署名する鍵ファイル（任意）', 'matcher.purpose': '照会の目的（受領記録に記載）',
   'matcher.receipt_done': 'アクセス受領記録をノードに記録しました', 'matcher.receipt_failed': 'アクセス受領記録を記録できませんでした',
   'matcher.receipt_download': 'receipt.json をダウンロード', 'matcher.receipt_none': '鍵ファイルを開くと、最新性の照会時にアクセス受領記録を残します',
+  'matcher.receipt_other_key': '入力された公開鍵が開いた鍵ファイルのものではないため、アクセス受領記録は残しません',
   'receipt.bad_purpose': '目的は制御文字を含まない1〜256バイトの文字列です',
 }, {
   ...en, 'nav.matcher': 'Matcher', 'matcher.title': 'Matcher (verify a career)',
@@ -68,6 +69,7 @@ addText({
   'matcher.key_legend': 'Key file to sign an access receipt (optional)', 'matcher.purpose': 'Purpose of the check (for the receipt)',
   'matcher.receipt_done': 'access receipt recorded at the node', 'matcher.receipt_failed': 'the access receipt could not be recorded',
   'matcher.receipt_download': 'Download receipt.json', 'matcher.receipt_none': 'open your key file to leave an access receipt when the node is asked',
+  'matcher.receipt_other_key': 'no access receipt: the public key typed is not the opened key file\'s',
   'receipt.bad_purpose': 'the purpose is 1 to 256 bytes of text without control characters',
 });
 
@@ -120,7 +122,8 @@ async function recordReceipt(sodium, b, signer, purpose, valid, receiptOut) {
   }
 }
 
-// `receipt`: {signer, purpose} when the matcher's key file is open, else null.
+// `receipt`: {signer, purpose} when the matcher's key file is open and is the key typed, else
+// {note}: why no receipt is signed.
 async function verifyText(text, matcherKey, genesis, out, receipt) {
   const sodium = await loadSodium();
   let doc;
@@ -160,8 +163,8 @@ async function verifyText(text, matcherKey, genesis, out, receipt) {
   const receiptOut = el('div', { id: 'matcher-receipt', 'aria-live': 'polite' });
   out.insertBefore(receiptOut, verdict.nextSibling);
   // As the CLI: `valid` is every check's outcome, freshness included.
-  if (receipt) await recordReceipt(sodium, b, receipt.signer, receipt.purpose, [...report.checks, freshness].every((c) => c.passed), receiptOut);
-  else receiptOut.replaceChildren(el('p', { class: 'note', id: 'matcher-receipt-status' }, t('matcher.receipt_none')));
+  if (receipt.signer) await recordReceipt(sodium, b, receipt.signer, receipt.purpose, [...report.checks, freshness].every((c) => c.passed), receiptOut);
+  else receiptOut.replaceChildren(el('p', { class: 'note', id: 'matcher-receipt-status' }, t(receipt.note)));
 }
 
 // The genesis as the page reads it: the members the checks use, so a wrong file fails here.
@@ -243,7 +246,12 @@ export async function render(main) {
     status.textContent = chosen.name;
     // The bundle limit (spec/bundle.md §7): a larger file is not read at all.
     const text = chosen.size > MAX_BUNDLE_BYTES ? '' : await chosen.text();
-    await verifyText(text, key.value.trim().toLowerCase(), trusted.genesis, out, signer ? { signer, purpose: purpose.value } : null);
+    // A receipt names its signer as the matcher: signed only when the audience checked is that key,
+    // as the CLI takes one matcher key, not two.
+    const matcher = key.value.trim().toLowerCase();
+    const receipt = !signer ? { note: 'matcher.receipt_none' }
+      : signer.publicHex === matcher ? { signer, purpose: purpose.value } : { note: 'matcher.receipt_other_key' };
+    await verifyText(text, matcher, trusted.genesis, out, receipt);
   };
   form.addEventListener('submit', (event) => {
     event.preventDefault();

@@ -185,9 +185,16 @@ test('a candidate builds a period bundle in the page that jobcard verify accepts
   page.on('request', onRequest);
   await page.locator('#bundle-by-period').focus();
   await page.keyboard.press('Space');
+  await page.locator('#bundle-audience').fill(matcherKey(node));
+  // A period with no entry is refused, in Japanese (the default) with the stable code.
+  await page.locator('#bundle-from').fill('1990-01-01');
+  await page.locator('#bundle-to').fill('1990-12-31');
+  await page.locator('#bundle-audience').press('Enter');
+  await page.locator('#bundle-status.error').waitFor({ timeout: 60000 });
+  assert.equal(await page.locator('#bundle-status').textContent(), 'その期間に有効な記録がありません [bundle.empty_period]');
+  assert.equal(await page.locator('#bundle-download').count(), 0);
   await page.locator('#bundle-from').fill('2016-01-01');
   await page.locator('#bundle-to').fill('2022-04-30');
-  await page.locator('#bundle-audience').fill(matcherKey(node));
   await page.locator('#bundle-disclose-salary_band').check();
   // Withhold a non-sensitive field, as `bundle create --withhold duties`.
   assert.equal(await page.locator('#bundle-disclose-duties').isChecked(), true, 'non-sensitive fields are open by default');
@@ -308,15 +315,22 @@ test('a candidate builds a period bundle in the page that jobcard verify accepts
   assert.equal(await page.locator('#matcher-checks li').count(), 1);
   assert.equal(await page.locator('#matcher-result #timeline').count(), 0);
 
-  // In English, by keyboard: the same file, verified with Enter in the key field; a wrong matcher fails audience.
+  // In English, by keyboard: the same file, verified again with Enter in the key field; a wrong matcher fails audience.
+  // The matcher's key file is opened again (the language switch redraws the page), then another
+  // key typed over it.
   await page.locator('#lang').click();
-  await page.locator('#matcher-file').setInputFiles(file);
+  await openKeyFile(page, 'matcher', path.join(node.home, 'keys', 'matcher.key'));
   await page.locator('#matcher-key').fill(node.genesis.validators[0].key);
+  await page.locator('#matcher-file').setInputFiles(file);
+  await page.locator('#matcher-checks li[data-check="freshness"]').waitFor({ timeout: 30000 });
   await page.locator('#matcher-key').press('Enter');
   await page.locator('#matcher-checks li[data-check="freshness"]').waitFor({ timeout: 30000 });
   assert.match(await page.locator('#matcher-checks li[data-check="audience"]').textContent(), /Addressed to this matcher.*not to/s);
   assert.match(await page.locator('#matcher-checks li[data-check="disclosed_fields"]').textContent(), /disclosed field\(s\) match/);
   assert.equal(await page.locator('#matcher-checks li[data-passed="false"]').count(), 1);
+  // The opened key file is not the key typed: no receipt is signed in its name for another audience.
+  assert.match(await page.locator('#matcher-receipt-status').textContent(), /no access receipt: the public key typed is not the opened key file's/);
+  assert.equal(await page.locator('#matcher-receipt-download').count(), 0);
   await page.locator('#lang').click();
 
   // A genesis file of the matcher's own: another chain's (a second dev home, never started) is

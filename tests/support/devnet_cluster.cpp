@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <fstream>
 #include <map>
 #include <thread>
@@ -32,8 +33,11 @@ DevnetCluster::DevnetCluster(DevnetClusterOptions options) : options_(std::move(
   // Distinct per process so that parallel test runs do not collide, and
   // below the kernel's ephemeral range (32768+), from which outgoing
   // connections take their ports: a restarted node must get its port back.
-  // 20 ports a process: 2 per node (API, p2p) for up to 10 nodes.
-  base_port_ = static_cast<std::uint16_t>(12000 + (::getpid() % 1000) * 20);
+  // 20 ports a network: 2 per node (API, p2p) for up to 10 nodes; a process
+  // that makes several networks (jobcard_chaos) gives each its own slot.
+  static std::atomic<unsigned> networks_made{0};
+  const unsigned slot = (static_cast<unsigned>(::getpid()) + 337 * networks_made++) % 1000;
+  base_port_ = static_cast<std::uint16_t>(12000 + slot * 20);
   nodes_.resize(size());
   // Children run in other directories: a relative path would not be found there.
   options_.jobcard_binary = std::filesystem::absolute(options_.jobcard_binary).string();

@@ -43,7 +43,7 @@ const char* kUsage =
     "  --fault-ms MS      how long each pause, partition or outage lasts (default 4000)\n"
     "  --impaired-ms MS   how long the links misbehave in the lossy scenario (default 10000)\n"
     "  --seed N           the relay's random delays, resets and stalls (default 1; round r uses N + r)\n"
-    "  --only NAME        only the scenarios whose key contains NAME: kill, pause, partition-one,\n"
+    "  --only NAME[,NAME] only the scenarios whose key contains a NAME: kill, pause, partition-one,\n"
     "                     partition-2x2, full-disk, lossy, set-change, rotation\n";
 
 struct Row {
@@ -54,14 +54,27 @@ struct Row {
   std::vector<std::string> notes;
 };
 
+// --only: a comma-separated list of parts of scenario keys; empty selects all.
+bool Selected(const std::string& only, const std::string& key) {
+  if (only.empty()) return true;
+  for (std::size_t begin = 0; begin <= only.size();) {
+    const std::size_t end = std::min(only.find(',', begin), only.size());
+    const std::string part = only.substr(begin, end - begin);
+    if (!part.empty() && key.find(part) != std::string::npos) return true;
+    begin = end + 1;
+  }
+  return false;
+}
+
 // A scenario that changes the validator set for good, on a network of its own.
-ChaosOutcome OnOwnNetwork(ChaosOptions options, bool rotate, const std::function<ChaosOutcome(ChaosHarness&)>& run) {
+ChaosOutcome OnOwnNetwork(ChaosOptions options, const std::string& scenario, bool rotate,
+                          const std::function<ChaosOutcome(ChaosHarness&)>& run) {
   options.spare_full_node = true;
   if (rotate) options.rotate_key_of = 2;
   ChaosHarness harness(options);
   if (std::string error = harness.Setup(); !error.empty()) {
     ChaosOutcome failed;
-    failed.scenario = "network setup";
+    failed.scenario = scenario;
     failed.failures.push_back(error);
     return failed;
   }
@@ -145,16 +158,16 @@ int main(int argc, char** argv) {
          return harness.LossyNetwork();
        }},
       {"set-change", "admit full1 as a 5th validator under kill -9 of node1, remove node3 while node2 is cut off",
-       [&](long) { return OnOwnNetwork(options, false, [](ChaosHarness& h) { return h.ValidatorSetChange(); }); }},
+       [&](long) { return OnOwnNetwork(options, "validator-set change", false, [](ChaosHarness& h) { return h.ValidatorSetChange(); }); }},
       {"rotation", "rotate node2's key under load, then run a node with its old key",
-       [&](long) { return OnOwnNetwork(options, true, [](ChaosHarness& h) { return h.KeyRotation(); }); }},
+       [&](long) { return OnOwnNetwork(options, "validator key rotation, stolen old key", true, [](ChaosHarness& h) { return h.KeyRotation(); }); }},
   };
   std::vector<std::string> order;
   std::map<std::string, Row> rows;
   bool all_passed = true;
   for (long round = 0; round < rounds; ++round) {
     for (const Scenario& scenario : scenarios) {
-      if (!only.empty() && scenario.key.find(only) == std::string::npos) continue;
+      if (!Selected(only, scenario.key)) continue;
       const ChaosOutcome o = scenario.run(round);
       if (rows.count(o.scenario) == 0) order.push_back(o.scenario);
       Row& row = rows[o.scenario];

@@ -13,15 +13,16 @@
 #include <cstring>
 
 namespace jobcard::testing {
-namespace {
 
-sockaddr_in Loopback(std::uint16_t port) {
+sockaddr_in LoopbackAddress(std::uint16_t port) {
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_port = htons(port);
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   return address;
 }
+
+namespace {
 
 void MakeNonBlocking(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL, 0) | O_NONBLOCK); }
 
@@ -82,7 +83,7 @@ TcpRelay::~TcpRelay() {
 
 std::uint16_t TcpRelay::AddLink(int link, std::uint16_t target_port, std::string* error) {
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in address = Loopback(0);
+  sockaddr_in address = LoopbackAddress(0);
   if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 || ::listen(fd, 16) != 0) {
     if (error) *error = std::string("relay listen: ") + std::strerror(errno);
     if (fd >= 0) ::close(fd);
@@ -150,7 +151,7 @@ void TcpRelay::AcceptOn(int link_id, Link& link) {
       continue;
     }
     int target = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address = Loopback(link.target_port);
+    sockaddr_in address = LoopbackAddress(link.target_port);
     // A blocking connect on loopback is answered at once: refused when
     // nothing listens, accepted by the kernel even when the node is paused.
     if (target < 0 || ::connect(target, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {

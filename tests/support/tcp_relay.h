@@ -16,6 +16,8 @@
 // are reordered against each other. The randomness is seeded (SetSeed).
 #pragma once
 
+#include <netinet/in.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstddef>
@@ -30,6 +32,9 @@
 #include <vector>
 
 namespace jobcard::testing {
+
+// 127.0.0.1:port (0: any port the kernel picks), for bind and connect.
+sockaddr_in LoopbackAddress(std::uint16_t port);
 
 // What an impaired link does to its connections (all zero: a clean link).
 struct LinkImpairment {

@@ -69,11 +69,6 @@ Result<std::unique_ptr<NodeService>> NodeService::Open(const std::filesystem::pa
   }
   if (validator_key) {
     const auto& validators = genesis->validators;
-    bool is_validator = false;
-    for (const auto& v : validators) is_validator = is_validator || v.key == validator_key->public_key();
-    if (!is_validator) {
-      return MakeError("node.not_a_validator", "the validator key is not in the genesis validator set");
-    }
     if (validators.size() != 1 && !UsesTransport(config)) {
       return MakeError("node.needs_consensus", "this genesis has " + std::to_string(validators.size()) +
                                                    " validators; reaching them needs p2p_peers in node.json "
@@ -92,6 +87,19 @@ Result<std::unique_ptr<NodeService>> NodeService::Open(const std::filesystem::pa
   store_options.verify_file_checksums = config.verify_store_on_start;
   auto store = ledger::ChainStore::Open(ResolveInHome(home, config.data_dir).string(), *genesis, store_options);
   if (!store.ok()) return store.error();
+  if (validator_key) {
+    // A validator admitted after genesis (add-validator) or a rotated key is
+    // in the committed set, not the genesis's: either will do. A key in
+    // neither is a wrong key file, said at once.
+    bool is_validator = false;
+    for (const auto& v : genesis->validators) is_validator = is_validator || v.key == validator_key->public_key();
+    for (const auto& v : (*store)->GetValidators()) is_validator = is_validator || v.key == validator_key->public_key();
+    if (!is_validator) {
+      return MakeError("node.not_a_validator",
+                       "the validator key is in neither the genesis validator set nor the set committed on this node "
+                       "(a newly admitted validator first syncs with --no-validator, then restarts with its key)");
+    }
+  }
   // Node-local, next to node.json: never part of the replicated ledger.
   auto receipts = ReceiptBook::Open(home / "receipts.jsonl");
   if (!receipts.ok()) return receipts.error();

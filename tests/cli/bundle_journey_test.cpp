@@ -227,6 +227,12 @@ TEST_F(BundleJourneyTest, AnEntrySignedBeforeItsKeyWasRevokedStaysValid) {
   const std::string detail = (*Check(verified, "key_active"))["detail"];
   EXPECT_NE(detail.find("stays valid"), std::string::npos) << detail;
   EXPECT_NE(detail.find("revoked"), std::string::npos) << detail;
+
+  // The stolen-key case: an entry signed with the key after its revocation is refused by the node.
+  const auto later = cli.Run({"employer", "hire", "--key", hr_key, "--employer", node.employer(0), "--subject", subject, "--date",
+                              "2021-04-01", "--position", "staff"});
+  EXPECT_NE(later.exit_code, 0) << later.out;
+  EXPECT_NE(later.err.find("validation.key_not_active"), std::string::npos) << later.err;
 }
 
 }  // namespace

@@ -2,11 +2,15 @@
 // `jobcard node start` processes on 127.0.0.1, their peer links through a
 // relay the test can cut, a steady stream of entries, and one fault per
 // test: kill -9 and restart, SIGSTOP/SIGCONT, one validator partitioned
-// away, a 2|2 partition (no quorum), a full disk. After each: every
-// acknowledged entry on every node, one chain, equal state roots (the
-// checks are in tests/support/chaos_scenarios.cpp). Each scenario runs once
-// here with a short stream; `make chaos` runs them many times.
+// away, a 2|2 partition (no quorum), a full disk, every link slow and
+// unreliable; a validator-set change and a validator key rotation (with a
+// stolen old key) under faults. After each: every acknowledged entry on
+// every node, one chain, equal state roots (the checks are in
+// tests/support/chaos_scenarios.cpp). Each scenario runs once here with a
+// short stream; `make chaos` runs them many times.
 #include <gtest/gtest.h>
+
+#include <cstdio>
 
 #include "tests/support/chaos_scenarios.h"
 
@@ -17,11 +21,16 @@ using namespace std::chrono_literals;
 
 class ChaosTest : public ::testing::Test {
  protected:
-  void SetUp() override {
+  static testing::ChaosOptions Options() {
     testing::ChaosOptions options;
     options.jobcard_binary = JOBCARD_BINARY;
     options.stream_before = 1500ms;
     options.fault_duration = 3000ms;
+    return options;
+  }
+
+  void StartNetwork(const testing::ChaosOptions& options) {
+    harness_.reset();
     harness_ = std::make_unique<testing::ChaosHarness>(options);
     const std::string error = harness_->Setup();
     ASSERT_TRUE(error.empty()) << error;
@@ -41,17 +50,62 @@ class ChaosTest : public ::testing::Test {
   std::unique_ptr<testing::ChaosHarness> harness_;
 };
 
-TEST_F(ChaosTest, KilledValidatorRestartsAndCatchesUp) { Expect(harness_->KillAndRestart(3)); }
+TEST_F(ChaosTest, KilledValidatorRestartsAndCatchesUp) {
+  ASSERT_NO_FATAL_FAILURE(StartNetwork(Options()));
+  Expect(harness_->KillAndRestart(3));
+}
 
-TEST_F(ChaosTest, PausedValidatorResumesAndCatchesUp) { Expect(harness_->PauseAndResume(2)); }
+TEST_F(ChaosTest, PausedValidatorResumesAndCatchesUp) {
+  ASSERT_NO_FATAL_FAILURE(StartNetwork(Options()));
+  Expect(harness_->PauseAndResume(2));
+}
 
-TEST_F(ChaosTest, PartitionedValidatorRejoinsAfterHeal) { Expect(harness_->PartitionOne(1)); }
+TEST_F(ChaosTest, PartitionedValidatorRejoinsAfterHeal) {
+  ASSERT_NO_FATAL_FAILURE(StartNetwork(Options()));
+  Expect(harness_->PartitionOne(1));
+}
 
-TEST_F(ChaosTest, TwoTwoPartitionCommitsNothingAndForksNothing) { Expect(harness_->PartitionHalves()); }
+TEST_F(ChaosTest, TwoTwoPartitionCommitsNothingAndForksNothing) {
+  ASSERT_NO_FATAL_FAILURE(StartNetwork(Options()));
+  Expect(harness_->PartitionHalves());
+}
 
 TEST_F(ChaosTest, FullDiskStopsTheNodeCleanlyAndItRecovers) {
+  ASSERT_NO_FATAL_FAILURE(StartNetwork(Options()));
   const testing::ChaosOutcome outcome = harness_->FullDisk(3);
   if (!outcome.skipped.empty()) GTEST_SKIP() << outcome.skipped;
+  Expect(outcome);
+}
+
+TEST_F(ChaosTest, SlowLossyLinksKeepCommittingAndLoseNothing) {
+  testing::ChaosOptions options = Options();
+  options.impaired_duration = 8000ms;
+  options.seed = static_cast<std::uint64_t>(::testing::UnitTest::GetInstance()->random_seed());
+  ASSERT_NO_FATAL_FAILURE(StartNetwork(options));
+  const testing::ChaosOutcome outcome = harness_->LossyNetwork();
+  RecordProperty("note", outcome.note);
+  std::printf("%s: %s\n%s\n", outcome.scenario.c_str(), outcome.injected.c_str(), outcome.note.c_str());
+  Expect(outcome);
+}
+
+TEST_F(ChaosTest, ValidatorSetChangeUnderKillAndPartition) {
+  testing::ChaosOptions options = Options();
+  options.spare_full_node = true;
+  ASSERT_NO_FATAL_FAILURE(StartNetwork(options));
+  const testing::ChaosOutcome outcome = harness_->ValidatorSetChange();
+  std::printf("%s: %s\n", outcome.scenario.c_str(), outcome.note.c_str());
+  ASSERT_TRUE(outcome.skipped.empty()) << outcome.skipped;
+  Expect(outcome);
+}
+
+TEST_F(ChaosTest, RotatedValidatorKeyAndStolenOldKeyCannotSign) {
+  testing::ChaosOptions options = Options();
+  options.spare_full_node = true;
+  options.rotate_key_of = 2;
+  ASSERT_NO_FATAL_FAILURE(StartNetwork(options));
+  const testing::ChaosOutcome outcome = harness_->KeyRotation();
+  std::printf("%s: %s\n", outcome.scenario.c_str(), outcome.note.c_str());
+  ASSERT_TRUE(outcome.skipped.empty()) << outcome.skipped;
   Expect(outcome);
 }
 

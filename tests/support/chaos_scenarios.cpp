@@ -1,5 +1,7 @@
 #include "tests/support/chaos_scenarios.h"
 
+#include <nlohmann/json.hpp>
+
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/mount.h>
@@ -9,6 +11,10 @@
 #include <cerrno>
 #include <cstring>
 #include <thread>
+
+#include "crypto/keystore.h"
+#include "ledger/genesis.h"
+#include "ledger/json_fields.h"
 
 namespace jobcard::testing {
 
@@ -20,6 +26,8 @@ namespace {
 std::string Seconds(std::chrono::milliseconds duration) {
   return std::to_string(duration.count() / 1000) + "." + std::to_string(duration.count() % 1000 / 100) + " s";
 }
+
+constexpr const char* kRotatedKeyFile = "keys/validator-rotated.key";
 
 std::string Name(DevnetCluster& cluster, std::size_t i) { return cluster.Home(i).filename().string(); }
 
@@ -70,7 +78,7 @@ ChaosHarness::ChaosHarness(ChaosOptions options) : options_(std::move(options)) 
   DevnetClusterOptions cluster_options;
   cluster_options.jobcard_binary = options_.jobcard_binary;
   cluster_options.validators = 4;
-  cluster_options.full_nodes = 1;
+  cluster_options.full_nodes = options_.spare_full_node ? 2 : 1;
   cluster_options.through_relay = true;
   cluster_ = std::make_unique<DevnetCluster>(cluster_options);
   runs_.assign(cluster_->size(), 0);
@@ -85,11 +93,29 @@ ChaosHarness::~ChaosHarness() {
 std::string ChaosHarness::Setup() {
   std::string error = cluster_->Init();
   if (!error.empty()) return error;
-  for (std::size_t i = 0; i < cluster_->size(); ++i) {
-    error = cluster_->Start(i);
+  auto genesis = ledger::LoadGenesisFile((cluster_->Home(0) / "genesis.json").string());
+  if (!genesis.ok()) return genesis.error().message;
+  for (const auto& v : genesis->validators) genesis_validators_.push_back(ToHex(v.key));
+  if (options_.rotate_key_of) {
+    // The operator's next key, made ahead and announced to the other
+    // operators, who let it connect (the p2p allow-list is node.json's).
+    const crypto::SigningKey next = crypto::SigningKey::Generate();
+    crypto::KeystoreWriteOptions write;
+    write.label = "rotated validator key";
+    Status written = crypto::WriteKeystore(cluster_->Home(*options_.rotate_key_of) / kRotatedKeyFile, next, AsBytes("devnet"), write);
+    if (!written.ok()) return written.error().message;
+    rotated_key_ = ToHex(next.public_key());
+    error = cluster_->AllowPeerKey(next.public_key());
     if (!error.empty()) return error;
   }
-  if (!cluster_->WaitUntil([&] { return cluster_->FullyConnected(cluster_->All()); }, 60s)) {
+  std::set<std::size_t> started;
+  for (std::size_t i = 0; i < cluster_->size(); ++i) {
+    if (options_.spare_full_node && i == Spare()) continue;
+    error = cluster_->Start(i);
+    if (!error.empty()) return error;
+    started.insert(i);
+  }
+  if (!cluster_->WaitUntil([&] { return cluster_->FullyConnected(started); }, 60s)) {
     return "the nodes did not all connect\n" + cluster_->Logs();
   }
   return "";
@@ -306,6 +332,248 @@ ChaosOutcome ChaosHarness::PartitionHalves() {
   // Every node is faulted here: recovered when all have a new block and agree on the height.
   outcome.recover_ms = CatchUp(cluster_->All(), Clock::now(), highest_stalled);
   Finish(outcome);
+  return outcome;
+}
+
+std::string ChaosHarness::ValidatorKeyHex(std::size_t i) const { return i < genesis_validators_.size() ? genesis_validators_[i] : ""; }
+
+std::string ChaosHarness::SubmitGovernance(ChaosOutcome& outcome, const std::vector<std::string>& command) {
+  std::vector<std::string> args = {"registrar"};
+  args.insert(args.end(), command.begin(), command.end());
+  args.insert(args.end(), {"--home", cluster_->Home(0).string(), "--no-wait", "--json"});
+  const DevnetCluster::CliResult r = cluster_->RunCli(0, args);
+  auto parsed = ledger::ParseJson(r.out, 1 << 20);
+  const std::string id = r.exit_code == 0 && parsed.ok() && parsed->is_object() ? parsed->value("id", "") : "";
+  if (id.empty()) outcome.failures.push_back("registrar " + command[0] + " failed (" + std::to_string(r.exit_code) + "): " + r.err + r.out);
+  return id;
+}
+
+std::uint64_t ChaosHarness::StreamUntilCommitted(std::size_t through, const std::string& id) {
+  const auto deadline = Clock::now() + options_.recover_timeout;
+  std::uint64_t height = 0;
+  while (!id.empty() && (height = cluster_->CommittedHeight(through, id)) == 0 && Clock::now() < deadline) {
+    Stream(options_.submit_interval);
+  }
+  return height;
+}
+
+bool ChaosHarness::StreamPast(std::uint64_t height) {
+  const auto deadline = Clock::now() + options_.recover_timeout;
+  for (;;) {
+    bool past = true;
+    for (std::size_t i = 0; i < cluster_->size() && past; ++i) {
+      if (cluster_->Running(i) && paused_.count(i) == 0) past = cluster_->Height(i) > height;
+    }
+    if (past) return true;
+    if (Clock::now() > deadline) return false;
+    Stream(options_.submit_interval);
+  }
+}
+
+std::size_t ChaosHarness::CheckSigners(ChaosOutcome& outcome, std::uint64_t from, std::uint64_t to, const std::set<std::string>& set,
+                                       const std::string& wanted) {
+  std::size_t signed_by_wanted = 0;
+  for (std::uint64_t h = from + 1; h <= to; ++h) {
+    const std::vector<std::string> signers = cluster_->Signers(0, h);
+    std::size_t members = 0;
+    for (const std::string& key : signers) {
+      if (set.count(key)) {
+        ++members;
+      } else {
+        outcome.failures.push_back("block " + std::to_string(h) + " carries a signature of " + key.substr(0, 16) +
+                                   ", not a validator at that height");
+      }
+      signed_by_wanted += key == wanted;
+    }
+    if (3 * members <= 2 * set.size()) {
+      outcome.failures.push_back("block " + std::to_string(h) + " is certified by " + std::to_string(members) + " of the " +
+                                 std::to_string(set.size()) + " validators, not more than 2/3");
+    }
+  }
+  return signed_by_wanted;
+}
+
+std::pair<std::size_t, std::size_t> ChaosHarness::CheckSetChange(ChaosOutcome& outcome, std::uint64_t added_at, const std::string& added,
+                                                                  std::uint64_t removed_at, const std::string& removed) {
+  std::set<std::string> set(genesis_validators_.begin(), genesis_validators_.end());
+  CheckSigners(outcome, outcome.checked_from - 1, added_at, set, "");
+  set.insert(added);
+  const std::size_t during = CheckSigners(outcome, added_at, removed_at, set, added);
+  set.erase(removed);
+  return {during, CheckSigners(outcome, removed_at, outcome.checked_to, set, added)};
+}
+
+ChaosOutcome ChaosHarness::ValidatorSetChange() {
+  const std::size_t newcomer = Spare(), killed = 1, cut = 2, removed = 3;
+  ChaosOutcome outcome = Begin("validator-set change", "full1 joins by sync and is admitted as a 5th validator while node1 is killed (-9) "
+                                                       "and restarted; node3 removed while node2 is cut off " +
+                                                           Seconds(options_.fault_duration));
+  if (!options_.spare_full_node || cluster_->Running(newcomer)) {
+    outcome.skipped = "needs a harness with a spare full node that has not run";
+    return outcome;
+  }
+  auto newcomer_key = crypto::ReadKeystorePublic(cluster_->Home(newcomer) / "keys" / "node.key");
+  if (!newcomer_key.ok()) {
+    outcome.failures.push_back(newcomer_key.error().message);
+    return outcome;
+  }
+  const std::string newcomer_hex = ToHex(newcomer_key->public_key);
+  Stream(options_.stream_before);
+  // A new operator: its own process and key (the full node's, so that the
+  // validators already let it connect), synced from genesis as a follower.
+  const auto joined = Clock::now();
+  std::string error = cluster_->Start(newcomer);
+  if (!error.empty() || CatchUp({newcomer}, joined) < 0) {
+    outcome.failures.push_back("full1 did not join: " + error);
+    return outcome;
+  }
+  const std::string add = SubmitGovernance(outcome, {"add-validator", "--validator-pub", newcomer_hex, "--power", "1", "--name", "chaos-newcomer"});
+  // kill -9 right after the change is submitted: it commits during the outage.
+  const int code = cluster_->Stop(killed, SIGKILL);
+  ++runs_[killed];
+  if (code != 128 + SIGKILL) outcome.failures.push_back("node1 ended with " + std::to_string(code) + ", not by SIGKILL");
+  const std::uint64_t added_at = StreamUntilCommitted(newcomer, add);
+  if (added_at == 0) outcome.failures.push_back("add-validator was not committed");
+  // Admitted: the operator restarts its node as a validator. Until node1 is
+  // back, the five need all four others: the newcomer counts at once.
+  cluster_->Stop(newcomer, SIGTERM);
+  ++runs_[newcomer];
+  error = cluster_->PromoteToValidator(newcomer, "keys/node.key");
+  if (error.empty()) error = cluster_->Start(newcomer);
+  if (!error.empty()) {
+    outcome.failures.push_back("full1 did not restart as a validator: " + error);
+    return outcome;
+  }
+  Stream(options_.fault_duration);
+  if (error = cluster_->Start(killed); !error.empty()) {
+    outcome.failures.push_back(error);
+    return outcome;
+  }
+  const std::string remove = SubmitGovernance(outcome, {"remove-validator", "--validator-pub", ValidatorKeyHex(removed)});
+  // Partition right after the removal is submitted: it commits while node2 is away.
+  cluster_->Isolate({cut});
+  Stream(options_.fault_duration);
+  cluster_->HealAll();
+  const auto healed = Clock::now();
+  const std::uint64_t removed_at = StreamUntilCommitted(0, remove);
+  if (removed_at == 0) outcome.failures.push_back("remove-validator was not committed");
+  // node3 keeps running and voting: a few blocks past the change to judge.
+  if (!StreamPast(removed_at + 4)) outcome.failures.push_back("no blocks after the removal");
+  outcome.recover_ms = CatchUp({killed, cut}, healed);
+  Finish(outcome);
+  if (added_at == 0 || removed_at == 0) return outcome;
+  const auto [newcomer_signed, newcomer_signed_after] = CheckSetChange(outcome, added_at, newcomer_hex, removed_at, ValidatorKeyHex(removed));
+  const std::uint64_t to = outcome.checked_to;
+  if (newcomer_signed + newcomer_signed_after == 0) outcome.failures.push_back("the admitted validator signed no block");
+  outcome.note = "added at height " + std::to_string(added_at) + ", node3 removed at " + std::to_string(removed_at) + "; full1 signed " +
+                 std::to_string(newcomer_signed + newcomer_signed_after) + " of the " + std::to_string(to - added_at) +
+                 " blocks after; node3 none of the " + std::to_string(to - removed_at) + " after its removal";
+  return outcome;
+}
+
+ChaosOutcome ChaosHarness::KeyRotation() {
+  const std::size_t thief = Spare();
+  const std::size_t victim = options_.rotate_key_of.value_or(0);
+  const std::string name = Name(*cluster_, victim);
+  ChaosOutcome outcome = Begin("validator key rotation, stolen old key",
+                               "add " + name + "'s new key, restart it with that key, remove the old one; then full1 starts "
+                               "as a validator with the old key");
+  if (!options_.spare_full_node || !options_.rotate_key_of || cluster_->Running(thief)) {
+    outcome.skipped = "needs a harness with a spare full node and rotate_key_of";
+    return outcome;
+  }
+  const std::string old_key = ValidatorKeyHex(victim);
+  Stream(options_.stream_before);
+  const std::string add = SubmitGovernance(outcome, {"add-validator", "--validator-pub", rotated_key_, "--power", "1", "--name", name + "-rotated"});
+  const std::uint64_t added_at = StreamUntilCommitted(0, add);
+  if (added_at == 0) outcome.failures.push_back("add-validator of the new key was not committed");
+  // The operator restarts its node with the new key (SIGTERM: a clean stop).
+  if (const int code = cluster_->Stop(victim, SIGTERM); code != 0) {
+    outcome.failures.push_back(name + " did not stop cleanly on SIGTERM: " + std::to_string(code));
+  }
+  ++runs_[victim];
+  std::string error = cluster_->SetValidatorKeyFile(victim, kRotatedKeyFile);
+  const auto restarted = Clock::now();
+  if (error.empty()) error = cluster_->Start(victim);
+  if (!error.empty()) {
+    outcome.failures.push_back(error);
+    return outcome;
+  }
+  const std::string remove = SubmitGovernance(outcome, {"remove-validator", "--validator-pub", old_key});
+  const std::uint64_t removed_at = StreamUntilCommitted(0, remove);
+  if (removed_at == 0) outcome.failures.push_back("remove-validator of the old key was not committed");
+  outcome.recover_ms = CatchUp({victim}, restarted);
+  // The thief: a copy of the old key file, in a node of its own.
+  std::error_code ec;
+  fs::copy_file(cluster_->Home(victim) / "keys" / "validator.key", cluster_->Home(thief) / "keys" / "stolen.key", ec);
+  if (ec) outcome.failures.push_back("cannot copy the old key: " + ec.message());
+  error = cluster_->PromoteToValidator(thief, "keys/stolen.key");
+  if (error.empty()) error = cluster_->Start(thief);
+  if (!error.empty()) {
+    outcome.failures.push_back("the thief's node did not start: " + error);
+    return outcome;
+  }
+  if (CatchUp({thief}, Clock::now()) < 0) outcome.failures.push_back("the thief's node did not sync");
+  // It is connected (the old key is still a genesis key, so peers accept the link): it is its votes that must not count.
+  if (cluster_->PeerCount(thief) == 0) outcome.failures.push_back("the thief's node has no peers: its votes were never tested");
+  const std::uint64_t thief_from = cluster_->Height(0);
+  Stream(options_.fault_duration);
+  if (!StreamPast(thief_from + 3)) outcome.failures.push_back("no blocks while the thief ran");
+  Finish(outcome);
+  if (added_at == 0 || removed_at == 0) return outcome;
+  const auto [new_during, new_after] = CheckSetChange(outcome, added_at, rotated_key_, removed_at, old_key);
+  const std::uint64_t to = outcome.checked_to;
+  if (new_after == 0) outcome.failures.push_back("the new key signed no block after the old one was removed");
+  outcome.note = "new key added at height " + std::to_string(added_at) + ", old removed at " + std::to_string(removed_at) +
+                 "; the new key signed " + std::to_string(new_during + new_after) + " blocks; the old key, run by the thief from height " +
+                 std::to_string(thief_from) + ", none of the " + std::to_string(to - removed_at) + " after its removal";
+  return outcome;
+}
+
+ChaosOutcome ChaosHarness::LossyNetwork() {
+  const LinkImpairment& bad = options_.impairment;
+  ChaosOutcome outcome = Begin("slow, lossy network", "every link: " + std::to_string(bad.delay_min_ms) + "-" + std::to_string(bad.delay_max_ms) +
+                                                          " ms jitter, resets " + std::to_string(bad.resets_per_second).substr(0, 4) +
+                                                          "/s and stalls of " + std::to_string(bad.stall_ms) + " ms " +
+                                                          std::to_string(bad.stalls_per_second).substr(0, 4) + "/s per connection, for " +
+                                                          Seconds(options_.impaired_duration) + "; seed " + std::to_string(options_.seed));
+  Stream(options_.stream_before);
+  auto lowest_height = [&] {
+    std::uint64_t lowest = UINT64_MAX;
+    for (std::size_t i = 0; i < cluster_->size(); ++i) {
+      if (cluster_->Running(i)) lowest = std::min(lowest, cluster_->Height(i));
+    }
+    return lowest;
+  };
+  auto acknowledged = [&] {
+    NoteAcknowledgements();
+    return std::count_if(entries_.begin(), entries_.end(), [](const Entry& e) { return e.acknowledged; });
+  };
+  const std::uint64_t before = lowest_height();
+  const auto acknowledged_before = acknowledged();
+  const RelayCounts counts_before = cluster_->relay().Counts();
+  cluster_->relay().SetSeed(options_.seed);
+  cluster_->ImpairAll(bad);
+  Stream(options_.impaired_duration);
+  const std::uint64_t during = lowest_height();
+  const auto acknowledged_during = acknowledged();
+  const RelayCounts counts = cluster_->relay().Counts();
+  cluster_->ImpairAll(LinkImpairment{});
+  const auto cleared = Clock::now();
+  if (during <= before + 1) {
+    outcome.failures.push_back("blocks stopped: the lowest height went from " + std::to_string(before) + " to " + std::to_string(during) +
+                               " in " + Seconds(options_.impaired_duration));
+  }
+  if (acknowledged_during <= acknowledged_before) outcome.failures.push_back("no entry was acknowledged while the links misbehaved");
+  const std::uint64_t resets = counts.resets - counts_before.resets, stalls = counts.stalls - counts_before.stalls;
+  if (bad.resets_per_second > 0 && resets == 0) outcome.failures.push_back("the relay reset no connection");
+  if (bad.delay_max_ms > 0 && counts.delayed_chunks == counts_before.delayed_chunks) outcome.failures.push_back("the relay delayed nothing");
+  outcome.recover_ms = CatchUp(cluster_->All(), cleared);
+  Finish(outcome);
+  outcome.note = "while impaired: heights " + std::to_string(before) + " -> " + std::to_string(during) + ", " +
+                 std::to_string(acknowledged_during - acknowledged_before) + " entries acknowledged, " + std::to_string(resets) +
+                 " connections reset, " + std::to_string(stalls) + " stalls, " +
+                 std::to_string(counts.delayed_chunks - counts_before.delayed_chunks) + " chunks delayed";
   return outcome;
 }
 

@@ -9,6 +9,14 @@
 // since the scenario began, and the state roots must be equal at the
 // common height.
 //
+// Three more change the network itself: a validator-set change (a fifth
+// validator admitted, one of the four removed) with a kill -9 and a
+// partition around the change heights; a validator's key rotated under load,
+// then a process started with the old (stolen) key; and every link slow and
+// unreliable (jitter, random resets and stalls). These need a harness whose
+// spare full node is not started by Setup (ChaosOptions::spare_full_node),
+// and each changes the set for good: one per harness.
+//
 // Used by tests/cli/chaos_test.cpp (each scenario once, short) and by the
 // `jobcard_chaos` runner (`make chaos`: each scenario N times, a table).
 #pragma once
@@ -16,8 +24,10 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tests/support/devnet_cluster.h"
@@ -46,6 +56,15 @@ struct ChaosOptions {
   std::chrono::milliseconds fault_duration{4000};    // how long a pause or partition lasts
   std::chrono::milliseconds submit_interval{200};    // one entry every interval
   std::chrono::milliseconds recover_timeout{60000};  // for catch-up and for entries to commit
+  // A second full node (full1) made by devnet init but not started by Setup:
+  // the fifth validator of ValidatorSetChange, the thief of KeyRotation.
+  bool spare_full_node = false;
+  // KeyRotation's victim: its new key is made, and allowed to connect to
+  // every validator (p2p_observer_keys), before the nodes start.
+  std::optional<std::size_t> rotate_key_of;
+  std::chrono::milliseconds impaired_duration{10000};  // LossyNetwork: how long every link misbehaves
+  LinkImpairment impairment{50, 200, 0.1, 0.1, 500};    // LossyNetwork: what each link does meanwhile
+  std::uint64_t seed = 1;                               // the relay's random delays, resets and stalls
 };
 
 class ChaosHarness {
@@ -58,6 +77,7 @@ class ChaosHarness {
   // devnet init through the relay, every node started and connected; "" on success.
   std::string Setup();
   DevnetCluster& cluster() { return *cluster_; }
+  void set_seed(std::uint64_t seed) { options_.seed = seed; }
 
   ChaosOutcome KillAndRestart(std::size_t victim);
   ChaosOutcome PauseAndResume(std::size_t victim);
@@ -65,6 +85,16 @@ class ChaosHarness {
   ChaosOutcome PartitionHalves();
   // Needs mount(2) (root): skipped, with the reason, where it is refused.
   ChaosOutcome FullDisk(std::size_t victim);
+  // Needs spare_full_node: the spare joins by sync and is admitted as a
+  // validator while node1 is killed (-9) and restarted; then node3 is removed
+  // while node2 is cut off. The new set must certify the blocks after.
+  ChaosOutcome ValidatorSetChange();
+  // Needs spare_full_node and rotate_key_of: the victim's new key is added,
+  // the victim restarted with it, the old key removed; then the spare starts
+  // as a validator with the old key, which must never sign a block after.
+  ChaosOutcome KeyRotation();
+  // Every link delayed (jitter), reset and stalled at random for impaired_duration.
+  ChaosOutcome LossyNetwork();
 
   // The log line a node prints when it stops on a full disk.
   static constexpr const char* kDiskFullLogLine = "disk full; stopping";
@@ -92,6 +122,24 @@ class ChaosHarness {
   // then checks presence everywhere, one chain and the state roots.
   void Finish(ChaosOutcome& outcome);
   std::string RestartAndReconnect(std::size_t victim);
+  // Submits a registrar governance command (`registrar add-validator ...`)
+  // through node0 without waiting; its transaction id, or "" with a failure noted.
+  std::string SubmitGovernance(ChaosOutcome& outcome, const std::vector<std::string>& command);
+  // Streams until transaction `id` is committed on `through`; its height, 0 at the timeout.
+  std::uint64_t StreamUntilCommitted(std::size_t through, const std::string& id);
+  // Streams until every running node is past `height`; false at the timeout.
+  bool StreamPast(std::uint64_t height);
+  // Each block in (from, to] must be certified by signers of `set` only, with more
+  // than 2/3 of it (power 1 each); counts how many of them `wanted` signed.
+  std::size_t CheckSigners(ChaosOutcome& outcome, std::uint64_t from, std::uint64_t to, const std::set<std::string>& set,
+                           const std::string& wanted);
+  // The genesis set certifies up to `added_at`, with `added` up to
+  // `removed_at`, without `removed` after (to checked_to); how many blocks
+  // `added` signed before and after the removal.
+  std::pair<std::size_t, std::size_t> CheckSetChange(ChaosOutcome& outcome, std::uint64_t added_at, const std::string& added,
+                                                     std::uint64_t removed_at, const std::string& removed);
+  std::string ValidatorKeyHex(std::size_t i) const;
+  std::size_t Spare() const { return cluster_->validators() + 1; }  // full1
   std::string MoveHomeToTmpfs(std::size_t victim);
 
   ChaosOptions options_;
@@ -101,6 +149,8 @@ class ChaosHarness {
   std::set<std::size_t> paused_;
   std::size_t next_through_ = 0;
   std::set<std::size_t> tmpfs_homes_;  // nodes whose home is a tmpfs we mounted
+  std::vector<std::string> genesis_validators_;  // hex keys, node0..node3
+  std::string rotated_key_;                      // hex: the new key of rotate_key_of
 };
 
 }  // namespace jobcard::testing

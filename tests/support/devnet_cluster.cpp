@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <fstream>
 #include <map>
 #include <thread>
@@ -32,7 +33,11 @@ DevnetCluster::DevnetCluster(DevnetClusterOptions options) : options_(std::move(
   // Distinct per process so that parallel test runs do not collide, and
   // below the kernel's ephemeral range (32768+), from which outgoing
   // connections take their ports: a restarted node must get its port back.
-  base_port_ = static_cast<std::uint16_t>(12000 + (::getpid() % 2000) * 10);
+  // 20 ports a network: 2 per node (API, p2p) for up to 10 nodes; a process
+  // that makes several networks (jobcard_chaos) gives each its own slot.
+  static std::atomic<unsigned> networks_made{0};
+  const unsigned slot = (static_cast<unsigned>(::getpid()) + 337 * networks_made++) % 1000;
+  base_port_ = static_cast<std::uint16_t>(12000 + slot * 20);
   nodes_.resize(size());
   // Children run in other directories: a relative path would not be found there.
   options_.jobcard_binary = std::filesystem::absolute(options_.jobcard_binary).string();
@@ -77,8 +82,6 @@ std::string DevnetCluster::Init() {
     auto config = node::LoadNodeConfig(Home(i));
     if (!config.ok()) return config.error().message;
     api_ports_.push_back(PortOf(config->api_listen));
-    // A validator sees the other validators and the full nodes; a full node the validators.
-    expected_peers_.push_back(IsFullNode(i) ? options_.validators : size() - 1);
   }
   return options_.through_relay ? RouteThroughRelay() : "";
 }
@@ -113,9 +116,47 @@ std::string DevnetCluster::RouteThroughRelay() {
   return "";
 }
 
+namespace {
+
+// Loads node.json of `home`, lets `change` edit it and writes it back.
+std::string EditNodeConfig(const std::filesystem::path& home, const std::function<void(node::NodeConfig&)>& change) {
+  auto config = node::LoadNodeConfig(home);
+  if (!config.ok()) return config.error().message;
+  change(*config);
+  std::ofstream out(home / node::kNodeConfigFileName, std::ios::trunc);
+  out << node::NodeConfigToJson(*config).dump(2) << "\n";
+  return out ? "" : "cannot rewrite node.json of " + home.string();
+}
+
+}  // namespace
+
+std::string DevnetCluster::PromoteToValidator(std::size_t i, const std::string& key_file) {
+  if (!IsFullNode(i) || Running(i)) return "only a full node that is not running can be promoted";
+  promoted_.insert(i);
+  return SetValidatorKeyFile(i, key_file);
+}
+
+std::string DevnetCluster::SetValidatorKeyFile(std::size_t i, const std::string& key_file) {
+  return EditNodeConfig(Home(i), [&](node::NodeConfig& c) { c.validator_key_file = key_file; });
+}
+
+std::string DevnetCluster::AllowPeerKey(const crypto::PublicKey& key) {
+  for (std::size_t i = 0; i < options_.validators; ++i) {
+    std::string error = EditNodeConfig(Home(i), [&](node::NodeConfig& c) { c.p2p_observer_keys.push_back(key); });
+    if (!error.empty()) return error;
+  }
+  return "";
+}
+
+DevnetCluster::CliResult DevnetCluster::RunCli(std::size_t through, std::vector<std::string> args) {
+  args.insert(args.end(), {"--node", "http://127.0.0.1:" + std::to_string(api_ports_[through])});
+  auto r = RunProcess(options_.jobcard_binary, args, dir_.path(), {{"JOBCARD_PASSPHRASE", "devnet"}});
+  return {r.exit_code, r.out, r.err};
+}
+
 std::string DevnetCluster::Start(std::size_t i) {
   std::vector<std::string> args = {"node", "start", "--home", Home(i).string()};
-  if (IsFullNode(i)) args.push_back("--no-validator");
+  if (!Votes(i)) args.push_back("--no-validator");
   nodes_[i] = std::make_unique<ChildProcess>(options_.jobcard_binary, args, /*merge_stderr=*/true);
   if (!nodes_[i]->WaitForOutput("api listening", 60s)) return "node " + std::to_string(i) + " did not start:\n" + nodes_[i]->output();
   return "";
@@ -216,6 +257,22 @@ bool DevnetCluster::Committed(std::size_t i, const std::string& id) {
   return tx.is_object() && tx.value("status", "") == "committed";
 }
 
+std::uint64_t DevnetCluster::CommittedHeight(std::size_t i, const std::string& id) {
+  json tx = Get(i, "/v1/txs/" + id);
+  if (!tx.is_object() || tx.value("status", "") != "committed" || !tx["location"].is_object()) return 0;
+  return tx["location"].value("height", std::uint64_t{0});
+}
+
+std::vector<std::string> DevnetCluster::Signers(std::size_t i, std::uint64_t height) {
+  json block = Get(i, "/v1/blocks/" + std::to_string(height));
+  std::vector<std::string> signers;
+  if (!block.is_object() || !block["certificate"].is_object() || !block["certificate"]["signatures"].is_array()) return signers;
+  for (const json& s : block["certificate"]["signatures"]) {
+    if (s.is_object()) signers.push_back(s.value("validator", ""));
+  }
+  return signers;
+}
+
 std::string DevnetCluster::Submit(std::size_t through) {
   crypto::SigningKey worker = crypto::SigningKey::Generate();
   // Any 32 fresh random bytes will do for a pseudonym here.
@@ -241,7 +298,10 @@ bool DevnetCluster::WaitUntil(const std::function<bool()>& pred, std::chrono::mi
 
 bool DevnetCluster::FullyConnected(const std::set<std::size_t>& nodes) {
   for (std::size_t i : nodes) {
-    if (PeerCount(i) != expected_peers_[i]) return false;
+    // A validator sees every running node; a full node the running validators (of devnet init).
+    std::size_t expected = 0;
+    for (std::size_t j = 0; j < size(); ++j) expected += j != i && Running(j) && (!IsFullNode(i) || !IsFullNode(j));
+    if (PeerCount(i) != expected) return false;
   }
   return true;
 }
@@ -268,6 +328,10 @@ void DevnetCluster::Partition(const std::set<std::size_t>& side_a, const std::se
 
 void DevnetCluster::HealAll() {
   for (int link : links_) relay_.SetOpen(link, true);
+}
+
+void DevnetCluster::ImpairAll(const LinkImpairment& impairment) {
+  for (int link : links_) relay_.SetImpairment(link, impairment);
 }
 
 }  // namespace jobcard::testing

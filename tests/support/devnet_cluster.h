@@ -4,7 +4,14 @@
 // cluster starts, signals and restarts them, reads their API, submits
 // registrar-signed enrolments (each independent of every other), and, when
 // made `through_relay`, rewrites every node.json so that each peer link goes
-// through a TcpRelay the test can cut (Cut, Isolate) and restore (HealAll).
+// through a TcpRelay the test can cut (Cut, Isolate) and restore (HealAll),
+// or make slow and unreliable (ImpairAll: jitter, random resets and stalls).
+//
+// For validator-set changes a full node's home can be turned into a
+// validator's before it starts (PromoteToValidator: it then starts without
+// --no-validator and signs with the key file given), a key can be allowed to
+// connect to every validator (AllowPeerKey, before the nodes start), and the
+// real `jobcard` CLI can be run against the network (RunCli).
 //
 // Errors come back as text (empty = fine) so that both GoogleTest tests and
 // the `jobcard_chaos` runner use it. Every wait and request is bounded.
@@ -48,10 +55,26 @@ class DevnetCluster {
 
   std::size_t size() const { return options_.validators + options_.full_nodes; }
   std::size_t validators() const { return options_.validators; }
+  // Whether node i's home was made by devnet init as a full node's (it may since have been promoted).
   bool IsFullNode(std::size_t i) const { return i >= options_.validators; }
+  bool Votes(std::size_t i) const { return !IsFullNode(i) || promoted_.count(i) > 0; }
   std::filesystem::path Home(std::size_t i) const;
   const std::filesystem::path& dir() const { return dir_.path(); }
   std::set<std::size_t> All() const;
+
+  // Before node i starts: it runs as a validator signing with `key_file`
+  // (relative to its home, encrypted with the devnet passphrase).
+  std::string PromoteToValidator(std::size_t i, const std::string& key_file);
+  // Before the validators start: each accepts p2p connections from `key` (p2p_observer_keys).
+  std::string AllowPeerKey(const crypto::PublicKey& key);
+  // Rewrites node i's node.json validator_key_file (takes effect at its next start).
+  std::string SetValidatorKeyFile(std::size_t i, const std::string& key_file);
+  // Runs `jobcard ARGS --node <node i's API>` with the devnet passphrase, in the cluster's directory.
+  struct CliResult {
+    int exit_code = -1;
+    std::string out, err;
+  };
+  CliResult RunCli(std::size_t through, std::vector<std::string> args);
 
   // Starts node i and waits (up to 60 s) for its API; "" on success.
   std::string Start(std::size_t i);
@@ -81,12 +104,16 @@ class DevnetCluster {
   std::string BlockHash(std::size_t i, std::uint64_t height);  // "" when unknown
   std::string StateRoot(std::size_t i, std::uint64_t height);  // "" when unknown
   bool Committed(std::size_t i, const std::string& id);
+  // The height of the block that committed transaction `id` on node i, 0 when not committed there.
+  std::uint64_t CommittedHeight(std::size_t i, const std::string& id);
+  // The validator keys (hex) that signed the certificate of block `height` on node i; empty when unknown.
+  std::vector<std::string> Signers(std::size_t i, std::uint64_t height);
   // Submits an enrolment through node i; its id, or "" if the node did not accept it.
   std::string Submit(std::size_t i);
 
   // Waits until `pred` holds or `timeout` passes, draining logs meanwhile.
   bool WaitUntil(const std::function<bool()>& pred, std::chrono::milliseconds timeout);
-  // Every node in `nodes` lists `PeerCount` as all the peers it is configured for.
+  // Every node in `nodes` has as peers every running node it is configured to link with.
   bool FullyConnected(const std::set<std::size_t>& nodes);
 
   // Relay only: cut both directions between a and b, or every link between the two sides.
@@ -94,6 +121,9 @@ class DevnetCluster {
   void Isolate(const std::set<std::size_t>& side);
   void Partition(const std::set<std::size_t>& side_a, const std::set<std::size_t>& side_b);
   void HealAll();
+  // Relay only: every link delays, resets and stalls as `impairment` says (LinkImpairment{}: clean again).
+  void ImpairAll(const LinkImpairment& impairment);
+  TcpRelay& relay() { return relay_; }
 
  private:
   std::string RouteThroughRelay();
@@ -105,10 +135,10 @@ class DevnetCluster {
   std::string chain_id_;
   std::unique_ptr<crypto::SigningKey> registrar_;
   std::vector<std::uint16_t> api_ports_;
-  std::vector<std::size_t> expected_peers_;
   std::vector<std::unique_ptr<ChildProcess>> nodes_;
   std::map<std::size_t, std::string> last_logs_;  // of nodes that have stopped
   std::set<int> links_;
+  std::set<std::size_t> promoted_;  // full nodes' homes that run as validators
   TcpRelay relay_;
   std::uint64_t nonce_ = 1;
 };

@@ -13,6 +13,7 @@
 #include <mutex>
 
 #include "ledger/byte_bounded_cache.h"
+#include "ledger/sorted_write_batch.h"
 #include "ledger/encoding.h"
 #include "ledger/log_node_store.h"
 #include "ledger/merkle_log.h"
@@ -570,9 +571,13 @@ Status ChainStore::Commit(const PreparedBlock& prepared, const CommitCertificate
   ChainTip next{h.height, prepared.block_hash, h.time_ms, h.state_root, h.log_root, h.log_size};
   batch.Put(cfs[kMeta], kTipKey, AsSlice(EncodeTip(next)));
 
+  // The same writes in key order insert faster into the memtable
+  // (sorted_write_batch.h); were that ever refused, the batch as built is
+  // just as correct.
+  auto sorted = SortedByKey(batch, cfs);
   rocksdb::WriteOptions wo;
   wo.sync = true;
-  rocksdb::Status s = db_->db->Write(wo, &batch);
+  rocksdb::Status s = db_->db->Write(wo, sorted.ok() ? &*sorted : &batch);
   if (!s.ok()) {
     return MakeError(s.IsNoSpace() ? "store.no_space" : "store.io", "committing block " + std::to_string(h.height) + " failed: " + s.ToString());
   }

@@ -6,11 +6,18 @@
 //   ingest rate           entries/s through mempool admission (full validation, signature
 //                         check) -> block execution -> state index + entry log -> synced
 //                         RocksDB commit, one core
-//   ingest / verify       the ratio (target >= 0.60)
+//   ingest / verify       the ratio (target >= 0.60), per wall second and, since the
+//                         machines are shared, per CPU second of the whole process
+//                         (RocksDB's background flushes and compactions included)
+//   phases                where the ingest's time goes: admission (mempool Add), block
+//                         (execution, state index, log, synced commit), mempool update
 //   history lookup        p50/p99 of reading a 50-entry subject's history (record + every tx)
 //                         from a ledger of --entries entries (target p99 < 1 ms), and as
 //                         its baseline, interleaved, one RocksDB point read (GetTxLocation)
 //   disk per entry        bytes on disk after a flush / entries (target <= 1.5 KB)
+//   open with checksums   the time to reopen the store with every table file's checksums
+//                         verified (node.json verify_store_on_start), against the time to
+//                         reopen it without, alternated 3 times each (page cache warm)
 //
 // Usage: jobcard_bench [--entries N] [--block-txs N] [--dir DIR] [--json]
 // The workload is synthetic: one payload ciphertext is reused by every entry
@@ -60,33 +67,86 @@ struct IngestResult {
   std::uint64_t blocks = 0;
 };
 
+// Wall and CPU seconds of one part of the ingest, summed over calls.
+struct PhaseTime {
+  double wall_seconds = 0;
+  double cpu_seconds = 0;
+};
+struct IngestPhases {
+  PhaseTime admission, block, update;
+};
+
+// Times `work` into `phase` (when given).
+template <typename Work>
+void Timed(PhaseTime* phase, Work work) {
+  const auto start = Clock::now();
+  const double start_cpu = testing::ProcessCpuSeconds();
+  work();
+  if (!phase) return;
+  phase->wall_seconds += Seconds(Clock::now() - start);
+  phase->cpu_seconds += testing::ProcessCpuSeconds() - start_cpu;
+}
+
 // Pushes `txs` through the mempool and into blocks; returns the time spent
-// in ledger work (tx generation excluded).
+// in ledger work (tx generation excluded), and adds each phase's to `phases`.
 Clock::duration Ingest(ChainStore& store, node::Mempool& pool, const Workload& w, std::vector<Tx> txs,
-                       std::uint64_t& blocks) {
+                       std::uint64_t& blocks, IngestPhases* phases = nullptr) {
   auto start = Clock::now();
   const std::uint64_t now_ms = std::max(store.Tip().time_ms + 1, w.chain().genesis.genesis_time_ms + 1000);
   TxContext ctx{store.genesis(), store.Tip().height + 1, now_ms};
-  for (auto& tx : txs) {
-    auto added = pool.Add(std::move(tx), store, ctx);
-    if (!added.ok()) {
-      std::fprintf(stderr, "admission failed: %s\n", added.error().message.c_str());
-      std::exit(1);
+  Timed(phases ? &phases->admission : nullptr, [&] {
+    for (auto& tx : txs) {
+      auto added = pool.Add(std::move(tx), store, ctx);
+      if (!added.ok()) {
+        std::fprintf(stderr, "admission failed: %s\n", added.error().message.c_str());
+        std::exit(1);
+      }
     }
-  }
+  });
   while (pool.size() > 0) {
-    std::vector<EntryId> ids;
-    auto batch = pool.Reap(store.genesis().params.max_block_txs, store.genesis().params.max_block_bytes, &ids);
-    auto block = node::ProduceSoloBlock(store, batch, store.Tip().time_ms + 1000, w.chain().validator, true, ids);
+    Result<node::CommittedBlock> block = MakeError("bench.not_run", "");
+    Timed(phases ? &phases->block : nullptr, [&] {
+      std::vector<EntryId> ids;
+      auto batch = pool.Reap(store.genesis().params.max_block_txs, store.genesis().params.max_block_bytes, &ids);
+      block = node::ProduceSoloBlock(store, batch, store.Tip().time_ms + 1000, w.chain().validator, true, ids);
+    });
     if (!block.ok() || !block->rejected.empty()) {
       std::fprintf(stderr, "block failed: %s\n",
                    block.ok() ? block->rejected[0].status.error().message.c_str() : block.error().message.c_str());
       std::exit(1);
     }
     ++blocks;
-    pool.Update(store, TxContext{store.genesis(), store.Tip().height + 1, store.Tip().time_ms + 1000}, block->committed_ids);
+    Timed(phases ? &phases->update : nullptr, [&] {
+      pool.Update(store, TxContext{store.genesis(), store.Tip().height + 1, store.Tip().time_ms + 1000},
+                  block->committed_ids);
+    });
   }
   return Clock::now() - start;
+}
+
+// Median milliseconds to open the store at `dir`, without and with the
+// checksum check, alternated so that both meet the same machine.
+struct OpenTimes {
+  double plain_ms = 0;
+  double verified_ms = 0;
+};
+OpenTimes TimeReopens(const std::string& dir, const Genesis& genesis) {
+  std::vector<double> plain, verified;
+  for (int i = 0; i < 3; ++i) {
+    for (bool verify : {false, true}) {
+      const auto start = Clock::now();
+      auto reopened = ChainStore::Open(dir, genesis, StoreOpenOptions{.verify_file_checksums = verify});
+      const double ms = Seconds(Clock::now() - start) * 1e3;
+      if (!reopened.ok()) {
+        std::fprintf(stderr, "reopen: %s\n", reopened.error().message.c_str());
+        std::exit(1);
+      }
+      (verify ? verified : plain).push_back(ms);
+    }
+  }
+  std::sort(plain.begin(), plain.end());
+  std::sort(verified.begin(), verified.end());
+  return OpenTimes{plain[1], verified[1]};
 }
 
 int Run(const Options& opt) {
@@ -101,7 +161,8 @@ int Run(const Options& opt) {
   ChainStore& store = **opened;
   node::Mempool pool(node::MempoolLimits{opt.block_txs * 2, 512ull * 1024 * 1024});
 
-  const double verify_rate = testing::RawVerifyRate(w);
+  const testing::VerifyRates verify = testing::RawVerifyRates(w);
+  const double verify_rate = verify.per_wall_second;
   if (!opt.json) std::printf("raw verify rate: %.0f/s\n", verify_rate);
 
   // Enrol every subject (not counted as entries).
@@ -114,12 +175,13 @@ int Run(const Options& opt) {
   // Entries: rounds over all subjects (hire, then position changes), with
   // subject 0 receiving extra entries until it has 50.
   Clock::duration ingest_time{};
+  IngestPhases phases;
   std::uint64_t entries = 0, special = 0;
   const std::uint64_t rounds = (opt.entries + w.subjects - 1) / w.subjects;
   const std::uint64_t special_every = std::max<std::uint64_t>(opt.entries / w.special_entries, 1);
   std::vector<Tx> pending;
   auto flush = [&] {
-    ingest_time += Ingest(store, pool, w, std::move(pending), blocks);
+    ingest_time += Ingest(store, pool, w, std::move(pending), blocks, &phases);
     pending.clear();
   };
   for (std::uint64_t round = 0; round < rounds && entries < opt.entries; ++round) {
@@ -144,6 +206,8 @@ int Run(const Options& opt) {
   }
   if (!pending.empty()) flush();
   const double ingest_rate = entries / Seconds(ingest_time);
+  const double ingest_cpu_seconds = phases.admission.cpu_seconds + phases.block.cpu_seconds + phases.update.cpu_seconds;
+  const double cpu_ratio = (entries / ingest_cpu_seconds) / verify.per_cpu_second;
   if (!opt.json) std::printf("ingest: %llu entries in %.2f s of ledger work: %.0f entries/s (%llu blocks)\n",
                              static_cast<unsigned long long>(entries), Seconds(ingest_time), ingest_rate,
                              static_cast<unsigned long long>(blocks));
@@ -198,17 +262,28 @@ int Run(const Options& opt) {
   (void)store.Flush();
   const double disk_per_entry = static_cast<double>(store.ApproximateDiskBytes()) / static_cast<double>(entries);
   const double ratio = ingest_rate / verify_rate;
+  opened->reset();
+  const OpenTimes open_times = TimeReopens(opt.dir, w.chain().genesis);
   if (opt.json) {
     std::printf(
         "{\"entries\":%llu,\"raw_verify_per_s\":%.0f,\"ingest_entries_per_s\":%.0f,\"ingest_over_verify\":%.3f,"
         "\"history_entries\":%zu,\"history_p50_us\":%.1f,\"history_p99_us\":%.1f,\"random_history_p99_us\":%.1f,"
         "\"point_get_p50_us\":%.1f,\"point_get_p99_us\":%.1f,\"history_p99_over_point_get_p99\":%.1f,"
-        "\"disk_bytes_per_entry\":%.0f}\n",
+        "\"disk_bytes_per_entry\":%.0f,\"raw_verify_per_cpu_s\":%.0f,\"ingest_entries_per_cpu_s\":%.0f,"
+        "\"ingest_over_verify_cpu\":%.3f,\"admission_wall_s\":%.2f,\"admission_cpu_s\":%.2f,\"block_wall_s\":%.2f,"
+        "\"block_cpu_s\":%.2f,\"update_wall_s\":%.2f,\"update_cpu_s\":%.2f,\"open_ms\":%.1f,"
+        "\"open_verified_ms\":%.1f,\"open_verified_over_open\":%.2f}\n",
         static_cast<unsigned long long>(entries), verify_rate, ingest_rate, ratio, special_count, p50, p99,
         random_micros[random_micros.size() * 99 / 100], point_p50, point_p99, point_p99 > 0 ? p99 / point_p99 : 0.0,
-        disk_per_entry);
+        disk_per_entry, verify.per_cpu_second, entries / ingest_cpu_seconds, cpu_ratio, phases.admission.wall_seconds,
+        phases.admission.cpu_seconds, phases.block.wall_seconds, phases.block.cpu_seconds, phases.update.wall_seconds,
+        phases.update.cpu_seconds, open_times.plain_ms, open_times.verified_ms,
+        open_times.verified_ms / open_times.plain_ms);
   } else {
-    std::printf("ingest / raw verify: %.3f (target >= 0.60)\n", ratio);
+    std::printf("ingest / raw verify: %.3f (target >= 0.60); per CPU second (all threads): %.3f\n", ratio, cpu_ratio);
+    std::printf("phases, wall / CPU s: admission %.2f / %.2f, block %.2f / %.2f, mempool update %.2f / %.2f\n",
+                phases.admission.wall_seconds, phases.admission.cpu_seconds, phases.block.wall_seconds,
+                phases.block.cpu_seconds, phases.update.wall_seconds, phases.update.cpu_seconds);
     std::printf("history of a subject with %zu entries: p50 %.1f us, p99 %.1f us (target p99 < 1000 us)\n",
                 special_count, p50, p99);
     std::printf("history of a random subject: p50 %.1f us, p99 %.1f us\n", random_micros[random_micros.size() / 2],
@@ -216,6 +291,8 @@ int Run(const Options& opt) {
     std::printf("baseline, one RocksDB point read: p50 %.1f us, p99 %.1f us; history p99 / point-read p99: %.1f\n",
                 point_p50, point_p99, point_p99 > 0 ? p99 / point_p99 : 0.0);
     std::printf("disk: %.0f bytes per entry (target <= 1536)\n", disk_per_entry);
+    std::printf("reopen: %.1f ms; with every checksum verified: %.1f ms (x %.2f)\n", open_times.plain_ms,
+                open_times.verified_ms, open_times.verified_ms / open_times.plain_ms);
   }
   return 0;
 }

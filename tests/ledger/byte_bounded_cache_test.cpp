@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+#include <cstdint>
 #include <map>
 #include <string>
 
@@ -72,6 +74,33 @@ TEST(ByteBoundedCache, GetOrReadDoesNotCacheAReadOvertakenByACommit) {
   EXPECT_EQ(reads, 1);
   EXPECT_EQ(cache.GetOrRead(3, [] { return std::optional<std::string>(); }), std::nullopt);
   EXPECT_EQ(cache.size(), 2u);
+}
+
+// The index hashes the key's bytes: keys differing only in their last byte,
+// or in a byte of a struct key, stay distinct entries.
+TEST(ByteBoundedCache, KeysThatDifferInOneByteAreDistinct) {
+  using Key = std::array<std::uint8_t, 32>;
+  ByteBoundedCache<Key, std::string> cache(100, &LengthOf);
+  Key a{}, b{};
+  b[31] = 1;
+  cache.Insert(a, "a");
+  cache.Insert(b, "b");
+  EXPECT_EQ(cache.Get(a), "a");
+  EXPECT_EQ(cache.Get(b), "b");
+  struct Digits {
+    std::array<char, 13> digits{};
+    bool operator==(const Digits&) const = default;
+  };
+  ByteBoundedCache<Digits, std::string> by_struct(100, &LengthOf);
+  Digits one{}, two{};
+  one.digits.fill('1');
+  two.digits = one.digits;
+  two.digits[0] = '2';
+  by_struct.Insert(one, "one");
+  EXPECT_EQ(by_struct.Get(two), std::nullopt);
+  by_struct.Insert(two, "two");
+  EXPECT_EQ(by_struct.Get(one), "one");
+  EXPECT_EQ(by_struct.size(), 2u);
 }
 
 }  // namespace

@@ -12,4 +12,16 @@ namespace jobcard::testing {
 // Verifies `count` signatures of employer A's entries one after another.
 double RawVerifyRate(const SyntheticWorkload& workload, int count = 20000);
 
+// The same, per second of wall time and per second of this process's CPU
+// time (every thread). On a loaded machine the wall rate measures the
+// scheduler as much as the code; the CPU rate does not.
+struct VerifyRates {
+  double per_wall_second = 0;
+  double per_cpu_second = 0;
+};
+VerifyRates RawVerifyRates(const SyntheticWorkload& workload, int count = 20000);
+
+// This process's CPU time so far (every thread), in seconds.
+double ProcessCpuSeconds();
+
 }  // namespace jobcard::testing

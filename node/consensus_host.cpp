@@ -223,9 +223,9 @@ Hash32 ConsensusHost::GetValue(std::uint64_t height, std::uint32_t round) {
     }
   }
   const Hash32 hash = prepared->block_hash;
-  LogInfo("block proposed", {{"height", height}, {"round", static_cast<std::uint64_t>(round)},
-                             {"txs", static_cast<std::uint64_t>(prepared->block.txs.size())},
-                             {"max_txs", static_cast<std::uint64_t>(max_txs)}, {"ms", elapsed_ms}});
+  LogDebug("block proposed", {{"height", height}, {"round", static_cast<std::uint64_t>(round)},
+                              {"txs", static_cast<std::uint64_t>(prepared->block.txs.size())},
+                              {"max_txs", static_cast<std::uint64_t>(max_txs)}, {"ms", elapsed_ms}});
   HeldBlock held{prepared->block, std::move(*prepared), true};
   blocks_.insert_or_assign(hash, std::move(held));
   return hash;

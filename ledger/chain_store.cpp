@@ -458,8 +458,9 @@ Result<PreparedBlock> ChainStore::PrepareBlock(const std::vector<Tx>& candidates
   return Prepare(candidates, draft, /*replay=*/false, signatures_verified, known_ids);
 }
 
-Result<PreparedBlock> ChainStore::ReplayBlock(const Block& block) const {
-  return Prepare(block.txs, block.header, /*replay=*/true, /*signatures_verified=*/false, /*known_ids=*/{});
+Result<PreparedBlock> ChainStore::ReplayBlock(const Block& block, bool signatures_verified,
+                                              std::span<const EntryId> known_ids) const {
+  return Prepare(block.txs, block.header, /*replay=*/true, signatures_verified, known_ids);
 }
 
 Result<PreparedBlock> ChainStore::Prepare(const std::vector<Tx>& txs, const BlockHeader& draft, bool replay,

@@ -126,7 +126,11 @@ class ChainStore final : public StateView {
                                      const crypto::PublicKey& proposer, bool signatures_verified = false,
                                      std::span<const EntryId> known_ids = {}) const;
   // Re-executes a block made elsewhere and checks every root in its header.
-  Result<PreparedBlock> ReplayBlock(const Block& block) const;
+  // `signatures_verified` and `known_ids` as for PrepareBlock: a caller that
+  // has checked every transaction's signatures itself (a validator whose
+  // mempool already verified most of them) need not have them checked again.
+  Result<PreparedBlock> ReplayBlock(const Block& block, bool signatures_verified = false,
+                                    std::span<const EntryId> known_ids = {}) const;
   // Writes the block, its certificate and all derived writes atomically and durably.
   Status Commit(const PreparedBlock& prepared, const CommitCertificate& cert);
 

@@ -6,6 +6,7 @@
 
 #include "node/evidence_file.h"
 #include "node/log.h"
+#include "node/proposal_signatures.h"
 #include "node/sign_state_file.h"
 
 namespace jobcard::node {
@@ -25,6 +26,11 @@ constexpr std::size_t kMaxRelayed = 1024;
 constexpr std::uint64_t kMaxBlockTimeAheadMs = 10 * 60 * 1000;
 
 std::string Short(const Hash32& hash) { return ToHex(hash).substr(0, 16); }
+
+std::uint64_t ElapsedMs(std::chrono::steady_clock::time_point since) {
+  return static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - since).count());
+}
 
 std::uint64_t MessageHeight(const ConsensusMessage& message) {
   if (const auto* p = std::get_if<ProposalMessage>(&message)) return p->proposal.height;
@@ -198,8 +204,14 @@ ValidatorSet ConsensusHost::SetForHeight(std::uint64_t height) {
 Hash32 ConsensusHost::GetValue(std::uint64_t height, std::uint32_t round) {
   const auto& params = store_.genesis().params;
   std::vector<ledger::EntryId> ids;
-  auto txs = mempool_.Reap(MaxBlockTxs(), params.max_block_bytes, &ids);
+  // No more than this node can build, and the others execute, well within
+  // the round's propose timeout (proposal_budget.h).
+  const std::uint32_t max_txs = budget_.MaxTxs(config_.timeouts.DurationMs(TimeoutKind::kPropose, round), MaxBlockTxs());
+  auto txs = mempool_.Reap(max_txs, params.max_block_bytes, &ids);
+  const auto started = std::chrono::steady_clock::now();
   auto prepared = PrepareNextBlock(store_, txs, Now(), key_->public_key(), /*signatures_verified=*/true, ids);
+  const std::uint64_t elapsed_ms = ElapsedMs(started);
+  budget_.Observe(txs.size(), elapsed_ms);
   if (!prepared.ok()) {
     // Reading the store failed; the candidates themselves cannot fail it.
     // An empty block still keeps the height going.
@@ -212,7 +224,8 @@ Hash32 ConsensusHost::GetValue(std::uint64_t height, std::uint32_t round) {
   }
   const Hash32 hash = prepared->block_hash;
   LogDebug("block proposed", {{"height", height}, {"round", static_cast<std::uint64_t>(round)},
-                              {"txs", static_cast<std::uint64_t>(prepared->block.txs.size())}});
+                              {"txs", static_cast<std::uint64_t>(prepared->block.txs.size())},
+                              {"max_txs", static_cast<std::uint64_t>(max_txs)}, {"ms", elapsed_ms}});
   HeldBlock held{prepared->block, std::move(*prepared), true};
   blocks_.insert_or_assign(hash, std::move(held));
   return hash;
@@ -228,7 +241,19 @@ bool ConsensusHost::ValidValue(std::uint64_t height, const Hash32& value) {
       LogWarn("proposed block rejected", {{"height", height}, {"reason", "time too far ahead"}});
       return false;
     }
-    auto replayed = store_.ReplayBlock(held.block);
+    const auto started = std::chrono::steady_clock::now();
+    // Signatures the mempool verified are not verified again (proposal_signatures.h).
+    auto signatures = CheckProposalSignatures(mempool_, held.block.txs, store_.genesis().chain_id);
+    if (!signatures.ok()) {
+      LogWarn("proposed block rejected", {{"height", height}, {"hash", Short(value)}, {"code", signatures.error().code}});
+      return false;
+    }
+    auto replayed = store_.ReplayBlock(held.block, /*signatures_verified=*/true, signatures->ids);
+    const std::uint64_t elapsed_ms = ElapsedMs(started);
+    budget_.Observe(held.block.txs.size(), elapsed_ms);
+    LogInfo("proposed block executed",
+            {{"height", height}, {"hash", Short(value)}, {"txs", static_cast<std::uint64_t>(held.block.txs.size())},
+             {"signatures_verified_now", static_cast<std::uint64_t>(signatures->verified_now)}, {"ms", elapsed_ms}});
     if (!replayed.ok()) {
       LogWarn("proposed block rejected", {{"height", height}, {"hash", Short(value)}, {"code", replayed.error().code}});
       return false;
@@ -306,7 +331,18 @@ void ConsensusHost::ScheduleTimeout(const consensus::ScheduleTimeout& timeout) {
     if (ec || alive.expired()) return;
     timers_.erase(id);
     if (failed() || !running_height_) return;
+    const std::uint32_t round_before = machine_->round();
     Apply(machine_->OnTimeout(timeout.kind, timeout.height, timeout.round));
+    if (running_height_ && machine_->round() != round_before) {
+      // A round that ended by timeout: the first thing to look at when a
+      // height stalls (spec/consensus.md §timeouts).
+      LogInfo("consensus round timed out", {{"height", timeout.height},
+                                            {"round", static_cast<std::uint64_t>(round_before)},
+                                            {"timeout", timeout.kind == TimeoutKind::kPropose   ? "propose"
+                                                        : timeout.kind == TimeoutKind::kPrevote ? "prevote"
+                                                                                                : "precommit"},
+                                            {"next_round", static_cast<std::uint64_t>(machine_->round())}});
+    }
     UpdateSnapshot();
   });
   timers_.emplace(id, std::move(timer));
@@ -339,7 +375,12 @@ void ConsensusHost::AfterCommit(const ledger::PreparedBlock& prepared) {
   const ledger::TxContext next_ctx{store_.genesis(), tip.height + 1, std::max(Now(), tip.time_ms + 1)};
   std::vector<ledger::EntryId> done = summary.committed_ids;
   for (const auto& r : summary.rejected) done.push_back(r.id);
+  const auto recheck_started = std::chrono::steady_clock::now();
   const std::vector<DroppedTx> dropped = mempool_.Update(store_, next_ctx, done);
+  // The pending transactions are re-checked against the new state on this
+  // loop: with a large backlog, a cost every block pays.
+  LogInfo("mempool rechecked", {{"height", tip.height}, {"pending", static_cast<std::uint64_t>(mempool_.size())},
+                                {"ms", ElapsedMs(recheck_started)}});
   if (callbacks_.on_committed) callbacks_.on_committed(summary, dropped);
   UpdateSnapshot();
   // Through the timer even when the interval is 0: a single validator

@@ -40,6 +40,7 @@
 #include "node/consensus_wal.h"
 #include "node/consensus_wire.h"
 #include "node/mempool.h"
+#include "node/proposal_budget.h"
 #include "node/p2p/message_bus.h"
 #include "node/solo_producer.h"
 
@@ -185,6 +186,7 @@ class ConsensusHost {
   std::optional<consensus::ValidatorSet> last_set_;
   std::uint64_t last_set_height_ = 0;
 
+  ProposalBudget budget_;               // how many transactions a proposal may hold
   std::map<Hash32, HeldBlock> blocks_;  // of the current and the next height
   std::vector<Bytes> own_;              // this height's own messages, resent while stalled
   std::vector<Bytes> relay_;            // others' messages the machine took at this height

@@ -249,7 +249,19 @@ Status NodeService::Run() {
     loop.status_timer.async_wait([&](const boost::system::error_code& ec) {
       if (ec) return;
       const ledger::ChainTip t = store_->Tip();
-      LogInfo("status", {{"height", t.height}, {"log_size", t.log_size}, {"mempool", static_cast<std::uint64_t>(mempool_.size())}});
+      const ConsensusStatus c = loop.host ? loop.host->status() : ConsensusStatus{};
+      // Frames a full send queue refused since start, over all links: a
+      // stalled height with drops here points at the transport.
+      std::uint64_t dropped = 0, queued = 0;
+      if (loop.tcp) {
+        for (const auto& peer : loop.tcp->ConnectedPeers()) {
+          if (auto stats = loop.tcp->StatsOf(peer)) dropped += stats->dropped_frames, queued += stats->queued_frames;
+        }
+      }
+      LogInfo("status", {{"height", t.height}, {"log_size", t.log_size},
+                         {"mempool", static_cast<std::uint64_t>(mempool_.size())},
+                         {"round", static_cast<std::uint64_t>(c.round)}, {"step", c.step},
+                         {"p2p_dropped_frames", dropped}, {"p2p_queued_frames", queued}});
       schedule_status();
     });
   };

@@ -1,11 +1,14 @@
 // `jobcard node start`: runs a node from its home directory.
 #include <cstdio>
+#include <cstdlib>
 
 #include "cli/args.h"
 #include "cli/client_common.h"
 #include "cli/commands.h"
 #include "cli/devnet_home.h"
 #include "cli/node_commands.h"
+#include "cli/passphrase.h"
+#include "cli/startup_signals.h"
 #include "node/log.h"
 #include "node/node_service.h"
 
@@ -21,7 +24,9 @@ constexpr const char* kStartHelp =
     "and its database, unlocks the validator key and takes part in consensus\n"
     "(alone on a single-validator chain; with the validators listed in node.json's\n"
     "p2p_peers otherwise, over the authenticated TCP transport of spec/p2p.md). Stop it with Ctrl-C or SIGTERM: the block in progress\n"
-    "is finished and the database closed cleanly.\n"
+    "is finished and the database closed cleanly. A stop asked for while the node is still\n"
+    "starting (unlocking keys, opening and verifying the database) ends the start once the\n"
+    "database is open, closes it and exits 0 (\"stopped during start-up\").\n"
     "\n"
     "  --home DIR          the node's home directory (default ./devnet)\n"
     "  --no-validator      follow and serve the chain without voting; with p2p_peers\n"
@@ -50,6 +55,20 @@ int FailToOpen(const Error& e, const std::filesystem::path& home) {
   return kExitFailure;
 }
 
+// A passphrase asked on the terminal stays interruptible by Ctrl-C.
+Result<crypto::SigningKey> Unlock(const std::filesystem::path& path, bool dev_default, StartupSignals& signals) {
+  const bool prompts = std::getenv(kPassphraseEnvVar) == nullptr && !dev_default;
+  if (prompts) signals.Release();
+  auto key = UnlockKeyFile(path, dev_default);
+  if (prompts) signals.Hold();
+  return key;
+}
+
+int StoppedDuringStartUp() {
+  node::LogInfo("stopped during start-up", {});
+  return kExitOk;
+}
+
 }  // namespace
 
 int RunNodeStart(const Words& words) {
@@ -62,6 +81,9 @@ int RunNodeStart(const Words& words) {
     std::fprintf(stderr, "jobcard node start: %s\n\n%s", args.ok() ? "unexpected argument" : args.error().message.c_str(), kStartHelp);
     return kExitUsage;
   }
+  // Before anything slow and before any thread: a stop asked for from here
+  // on ends the start cleanly (startup_signals.h).
+  StartupSignals signals;
   const std::filesystem::path home = args->GetOr("home", "devnet");
   if (!std::filesystem::exists(home / "genesis.json") && !std::filesystem::exists(home / "node.json")) {
     std::fprintf(stderr, "jobcard node start: %s is not a node home (no genesis.json); create one with `jobcard node init --dev --home %s`\n",
@@ -79,25 +101,35 @@ int RunNodeStart(const Words& words) {
     }
     node::SetLogLevel(*parsed);
   }
+  node::LogInfo("node starting", {{"home", home.string()}});
   auto genesis = ledger::LoadGenesisFile(node::ResolveInHome(home, config->genesis_file).string());
   if (!genesis.ok()) return Fail(genesis.error());
 
   std::optional<crypto::SigningKey> key;
   if (!args->Switch("no-validator")) {
-    auto unlocked = UnlockKeyFile(node::ResolveInHome(home, config->validator_key_file),
-                                  genesis->chain_id == kDevnetChainId);
+    auto unlocked = Unlock(node::ResolveInHome(home, config->validator_key_file), genesis->chain_id == kDevnetChainId,
+                           signals);
     if (!unlocked.ok()) return Fail(unlocked.error());
     key = std::move(*unlocked);
   }
   // A follower on a network proves its own node key to its peers.
   std::optional<crypto::SigningKey> node_key;
   if (!key && node::UsesTransport(*config)) {
-    auto unlocked = UnlockKeyFile(node::ResolveInHome(home, config->node_key_file), genesis->chain_id == kDevnetChainId);
+    auto unlocked = Unlock(node::ResolveInHome(home, config->node_key_file), genesis->chain_id == kDevnetChainId, signals);
     if (!unlocked.ok()) return Fail(unlocked.error());
     node_key = std::move(*unlocked);
   }
+  if (signals.Requested()) return StoppedDuringStartUp();
   auto service = node::NodeService::Open(home, *config, std::move(key), std::move(node_key));
   if (!service.ok()) return service.error().code.starts_with("store.") ? FailToOpen(service.error(), home) : Fail(service.error());
+  // Opening the store is not cut short (RocksDB opens whole or not at all);
+  // a stop asked for meanwhile closes it again before anything is served.
+  if (signals.Requested()) {
+    service->reset();
+    return StoppedDuringStartUp();
+  }
+  // From here the node's own handler (installed by Open) takes any signal.
+  signals.Release();
   Status run = (*service)->Run();
   if (!run.ok()) return Fail(run.error());
   return kExitOk;

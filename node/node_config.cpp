@@ -178,6 +178,8 @@ Result<NodeConfig> ParseNodeConfig(std::string_view json_text) {
   if (f.Has("mempool_max_txs")) f.U64("mempool_max_txs", max_txs);
   if (f.Has("mempool_max_bytes")) f.U64("mempool_max_bytes", max_bytes);
   if (f.Has("verify_store_on_start")) f.Bool("verify_store_on_start", config.verify_store_on_start);
+  std::uint64_t per_address = config.api_max_connections_per_address;
+  if (f.Has("api_max_connections_per_address")) f.U64("api_max_connections_per_address", per_address);
   ReadConsensus(f, config.consensus);
   if (Status finished = f.Finish(); !finished.ok()) return Invalid(finished.error().message);
 
@@ -186,6 +188,12 @@ Result<NodeConfig> ParseNodeConfig(std::string_view json_text) {
   config.log_level = *level;
   config.mempool.max_txs = static_cast<std::size_t>(max_txs);
   config.mempool.max_bytes = static_cast<std::size_t>(max_bytes);
+  const std::size_t max_connections = HttpLimits{}.max_connections;
+  if (per_address < 1 || per_address > max_connections) {
+    return Invalid("api_max_connections_per_address: must be 1-" + std::to_string(max_connections) + ", got " +
+                   std::to_string(per_address));
+  }
+  config.api_max_connections_per_address = static_cast<std::size_t>(per_address);
   JOBCARD_TRY_STATUS(CheckValues(config));
   return config;
 }
@@ -225,7 +233,8 @@ nlohmann::ordered_json NodeConfigToJson(const NodeConfig& c) {
           {"log_level", std::string(LogLevelName(c.log_level))},
           {"mempool_max_txs", c.mempool.max_txs},
           {"mempool_max_bytes", c.mempool.max_bytes},
-          {"verify_store_on_start", c.verify_store_on_start}};
+          {"verify_store_on_start", c.verify_store_on_start},
+          {"api_max_connections_per_address", c.api_max_connections_per_address}};
   ConsensusSettings consensus = c.consensus;
   for (const auto& field : ConsensusMsFields(consensus)) out[field.name] = *field.value;
   // Written only when set: absent means "as the genesis says".

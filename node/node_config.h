@@ -20,6 +20,7 @@
 #include "crypto/result.h"
 #include "crypto/sign.h"
 #include "node/consensus/timeouts.h"
+#include "node/http/http_limits.h"
 #include "node/log.h"
 #include "node/mempool.h"
 
@@ -74,6 +75,10 @@ struct NodeConfig {
   // aborting the node at the first read of it.
   bool verify_store_on_start = true;
   ConsensusSettings consensus;
+  // Connections the HTTP API serves from one source address at once
+  // (1 to HttpLimits::max_connections): one flooding client cannot take
+  // every slot (spec/http.md, Limits).
+  std::size_t api_max_connections_per_address = HttpLimits{}.max_connections_per_address;
 };
 
 // Parses node.json's text; absent fields keep their defaults.

@@ -270,7 +270,9 @@ Status NodeService::Run() {
   // The API runs on its own thread and io_context so that queries and
   // submissions are answered while a block is being built.
   boost::asio::io_context api_io;
-  HttpServer api(api_io);
+  HttpLimits api_limits;
+  api_limits.max_connections_per_address = config_.api_max_connections_per_address;
+  HttpServer api(api_io, api_limits);
   RegisterNodeApi(api, *this);
   const std::string& listen = config_.api_listen;
   const auto colon = listen.rfind(':');

@@ -17,6 +17,10 @@ struct HttpLimits {
   std::size_t max_header_bytes = 16 * 1024;
   // Open connections being served; the next one is answered 503 and closed.
   std::size_t max_connections = 256;
+  // Open connections served from one source address (IPv4 or IPv6, the
+  // whole address); the next one from it is answered 429 and closed, so one
+  // flooding client leaves the other slots to everyone else.
+  std::size_t max_connections_per_address = 64;
   // From the first byte of a request to its last; also how long a new
   // connection may stay silent. Bounds slow senders (slowloris) → 408.
   std::chrono::milliseconds request_timeout{10'000};

@@ -74,9 +74,13 @@ void HttpListener::OnAccept(beast::error_code ec, tcp::socket socket) {
   // loopback; jobcard_load measured history p50 28 ms against 0.4 ms for status).
   beast::error_code ignored;
   socket.set_option(tcp::no_delay(true), ignored);
+  // A connection whose peer is already gone has no address to count: close it.
+  beast::error_code remote_error;
+  const tcp::endpoint remote = socket.remote_endpoint(remote_error);
+  if (remote_error) return Accept();
   auto session = std::make_shared<HttpSession>(core_, std::move(socket));
   std::uint64_t id = 0;
-  Admission admission = core_->registry.Admit(session, id);
+  Admission admission = core_->registry.Admit(session, remote.address().to_string(), id);
   if (admission != Admission::kServe) core_->metrics.ConnectionRejected();
   // A dropped session closes its socket when it goes out of scope here.
   if (admission != Admission::kDrop) session->Start(admission, id);

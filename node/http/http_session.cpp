@@ -21,7 +21,18 @@ namespace {
 // Bytes read per wait for a new request; what exceeds one request stays
 // buffered for the next (pipelining).
 constexpr std::size_t kReadChunkBytes = 4096;
-// A closing connection discards at most this much unread input.
+// Bytes read per wait for a body, and for input discarded while lingering.
+// Beast reads no more than the buffer's free capacity at a time (at least
+// 512 bytes), so from the 4 KiB buffer of a request head a 1 MiB body took
+// 256 reads, each a turn on the API's one thread behind every other
+// connection's work: under honest load a chunked 100 MB upload then needed
+// over 10 s to reach the limit and was cut off by 408 instead of 413
+// (RELIABILITY.md, Hostile clients). Held only while a body is read.
+constexpr std::size_t kBodyReadBytes = 64 * 1024;
+// A closing connection discards at most this much unread input: what an
+// uploading client had in flight in the loopback socket buffers when the
+// refusal reached it (about 3-4 MiB measured) must be read, or the close
+// resets the connection and the client may lose the refusal.
 constexpr std::size_t kMaxLingerBytes = 8 * 1024 * 1024;
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 }  // namespace
@@ -40,14 +51,20 @@ void HttpSession::Start(Admission admission, std::uint64_t id) {
   if (admission == Admission::kServe) core_->metrics.ConnectionOpened();
   net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
     if (self->admission_ == Admission::kReject) {
-      self->Send(ToWire(HttpResponse::Failure(http::status::service_unavailable, "http.over_capacity",
-                                              "the server has too many connections; retry later"),
-                        /*keep_alive=*/false, /*head_request=*/false),
-                 /*keep_alive=*/false);
+      self->RefuseConnection(http::status::service_unavailable, "http.over_capacity",
+                             "the server has too many connections; retry later");
+    } else if (self->admission_ == Admission::kRejectAddress) {
+      self->RefuseConnection(http::status::too_many_requests, "http.too_many_connections",
+                             "too many connections from your address; close some and retry");
     } else {
       self->WaitForRequest();
     }
   });
+}
+
+void HttpSession::RefuseConnection(http::status status, const char* code, const char* message) {
+  Send(ToWire(HttpResponse::Failure(status, code, message), /*keep_alive=*/false, /*head_request=*/false),
+       /*keep_alive=*/false);
 }
 
 void HttpSession::Shutdown() {
@@ -105,6 +122,7 @@ void HttpSession::OnHeader(beast::error_code ec) {
 }
 
 void HttpSession::ReadBody() {
+  if (!parser_->is_done()) buffer_.reserve(kBodyReadBytes);
   http::async_read(stream_, buffer_, *parser_,
                    [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnRequest(ec); });
 }
@@ -126,6 +144,7 @@ void HttpSession::OnRequest(beast::error_code ec) {
   StopDeadline();
   http::request<http::string_body> request = parser_->release();
   parser_.reset();
+  ShrinkBuffer();
   const bool head_request = request.method() == http::verb::head;
   const bool client_keeps_alive = request.keep_alive();
   const auto handling_started = std::chrono::steady_clock::now();
@@ -166,8 +185,7 @@ void HttpSession::Refuse(http::status status, const char* code, const char* mess
   core_->metrics.RecordRequest(kUnmatchedRoute, static_cast<unsigned>(status), Since(request_started_), false);
   // After a refused request the rest of the stream cannot be trusted to be
   // framed right, so the connection always closes.
-  Send(ToWire(HttpResponse::Failure(status, code, message), /*keep_alive=*/false, /*head_request=*/false),
-       /*keep_alive=*/false);
+  RefuseConnection(status, code, message);
 }
 
 void HttpSession::Send(WireResponse response, bool keep_alive) {
@@ -198,7 +216,7 @@ void HttpSession::Linger() {
   }
   if (stopping_ || lingered_bytes_ > kMaxLingerBytes) return Close();
   buffer_.consume(buffer_.size());
-  stream_.async_read_some(buffer_.prepare(kReadChunkBytes),
+  stream_.async_read_some(buffer_.prepare(kBodyReadBytes),
                           [self = shared_from_this()](beast::error_code ec, std::size_t bytes) {
                             self->lingered_bytes_ += bytes;
                             if (ec) return self->Close();  // EOF: the client has read and left
@@ -213,6 +231,12 @@ void HttpSession::Close() {
   beast::error_code ignored;
   stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
   stream_.close();
+}
+
+// A kept-alive connection waits with a small buffer again (a pipelined
+// request already read stays in it).
+void HttpSession::ShrinkBuffer() {
+  if (buffer_.capacity() > kReadChunkBytes && buffer_.size() <= kReadChunkBytes) buffer_.shrink_to_fit();
 }
 
 std::chrono::microseconds HttpSession::Since(std::chrono::steady_clock::time_point start) const {

@@ -55,9 +55,12 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void StopDeadline();
   void OnReadError(boost::beast::error_code ec);
   void Refuse(boost::beast::http::status status, const char* code, const char* message);
+  // An admission refused before any request is read: answer and close.
+  void RefuseConnection(boost::beast::http::status status, const char* code, const char* message);
   void Send(WireResponse response, bool keep_alive);
   void OnWrite(boost::beast::error_code ec, bool keep_alive);
   void Linger();
+  void ShrinkBuffer();
   void Close();
   std::chrono::microseconds Since(std::chrono::steady_clock::time_point start) const;
 

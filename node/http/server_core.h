@@ -15,7 +15,8 @@ namespace jobcard::node::http_internal {
 struct ServerCore {
   explicit ServerCore(const HttpLimits& server_limits)
       : limits(server_limits),
-        registry(server_limits.max_connections, std::max<std::size_t>(server_limits.max_connections, 1)) {}
+        registry(server_limits.max_connections, server_limits.max_connections_per_address,
+                 std::max<std::size_t>(server_limits.max_connections, 1)) {}
 
   const HttpLimits limits;
   HttpRouter router;  // written before Listen only, then read concurrently

@@ -88,10 +88,25 @@ class HostileClientsTest : public ::testing::Test {
   HonestLoadOptions honest_;
 };
 
+// 700 connections from 12 addresses, each under its per-address share:
+// the global limit (256) is what they meet.
 TEST_F(HostileClientsTest, AConnectionFloodIsAnswered503AndKeptAliveClientsAreStillServed) {
   AttackRun run = Run(Attack::kConnectionFlood, std::chrono::seconds(4));
   EXPECT_GT(run.tally.CountCode("http.over_capacity"), 0u) << run.tally.Summary();
   EXPECT_EQ(run.tally.codes.size(), 1u) << run.tally.Summary();
+  ExpectSurvived(run);
+}
+
+// One address (127.0.0.2) opens far more than its share (64): past it, it
+// gets 429; a new honest connection from 127.0.0.3 meanwhile is served,
+// which the flood above (503 for everyone past 256) does not allow.
+TEST_F(HostileClientsTest, AFloodFromOneAddressLeavesNewConnectionsFromOthersServed) {
+  options_.fresh_honest_interval = std::chrono::milliseconds(200);
+  AttackRun run = Run(Attack::kAddressFlood, std::chrono::seconds(6));
+  EXPECT_GT(run.tally.CountCode("http.too_many_connections"), 0u) << run.tally.Summary();
+  EXPECT_EQ(run.tally.codes.size(), 1u) << run.tally.Summary();
+  EXPECT_GT(run.tally.fresh_honest_ok, 0u) << run.tally.Summary();
+  EXPECT_EQ(run.tally.fresh_honest_failed, 0u) << run.tally.Summary();
   ExpectSurvived(run);
 }
 

@@ -24,6 +24,7 @@ void ExpectDefaults(const NodeConfig& c) {
   EXPECT_TRUE(c.p2p_peers.empty());
   EXPECT_TRUE(c.p2p_observer_keys.empty());
   EXPECT_TRUE(c.verify_store_on_start);
+  EXPECT_EQ(c.api_max_connections_per_address, 64u);
   // The consensus knobs default to the values the host used before they
   // were configurable (CometBFT's timeouts), and to the genesis's pacing.
   EXPECT_EQ(c.consensus.timeouts.propose_base_ms, 3000u);
@@ -67,6 +68,7 @@ TEST(NodeConfig, EveryFieldIsReadAndWrittenBack) {
   custom.mempool = MempoolLimits{1000, 1 << 20};
   custom.node_key_file = "keys/observer.key";
   custom.verify_store_on_start = false;
+  custom.api_max_connections_per_address = 7;
   custom.p2p_peers = {{"10.0.0.2:26656", crypto::PublicKey{}}, {"[::1]:26001", crypto::PublicKey{}}};
   custom.p2p_peers[0].node_key.fill(0xab);
   custom.p2p_peers[1].node_key.fill(0xcd);
@@ -85,6 +87,7 @@ TEST(NodeConfig, EveryFieldIsReadAndWrittenBack) {
   EXPECT_EQ(c->log_level, LogLevel::kDebug);
   EXPECT_EQ(c->mempool.max_txs, 1000u);
   EXPECT_FALSE(c->verify_store_on_start);
+  EXPECT_EQ(c->api_max_connections_per_address, 7u);
   EXPECT_EQ(c->consensus, custom.consensus);
 }
 
@@ -144,6 +147,10 @@ TEST(NodeConfig, BadValuesAreErrorsNamingTheField) {
       {R"({"mempool_max_bytes": 1000})", "mempool_max_bytes"},
       {R"({"log_level": "verbose"})", "log_level"},
       {R"({"verify_store_on_start": "yes"})", "verify_store_on_start"},
+      {R"({"api_max_connections_per_address": 0})", "api_max_connections_per_address"},
+      {R"({"api_max_connections_per_address": 257})", "api_max_connections_per_address"},
+      {R"({"api_max_connections_per_address": "64"})", "api_max_connections_per_address"},
+      {R"({"api_max_connections_per_address": -1})", "api_max_connections_per_address"},
       {R"({"api_listen": "localhost"})", "api_listen"},
       {R"({"api_listen": ":26657"})", "api_listen"},
       {R"({"p2p_listen": "127.0.0.1:70000"})", "p2p_listen"},

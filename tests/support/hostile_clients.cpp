@@ -21,8 +21,9 @@ struct AttackName {
   Attack attack;
   std::string_view name;
 };
-constexpr std::array<AttackName, 8> kNames{{
+constexpr std::array<AttackName, 9> kNames{{
     {Attack::kConnectionFlood, "flood"},
+    {Attack::kAddressFlood, "flood-one-address"},
     {Attack::kSlowHeaders, "slow-headers"},
     {Attack::kSlowBody, "slow-body"},
     {Attack::kHugeBodyDeclared, "huge-body"},
@@ -193,24 +194,53 @@ AttackTally RunProbes(const std::vector<Probe>& probes, const AttackOptions& opt
   return tally;
 }
 
-// ---- connection flood ----
+// ---- connection floods ----
 
-AttackTally RunFlood(const AttackOptions& options, const std::atomic<bool>* stop) {
+constexpr const char* kFloodingAddress = "127.0.0.2";
+constexpr const char* kFreshHonestAddress = "127.0.0.3";
+
+std::string FloodSource(bool one_address, std::size_t i, const AttackOptions& options) {
+  if (one_address) return kFloodingAddress;
+  return "127.0.0." + std::to_string(10 + i % std::max<std::size_t>(options.flood_addresses, 1));
+}
+
+// A new connection from another address than the flood's, as an honest
+// client arriving during it would make.
+void AskFresh(AttackTally& tally, const AttackOptions& options) {
+  RawHttpClient client;
+  const bool answered =
+      client.Connect(options.port, Clock::now() + kConnectTimeout, kFreshHonestAddress) &&
+      client.Send("GET /v1/status HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+                  Clock::now() + kConnectTimeout) != RawHttpClient::SendOutcome::kFailed;
+  const RawAnswer answer = answered ? client.ReadAnswer(Clock::now() + kAnswerTimeout) : RawAnswer{};
+  ++(answer.status == 200 ? tally.fresh_honest_ok : tally.fresh_honest_failed);
+}
+
+AttackTally RunFlood(bool one_address, const AttackOptions& options, const std::atomic<bool>* stop) {
   AttackTally tally;
   const Deadline end = Clock::now() + options.duration;
+  const std::vector<int> allowed{one_address ? 429 : 503};
   std::vector<RawHttpClient> held(options.flood_connections);
+  Deadline next_fresh = Clock::now();
   // Opens every slot that is not open; a connection the server answered
-  // (503) or closed is tallied and opened again, so the flood keeps its size.
+  // (503 or 429) or closed is tallied and opened again, so the flood keeps its size.
   while (!Stopping(stop, end)) {
-    for (auto& client : held) {
+    for (std::size_t i = 0; i < held.size(); ++i) {
+      RawHttpClient& client = held[i];
       if (Stopping(stop, end)) break;
+      // Timed inside the pass: on a loaded machine one pass over 700
+      // connections can take seconds.
+      if (one_address && Clock::now() >= next_fresh) {
+        AskFresh(tally, options);
+        next_fresh = Clock::now() + options.fresh_honest_interval;
+      }
       if (client.connected() && client.ServerSpoke()) {
-        Record(tally, client.ReadAnswer(Clock::now() + std::chrono::milliseconds(200)), {503}, true, "flood");
+        Record(tally, client.ReadAnswer(Clock::now() + std::chrono::milliseconds(200)), allowed, true, "flood");
         client.Close();
       }
       if (!client.connected()) {
         ++tally.requests;
-        client.Connect(options.port, Clock::now() + kConnectTimeout);
+        client.Connect(options.port, Clock::now() + kConnectTimeout, FloodSource(one_address, i, options));
       }
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -343,6 +373,10 @@ std::string AttackTally::Summary() const {
   std::string code_list;
   for (const auto& [code, count] : codes) code_list += (code_list.empty() ? "" : " ") + code + " x" + std::to_string(count);
   if (!code_list.empty()) out += " (" + code_list + ")";
+  if (fresh_honest_ok + fresh_honest_failed > 0) {
+    out += "; new honest connections from another address: " + std::to_string(fresh_honest_ok) + " ok, " +
+           std::to_string(fresh_honest_failed) + " not served";
+  }
   return out;
 }
 
@@ -358,7 +392,8 @@ std::uint64_t AttackTally::CountCode(const std::string& code) const {
 
 AttackTally RunAttack(Attack attack, const AttackOptions& options, const std::atomic<bool>* stop) {
   switch (attack) {
-    case Attack::kConnectionFlood: return RunFlood(options, stop);
+    case Attack::kConnectionFlood: return RunFlood(/*one_address=*/false, options, stop);
+    case Attack::kAddressFlood: return RunFlood(/*one_address=*/true, options, stop);
     case Attack::kSlowHeaders: return RunSlow(/*dribble_body=*/false, options, stop);
     case Attack::kSlowBody: return RunSlow(/*dribble_body=*/true, options, stop);
     case Attack::kHugeBodyDeclared: return RunHuge(/*chunked=*/false, options, stop);

@@ -18,7 +18,8 @@
 namespace jobcard::testing {
 
 enum class Attack {
-  kConnectionFlood,   // connections past max_connections, held open without a byte
+  kConnectionFlood,   // connections past max_connections from several addresses, held open without a byte
+  kAddressFlood,      // one address opens connections past its share (max_connections_per_address)
   kSlowHeaders,       // slowloris: a header byte now and then, never the end
   kSlowBody,          // whole headers, then the declared body a byte at a time
   kHugeBodyDeclared,  // Content-Length: 100 MB, then the body as fast as it goes
@@ -42,6 +43,13 @@ struct AttackOptions {
   // Flood: connections opened and held (the node serves 256, holds another
   // 256 to answer 503, and closes the rest at once).
   std::size_t flood_connections = 700;
+  // The flood comes from this many loopback addresses (127.0.0.10 on), each
+  // under the per-address limit, so that the global limit is what it meets;
+  // the address flood comes from 127.0.0.2 alone, while a fresh honest
+  // connection from 127.0.0.3 asks for /v1/status every
+  // fresh_honest_interval.
+  std::size_t flood_addresses = 12;
+  std::chrono::milliseconds fresh_honest_interval{100};
   // Slowloris: connections dribbling at once, one byte each per interval.
   std::size_t slow_connections = 32;
   std::chrono::milliseconds slow_byte_interval{500};
@@ -55,6 +63,10 @@ struct AttackTally {
   std::map<std::string, std::uint64_t> codes;  // the JSON error codes seen
   std::vector<std::string> unexpected;      // answers no rule allows (first few), e.g. a 5xx or a 2xx
   std::uint64_t unexpected_count = 0;
+  // Address flood: new honest connections from another address, served
+  // (200) or not (anything else, or no answer).
+  std::uint64_t fresh_honest_ok = 0;
+  std::uint64_t fresh_honest_failed = 0;
 
   // "408 http.request_timeout x32, closed x3": for tables and test messages.
   std::string Summary() const;

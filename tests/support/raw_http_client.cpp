@@ -75,10 +75,19 @@ RawHttpClient& RawHttpClient::operator=(RawHttpClient&& other) noexcept {
   return *this;
 }
 
-bool RawHttpClient::Connect(std::uint16_t port, Deadline deadline) {
+bool RawHttpClient::Connect(std::uint16_t port, Deadline deadline, const std::string& source) {
   Close();
   fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd_ < 0) return false;
+  if (!source.empty()) {
+    sockaddr_in local{};
+    local.sin_family = AF_INET;
+    if (::inet_pton(AF_INET, source.c_str(), &local.sin_addr) != 1 ||
+        ::bind(fd_, reinterpret_cast<const sockaddr*>(&local), sizeof local) != 0) {
+      Close();
+      return false;
+    }
+  }
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_port = htons(port);

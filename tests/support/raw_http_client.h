@@ -32,8 +32,10 @@ class RawHttpClient {
   RawHttpClient(RawHttpClient&& other) noexcept;
   RawHttpClient& operator=(RawHttpClient&& other) noexcept;
 
-  // Connects to 127.0.0.1:port; false if not within the deadline.
-  bool Connect(std::uint16_t port, Deadline deadline);
+  // Connects to 127.0.0.1:port; false if not within the deadline. With a
+  // `source` (an address of 127.0.0.0/8, all loopback on Linux) the socket is
+  // bound to it first, so that one test can be several clients' addresses.
+  bool Connect(std::uint16_t port, Deadline deadline, const std::string& source = "");
   bool connected() const { return fd_ >= 0; }
 
   enum class SendOutcome { kSent, kServerSpoke, kFailed };

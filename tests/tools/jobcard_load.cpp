@@ -211,14 +211,15 @@ int main(int argc, char** argv) {
       "Builds a ledger of N subjects x K entries in DIR (default ./load-data; replaced if empty or an\n"
       "earlier run's, else refused), serves it on\n"
       "127.0.0.1 and reports p50/p99 latency of GET /v1/status and GET /v1/subjects/{id}/history\n"
-      "from C concurrent keep-alive clients sending R requests each.\n";
+      "from C concurrent keep-alive clients sending R requests each (C at most 64: the API serves\n"
+      "64 connections from one address, and every client here is 127.0.0.1).\n";
   auto done = jobcard::testing::ReadToolArgs(
       argc, argv, usage, opt.json, {"--dir"},
       [&](const std::string& a, const std::string& value, std::uint64_t number) {
         if (a == "--dir" && !value.empty()) opt.dir = value;
         else if (a == "--subjects" && number > 0 && number <= 10'000'000) opt.subjects = number;
         else if (a == "--entries-per-subject" && number <= 1000) opt.entries_per_subject = number;
-        else if (a == "--clients" && number > 0 && number <= 200) opt.clients = number;
+        else if (a == "--clients" && number > 0 && number <= 64) opt.clients = number;
         else if (a == "--requests" && number > 0 && number <= 1'000'000) opt.requests = number;
         else if (a == "--seed") opt.seed = number;
         else return false;

@@ -11,6 +11,7 @@
 #include <boost/beast/http/write.hpp>
 #include <cctype>
 #include <charconv>
+#include <functional>
 #include <thread>
 
 #include "cli/json_read.h"
@@ -109,6 +110,17 @@ Result<NodeReply> NodeClient::Request(std::string_view method, std::string_view 
     failure = ec;
     done = true;
   };
+  // Read piece by piece and hold the body to the limit ourselves: Beast's
+  // body_limit is checked against a Content-Length or a chunk size, but not
+  // for a body that runs until the connection closes (no length given).
+  std::function<void()> read_more = [&] {
+    http::async_read_some(stream, buffer, parser, [&](beast::error_code read_ec, std::size_t) {
+      if (read_ec) return finish(read_ec);
+      if (parser.get().body().size() > options_.max_response_bytes) return finish(http::error::body_limit);
+      if (parser.is_done()) return finish({});
+      read_more();
+    });
+  };
   resolver.async_resolve(host_, port_, [&](beast::error_code ec, tcp::resolver::results_type endpoints) {
     if (ec) return finish(ec);
     step = Step::kConnect;
@@ -118,7 +130,7 @@ Result<NodeReply> NodeClient::Request(std::string_view method, std::string_view 
       http::async_write(stream, request, [&](beast::error_code write_ec, std::size_t) {
         if (write_ec) return finish(write_ec);
         step = Step::kReceive;
-        http::async_read(stream, buffer, parser, [&](beast::error_code read_ec, std::size_t) { finish(read_ec); });
+        read_more();
       });
     });
   });

@@ -94,7 +94,7 @@ struct FakeNode::Server {
     response.set(http::field::content_type, canned->content_type);
     response.keep_alive(false);
     response.body() = std::move(canned->body);
-    response.prepare_payload();
+    if (canned->send_length) response.prepare_payload();
     exchange->timer.expires_after(canned->delay);
     exchange->timer.async_wait([exchange](beast::error_code) {
       exchange->stream.expires_after(kWriteLimit);

@@ -27,6 +27,8 @@ struct FakeAnswer {
   std::string content_type = "application/json";
   // Waited before answering: a node that is slow or never answers in time.
   std::chrono::milliseconds delay{0};
+  // false: no Content-Length, the body runs until the connection closes.
+  bool send_length = true;
 };
 
 class FakeNode {

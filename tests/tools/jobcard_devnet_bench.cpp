@@ -24,7 +24,7 @@
 // commits after --drain-seconds.
 //
 // Usage: jobcard_devnet_bench [--validators N] [--entries N] [--seconds S] [--clients C]
-//                             [--drain-seconds S] [--block-interval-ms MS] [--max-block-txs N]
+//                             [--drain-seconds S] [--rate R] [--block-interval-ms MS] [--max-block-txs N]
 //                             [--base-port P] [--dir DIR] [--jobcard PATH] [--json]
 #include <unistd.h>
 
@@ -66,6 +66,7 @@ struct Options {
   std::uint64_t seconds = 0;  // 0: until every prepared transaction is sent
   std::uint64_t clients = 8;
   std::uint64_t drain_seconds = 60;
+  std::uint64_t rate = 0;  // offered transactions/s over all clients; 0: as fast as they are accepted
   std::uint64_t base_port = 0;  // 0: derived from the process id
   std::optional<std::uint64_t> block_interval_ms;  // node.json consensus_block_interval_ms; else the genesis's
   std::optional<std::uint32_t> max_block_txs;      // node.json consensus_max_block_txs; else the genesis's
@@ -128,16 +129,28 @@ testing::HttpResult Exchange(std::optional<testing::HttpConnection>& conn, std::
   if (!conn || !conn->connected()) conn.emplace("127.0.0.1", port, kRequestTimeout);
   testing::HttpResult result;
   if (conn->Send(request, kRequestTimeout)) result = conn->ReadResponse(kRequestTimeout);
+  // The node ends a keep-alive connection after its request limit (1,000) with
+  // Connection: close; the next request must open a new one, not fail on it.
+  if (result.ok && result.Header("Connection").value_or("") == "close") conn->Close();
   return result;
 }
 
 // Client c sends the items of the subjects s with s mod clients == c, in order.
 void Client(Run& run, std::uint64_t c, std::uint16_t port) {
   std::optional<testing::HttpConnection> conn;
-  const double stop_s = run.opt.seconds == 0 ? 1e18 : run.Now() + static_cast<double>(run.opt.seconds);
+  const double started_s = run.Now();
+  const double stop_s = run.opt.seconds == 0 ? 1e18 : started_s + static_cast<double>(run.opt.seconds);
+  // With --rate, each client offers rate/clients a second on a fixed schedule,
+  // so latency is measured below the devnet's capacity rather than queueing.
+  const double interval_s = run.opt.rate == 0 ? 0 : static_cast<double>(run.opt.clients) / static_cast<double>(run.opt.rate);
+  std::uint64_t sent_count = 0;
   for (std::size_t i = 0; i < run.items.size(); ++i) {
     if ((i / 2) % run.opt.clients != c) continue;
     if (run.Now() >= stop_s) return;
+    const double due_s = started_s + interval_s * static_cast<double>(sent_count++);
+    if (const double wait_s = due_s - run.Now(); wait_s > 0) {
+      std::this_thread::sleep_for(std::chrono::duration<double>(wait_s));
+    }
     Item& item = run.items[i];
     for (int attempt = 0;; ++attempt) {
       const double sent = run.Now();
@@ -264,21 +277,22 @@ void Report(const Run& run, double verify_rate, bool agree, double load_average)
   const double p50 = Percentile(latencies, 0.50), p99 = Percentile(latencies, 0.99);
   const bool all_committed = run.accepted > 0 && committed == run.accepted;
   if (run.opt.json) {
-    std::printf("{\"validators\":%llu,\"clients\":%llu,\"prepared\":%zu,\"accepted\":%llu,\"committed\":%llu,"
+    std::printf("{\"validators\":%llu,\"clients\":%llu,\"offered_per_s\":%llu,\"prepared\":%zu,\"accepted\":%llu,\"committed\":%llu,"
                 "\"failures\":%llu,\"full_retries\":%llu,\"blocks\":%llu,\"seconds\":%.2f,\"raw_verify_per_s\":%.0f,"
                 "\"committed_entries_per_s\":%.0f,\"submit_per_s\":%.0f,\"latency_p50_s\":%.3f,\"latency_p99_s\":%.3f,"
                 "\"entries_over_verify\":%.4f,\"load_average_1m\":%.2f,\"all_committed_on_all_nodes\":%s}\n",
                 static_cast<unsigned long long>(run.opt.validators), static_cast<unsigned long long>(run.opt.clients),
-                run.items.size(), static_cast<unsigned long long>(run.accepted.load()),
+                static_cast<unsigned long long>(run.opt.rate), run.items.size(), static_cast<unsigned long long>(run.accepted.load()),
                 static_cast<unsigned long long>(committed), static_cast<unsigned long long>(run.failures),
                 static_cast<unsigned long long>(run.full_retries.load()), static_cast<unsigned long long>(run.blocks),
                 window, verify_rate, rate, submit_rate, p50, p99, rate / verify_rate, load_average,
                 all_committed && agree && run.failures == 0 ? "true" : "false");
     return;
   }
-  std::printf("devnet: %llu validators, %llu clients, block interval %s, max txs per block %s, load average (1 min) "
-              "at the start %.2f\n",
+  std::printf("devnet: %llu validators, %llu clients offering %s, block interval %s, max txs per block %s, load "
+              "average (1 min) at the start %.2f\n",
               static_cast<unsigned long long>(run.opt.validators), static_cast<unsigned long long>(run.opt.clients),
+              run.opt.rate ? (std::to_string(run.opt.rate) + " txs/s").c_str() : "as fast as accepted",
               run.opt.block_interval_ms ? (std::to_string(*run.opt.block_interval_ms) + " ms").c_str() : "of the genesis",
               run.opt.max_block_txs ? std::to_string(*run.opt.max_block_txs).c_str() : "of the genesis", load_average);
   std::printf("  %-36s %12s\n", "figure", "value");
@@ -383,7 +397,7 @@ int main(int argc, char** argv) {
   jobcard::Options opt;
   const char* usage =
       "usage: jobcard_devnet_bench [--validators N] [--entries N] [--seconds S] [--clients C] [--drain-seconds S]\n"
-      "                            [--block-interval-ms MS] [--max-block-txs N] [--base-port P] [--dir DIR] [--jobcard PATH] [--json]\n"
+      "                            [--rate R] [--block-interval-ms MS] [--max-block-txs N] [--base-port P] [--dir DIR] [--jobcard PATH] [--json]\n"
       "Creates a devnet of N validators (default 4) in DIR (default ./devnet-bench-data, replaced) with\n"
       "`jobcard devnet init`, starts the N `jobcard node start` processes, and submits N prepared signed\n"
       "transactions (default 20000: enrolments and hires, signed with node0's keys) from C keep-alive clients\n"
@@ -391,6 +405,8 @@ int main(int argc, char** argv) {
       "blocks and reports committed entries/s and commit latency p50/p99 next to the raw libsodium Ed25519\n"
       "verify rate of one core measured in the same run. Waits at most --drain-seconds (default 60) for\n"
       "commits after the last submission. Ports: P..P+2N-1 (default derived from the process id).\n"
+      "--rate: offer R transactions/s in all (each client R/C on a fixed schedule) instead of as fast as\n"
+      "they are accepted: commit latency at a load the devnet can carry, not the queue of a backlog.\n"
       "--block-interval-ms: sets every node's consensus_block_interval_ms (default: the genesis's, 1000).\n"
       "--max-block-txs: sets every node's consensus_max_block_txs, 1-20000 (default: the genesis's, 20000).\n"
       "--jobcard: the node binary (default: ../../jobcard relative to this program, as in a build tree).\n"
@@ -405,6 +421,7 @@ int main(int argc, char** argv) {
         else if (a == "--seconds" && number <= 3600) opt.seconds = number;
         else if (a == "--clients" && number >= 1 && number <= 64) opt.clients = number;
         else if (a == "--drain-seconds" && number >= 1 && number <= 3600) opt.drain_seconds = number;
+        else if (a == "--rate" && number >= 1 && number <= 1000000) opt.rate = number;
         else if (a == "--block-interval-ms" && number <= jobcard::node::kMaxConsensusMs) opt.block_interval_ms = number;
         else if (a == "--max-block-txs" && number >= 1 && number <= 20000) opt.max_block_txs = static_cast<std::uint32_t>(number);
         else if (a == "--base-port" && number >= 1024 && number + 2 * opt.validators <= 65535) opt.base_port = number;

@@ -114,6 +114,12 @@ std::size_t Mempool::bytes() const {
   return bytes_;
 }
 
+bool Mempool::HoldsIdentical(const ledger::EntryId& id, const ledger::Tx& tx) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto found = sequence_.find(id);
+  return found != sequence_.end() && by_arrival_.at(found->second).tx == tx;
+}
+
 std::optional<ledger::Tx> Mempool::Get(const ledger::EntryId& id) const {
   std::lock_guard<std::mutex> lock(mutex_);
   auto found = sequence_.find(id);

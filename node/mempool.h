@@ -76,6 +76,9 @@ class Mempool {
   std::size_t bytes() const;  // sum of the pending transactions' encoded sizes
   std::optional<ledger::Tx> Get(const ledger::EntryId& id) const;
   bool Contains(const ledger::EntryId& id) const;
+  // True when the pool holds exactly `tx` (signatures included) under `id`;
+  // compared under the lock, without copying the pending transaction.
+  bool HoldsIdentical(const ledger::EntryId& id, const ledger::Tx& tx) const;
   const MempoolLimits& limits() const { return limits_; }
 
  private:

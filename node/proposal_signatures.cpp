@@ -8,8 +8,8 @@ Result<ProposalSignatureCheck> CheckProposalSignatures(const Mempool& mempool, c
   check.ids.reserve(txs.size());
   for (const ledger::Tx& tx : txs) {
     const ledger::EntryId id = ledger::TxId(chain_id, tx);
-    const std::optional<ledger::Tx> pending = mempool.Get(id);
-    if (!pending || *pending != tx) {
+    // Each proposed tx is looked up once per replay: no copy of the pending one.
+    if (!mempool.HoldsIdentical(id, tx)) {
       JOBCARD_TRY_STATUS(ledger::VerifyTxSignatures(tx, chain_id));
       ++check.verified_now;
     }

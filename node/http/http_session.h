@@ -61,6 +61,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void OnWrite(boost::beast::error_code ec, bool keep_alive);
   void Linger();
   void ShrinkBuffer();
+  std::uint64_t DeclaredBodyBytes() const;
   void Close();
   std::chrono::microseconds Since(std::chrono::steady_clock::time_point start) const;
 
@@ -78,6 +79,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   std::uint64_t id_ = 0;
   std::size_t requests_served_ = 0;
   std::size_t lingered_bytes_ = 0;
+  bool linger_ = true;  // false: close at once after the response (see OnReadError)
   std::chrono::steady_clock::time_point request_started_;
 };
 

@@ -2,9 +2,14 @@
 // the per-address connection limit (SessionRegistry's bookkeeping, then the
 // real server with clients on distinct loopback addresses, 127.0.0.2 and
 // 127.0.0.3, all of 127.0.0.0/8 being loopback on Linux), and a chunked body
-// refused as soon as it crosses max_body_bytes rather than after it ends.
+// refused as soon as it crosses max_body_bytes rather than after it ends,
+// and a declared huge body cut off right after its 413.
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <memory>
 #include <string>
 #include <vector>
@@ -124,6 +129,66 @@ TEST_F(ConnectionLimitsTest, AChunkedBodyIsRefusedAsSoonAsItCrossesTheLimit) {
   RawAnswer answer = client.ReadAnswer(std::chrono::steady_clock::now() + kAnswerWait);
   EXPECT_EQ(answer.status, 413);
   EXPECT_EQ(answer.code, "http.body_too_large");
+}
+
+// A client that declares a 100 MB body gets its 413 from the header, and the
+// connection is then closed at once: the server does not drain the first
+// 8 MiB of the body (the linger meant for bodies a little over the limit),
+// which let a client uploading huge bodies one after the other keep the API's
+// one thread busy (honest p50 x22-24 in the Release attack run; RELIABILITY.md).
+// Without the cut-off the client could push at least the 8 MiB lingering
+// reads before a reset stopped it.
+TEST_F(ConnectionLimitsTest, ADeclaredHugeBodyIsCutOffRightAfterIts413) {
+  HttpLimits limits = ShortLimits();
+  limits.linger_timeout = 10s;  // a time-limited linger must not be what cuts the client off
+  StartServer(limits);
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  const timeval wait{2, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &wait, sizeof wait);
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port());
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address), 0);
+  const std::string head =
+      "POST /v1/parse HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+      "Content-Length: 104857600\r\n\r\n";
+  ASSERT_EQ(::send(fd, head.data(), head.size(), MSG_NOSIGNAL), static_cast<ssize_t>(head.size()));
+  // The 413 comes from the header alone.
+  std::string answer;
+  char buffer[4096];
+  while (answer.find("\r\n\r\n") == std::string::npos) {
+    const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+    ASSERT_GT(n, 0) << "no answer to the header; got: " << answer;
+    answer.append(buffer, static_cast<std::size_t>(n));
+  }
+  ASSERT_EQ(answer.rfind("HTTP/1.1 413", 0), 0u) << answer;
+
+  // Then the client sends the body regardless, as an attacker does.
+  const std::string chunk(64 * 1024, 'a');
+  std::size_t accepted = 0;
+  int error = 0;
+  const auto give_up = std::chrono::steady_clock::now() + 10s;
+  while (accepted < 32 * 1024 * 1024 && std::chrono::steady_clock::now() < give_up) {
+    const ssize_t n = ::send(fd, chunk.data(), chunk.size(), MSG_NOSIGNAL);
+    if (n > 0) {
+      accepted += static_cast<std::size_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    error = errno;
+    break;
+  }
+  EXPECT_TRUE(error == ECONNRESET || error == EPIPE) << "send ended with errno " << error << " after " << accepted;
+  EXPECT_LT(accepted, 4u * 1024 * 1024) << "the server went on taking the body of a refused upload";
+  // The server goes on serving.
+  EXPECT_EQ(GetFrom("127.0.0.1").status, 200);
 }
 
 }  // namespace

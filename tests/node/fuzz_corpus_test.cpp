@@ -16,6 +16,7 @@
 #include "ledger/tx.h"
 #include "node/consensus/messages.h"
 #include "node/consensus/sign_state.h"
+#include "node/consensus_wire.h"
 #include "node/p2p/frame_codec.h"
 #include "tests/fuzz/p2p_fixed_session.h"
 
@@ -54,6 +55,12 @@ TEST(FuzzCorpus, BinarySeedsStillDecode) {
   });
   ExpectAllDecode("block_fuzz", 4, [](const Bytes& b) {
     return ledger::DecodeBlock(b, 4 * 1024 * 1024).ok() || ledger::DecodeHeader(b).ok();
+  });
+  // Byte 0 picks the channel (even: consensus, odd: sync); the rest is the payload.
+  ExpectAllDecode("p2p_wire_fuzz", 6, [](const Bytes& b) {
+    if (b.empty()) return false;
+    const ByteView payload = ByteView(b).subspan(1);
+    return (b[0] & 1) ? node::DecodeSyncMessage(payload).ok() : node::DecodeConsensusMessage(payload).ok();
   });
 }
 

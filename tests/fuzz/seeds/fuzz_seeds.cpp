@@ -22,6 +22,7 @@
 #include "ledger/tx_json.h"
 #include "node/consensus/messages.h"
 #include "node/consensus/sign_state.h"
+#include "node/consensus_wire.h"
 #include "node/node_config.h"
 #include "tests/fuzz/fuzz_check.h"
 #include "tests/ledger/rfc9162_reference.h"
@@ -125,7 +126,18 @@ void BlockSeeds(const std::vector<ledger::Tx>& txs) {
     std::sort(cert.signatures.begin(), cert.signatures.end(),
               [](const auto& a, const auto& b) { return a.validator < b.validator; });
     Write("certificate_fuzz", std::to_string(signers) + "_signers", ledger::EncodeCertificate(cert));
+    // p2p_wire_fuzz: byte 0 picks the channel (0 consensus, 1 sync), then the payload.
+    Write("p2p_wire_fuzz", "sync_block_" + std::to_string(signers) + "_signers",
+          Concat({Bytes{1}, node::EncodeSyncMessage(node::CertifiedBlock{all, cert})}));
   }
+  const Hash32 four_hash = ledger::BlockHash(SomeHeader(2, some));
+  const auto proposal = consensus::SignProposal(fuzz::kFuzzChainId, 2, 0, {}, four_hash, Key(0x31));
+  Write("p2p_wire_fuzz", "proposal_four_txs",
+        Concat({Bytes{0}, node::EncodeConsensusMessage(node::ProposalMessage{proposal, {SomeHeader(2, some), some}})}));
+  const auto vote = consensus::SignVote(fuzz::kFuzzChainId, consensus::VoteType::kPrecommit, 2, 0, four_hash, Key(0x31));
+  Write("p2p_wire_fuzz", "vote", Concat({Bytes{0}, node::EncodeConsensusMessage(vote)}));
+  Write("p2p_wire_fuzz", "status", Concat({Bytes{0}, node::EncodeConsensusMessage(node::StatusMessage{7})}));
+  Write("p2p_wire_fuzz", "sync_request", Concat({Bytes{1}, node::EncodeSyncMessage(node::BlockRequest{3, 16})}));
 }
 
 void ConsensusSeeds() {

@@ -227,6 +227,14 @@ TEST_F(BundleJourneyTest, AnEntrySignedBeforeItsKeyWasRevokedStaysValid) {
   const std::string detail = (*Check(verified, "key_active"))["detail"];
   EXPECT_NE(detail.find("stays valid"), std::string::npos) << detail;
   EXPECT_NE(detail.find("revoked"), std::string::npos) << detail;
+  // The matcher reading the text report (not the JSON) is told the same: the
+  // key was revoked later, from the height after the entry, and the entry stands.
+  const auto text = cli.Run(Verify(file));
+  EXPECT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("ok    key_active"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("key was revoked (from height " + std::to_string(entry_height + 1) + ") and stays valid"),
+            std::string::npos)
+      << text.out;
 
   // The stolen-key case: an entry signed with the key after its revocation is refused by the node.
   const auto later = cli.Run({"employer", "hire", "--key", hr_key, "--employer", node.employer(0), "--subject", subject, "--date",

@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
 
 #include "tests/support/temp_dir.h"
 
@@ -224,6 +227,46 @@ TEST(NodeConfig, ADirectoryInPlaceOfTheFileIsAnIoError) {
 TEST(NodeConfig, RelativePathsAreRelativeToTheHome) {
   EXPECT_EQ(ResolveInHome("/srv/node", "data"), std::filesystem::path("/srv/node/data"));
   EXPECT_EQ(ResolveInHome("/srv/node", "/var/lib/jobcard"), std::filesystem::path("/var/lib/jobcard"));
+}
+
+
+// The operator's reference (spec/node-config.md, the fields table) must name
+// every field node.json may hold, and give as its default exactly what
+// `node init` writes: a field added or a default changed without the spec
+// fails here.
+std::string SpecRow(const std::string& text, const std::string& field) {
+  const std::string start = "| `" + field + "` |";
+  const std::size_t at = text.find(start);
+  if (at == std::string::npos) return "";
+  return text.substr(at, text.find('\n', at) - at);
+}
+
+TEST(NodeConfig, EveryFieldAndDefaultIsInTheSpec) {
+  std::ifstream in(std::string(JOBCARD_SOURCE_DIR) + "/spec/node-config.md");
+  ASSERT_TRUE(in) << "spec/node-config.md";
+  const std::string spec((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto defaults = NodeConfigToJson(NodeConfig{});
+  ASSERT_GE(defaults.size(), 20u);
+  for (const auto& [field, value] : defaults.items()) {
+    const std::string row = SpecRow(spec, field);
+    ASSERT_FALSE(row.empty()) << field << " is not in spec/node-config.md";
+    // Columns: field | type | default | meaning.
+    std::vector<std::string> cells;
+    for (std::size_t at = 1, bar; (bar = row.find(" | ", at)) != std::string::npos; at = bar + 3) {
+      cells.push_back(row.substr(at, bar - at));
+    }
+    ASSERT_GE(cells.size(), 3u) << row;
+    EXPECT_EQ(cells[2].rfind("`" + value.dump() + "`", 0), 0u) << field << ": default " << value.dump() << ", spec says " << cells[2];
+  }
+  // The fields absent by default (the genesis's pacing) are documented too.
+  NodeConfig every;
+  every.consensus.block_interval_ms = 100;
+  every.consensus.max_block_txs = 10;
+  const auto every_json = NodeConfigToJson(every);
+  ASSERT_GT(every_json.size(), defaults.size());
+  for (const auto& [field, value] : every_json.items()) {
+    EXPECT_FALSE(SpecRow(spec, field).empty()) << field << " is not in spec/node-config.md";
+  }
 }
 
 }  // namespace

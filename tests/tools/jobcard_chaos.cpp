@@ -154,6 +154,8 @@ int main(int argc, char** argv) {
       {"partition-one", "cut every link of a validator " + fault + ", then heal", [&](long r) { return harness.PartitionOne(1 + (r + 2) % 3); }},
       {"partition-2x2", "cut node0 node1 full0 | node2 node3 " + fault + ", then heal", [&](long) { return harness.PartitionHalves(); }},
       {"full-disk", "fill the tmpfs under node3's home mid-stream; free it, restart", [&](long) { return harness.FullDisk(3); }},
+      {"full-store", "fill the tmpfs under node2's RocksDB directory alone mid-stream (store.no_space); free it, restart",
+       [&](long) { return harness.FullDisk(2, jobcard::testing::DiskScope::kStore); }},
       {"lossy", "every link 50-200 ms jitter, random resets and stalls", [&](long r) {
          harness.set_seed(options.seed + static_cast<std::uint64_t>(r));
          return harness.LossyNetwork();

@@ -19,7 +19,8 @@ ATTACK_SECONDS ?= 10
 # 19 targets x 3 s: CI's fuzz step (clang build and runs) is meant to stay under 5 minutes on
 # 2 cores; 16 targets x 3 s measured 67 s of runs, the build's share is estimated (RELIABILITY.md, CI).
 FUZZ_SMOKE_SECONDS ?= 3
-# Each round runs the five fault scenarios once, about 2 minutes per round on a busy 2-core machine.
+# Each round runs the nine fault scenarios once (two on networks of their own), about 3.5 minutes
+# per round on a busy 2-core machine with the ASan build (RELIABILITY.md, run 3).
 CHAOS_ROUNDS ?= 5
 GENERATOR := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 # ccache, where installed, makes rebuilds in several worktrees cheap; CI does without.

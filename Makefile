@@ -19,7 +19,8 @@ ATTACK_SECONDS ?= 10
 # 20 targets x 2 s: CI's fuzz step (cold clang build and runs) is meant to stay under 5 minutes
 # on 2 cores; the cold build and 3 s runs took 545 CPU-seconds (RELIABILITY.md, CI).
 FUZZ_SMOKE_SECONDS ?= 2
-# Each round runs the five fault scenarios once, about 2 minutes per round on a busy 2-core machine.
+# Each round runs the nine fault scenarios once (two on networks of their own), about 3.5 minutes
+# per round on a busy 2-core machine with the ASan build (RELIABILITY.md, run 3).
 CHAOS_ROUNDS ?= 5
 GENERATOR := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 # ccache, where installed, makes rebuilds in several worktrees cheap; CI does without.

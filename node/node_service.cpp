@@ -4,6 +4,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <algorithm>
 #include <chrono>
 
 #include <thread>
@@ -14,6 +15,7 @@
 #include "node/node_api.h"
 #include "node/p2p/bus_options.h"
 #include "node/p2p/tcp_bus.h"
+#include "node/peer_allow_list.h"
 
 namespace jobcard::node {
 
@@ -31,6 +33,8 @@ struct NodeService::Loop {
   std::optional<Error> fatal;
   NoPeersBus no_peers;
   std::unique_ptr<p2p::TcpBus> tcp;  // when node.json configures the transport
+  // The keys tcp lets connect: the committed validator set and the observers (FollowValidatorSet).
+  std::vector<crypto::PublicKey> allowed_peers;
   // Set (on the loop) while Run() runs; the API thread reads it under the mutex.
   mutable std::mutex host_mutex;
   std::unique_ptr<ConsensusHost> host;
@@ -186,8 +190,39 @@ Status NodeService::MakeTransport() {
   handler.on_peer_disconnected = [&loop](const crypto::PublicKey& peer) {
     if (loop.host) loop.host->OnPeerDisconnected(peer);
   };
+  // The set committed on this store, not the genesis's: a restarted node
+  // must admit validators added since genesis and refuse removed ones.
+  loop.allowed_peers = PeerAllowList(store_->GetValidators(), config_.p2p_observer_keys);
+  options->allowed_keys = loop.allowed_peers;
   loop.tcp = std::make_unique<p2p::TcpBus>(loop.io, node_key_, std::move(*options), std::move(handler));
   return Status::Ok();
+}
+
+void NodeService::FollowValidatorSet() {
+  Loop& loop = *loop_;
+  if (!loop.tcp) return;
+  const std::vector<ledger::ValidatorRecord> set = store_->GetValidators();
+  std::vector<crypto::PublicKey> allowed = PeerAllowList(set, config_.p2p_observer_keys);
+  if (allowed == loop.allowed_peers) return;
+  LogInfo("p2p allowed keys follow the validator set",
+          {{"validators", static_cast<std::uint64_t>(set.size())}, {"allowed", static_cast<std::uint64_t>(allowed.size())}});
+  loop.allowed_peers = std::move(allowed);
+  // Drops the links of keys no longer allowed; a newly admitted validator's
+  // dial is accepted from now on. Posted: dropping a link calls the host's
+  // OnPeerDisconnected, and this runs inside the host's commit.
+  asio::post(loop.io, [&loop, keys = loop.allowed_peers] {
+    if (loop.tcp) loop.tcp->SetAllowedKeys(keys);
+  });
+  if (validator_key_) {
+    const bool still_validator = std::any_of(set.begin(), set.end(), [&](const auto& v) { return v.key == validator_key_->public_key(); });
+    if (!still_validator) {
+      // Peers that follow the set refuse this key from now on unless they
+      // list it in p2p_observer_keys: the node keeps what it has and serves
+      // it, but stops following (spec/p2p.md, who may connect).
+      LogWarn("this node's validator key left the validator set; peers refuse it unless they list it as an observer",
+              {{"key", ToHex(validator_key_->public_key()).substr(0, 16)}});
+    }
+  }
 }
 
 Status NodeService::Run() {
@@ -211,6 +246,7 @@ Status NodeService::Run() {
   ConsensusHostCallbacks callbacks;
   callbacks.on_committed = [this](const CommittedBlock& block, const std::vector<DroppedTx>& dropped) {
     OnCommitted(block, dropped);
+    FollowValidatorSet();
   };
   callbacks.on_fatal = [this, &loop](const Error& error) {
     // The block, the WAL record or the sign state that did not fit was not

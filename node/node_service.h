@@ -80,6 +80,9 @@ class NodeService {
   Status MakeTransport();
   ledger::TxContext NextBlockContext(std::uint64_t now_ms) const;
   void OnCommitted(const CommittedBlock& block, const std::vector<DroppedTx>& dropped);
+  // On the loop after each commit: when the committed validator set changed,
+  // the transport's allowed keys become the new set and the observers.
+  void FollowValidatorSet();
 
   void RememberRejection(const ledger::EntryId& id, const Error& reason);
 

@@ -3,8 +3,10 @@
 // relay the test can cut, a steady stream of entries, and one fault per
 // test: kill -9 and restart, SIGSTOP/SIGCONT, one validator partitioned
 // away, a 2|2 partition (no quorum), a full disk, every link slow and
-// unreliable; a validator-set change and a validator key rotation (with a
-// stolen old key) under faults. After each: every acknowledged entry on
+// unreliable, a full RocksDB directory alone; a validator-set change (the
+// admitted key listed in no node.json: peers must let it in because the set
+// changed, and drop the removed one) and a validator key rotation (the stolen
+// old key refused by every peer) under faults. After each: every acknowledged entry on
 // every node, one chain, equal state roots (the checks are in
 // tests/support/chaos_scenarios.cpp). Each scenario runs once here with a
 // short stream; `make chaos` runs them many times.
@@ -74,6 +76,22 @@ TEST_F(ChaosTest, FullDiskStopsTheNodeCleanlyAndItRecovers) {
   ASSERT_NO_FATAL_FAILURE(StartNetwork(Options()));
   const testing::ChaosOutcome outcome = harness_->FullDisk(3);
   if (!outcome.skipped.empty()) GTEST_SKIP() << outcome.skipped;
+  Expect(outcome);
+}
+
+// Only the RocksDB directory on a small tmpfs: the store's own ENOSPC
+// (store.no_space) stops the node, not the consensus WAL's.
+// Disabled in the suite: in 1 of its 5 runs so far the node aborted inside
+// RocksDB's failing write (Debian's librocksdb keeps assertions:
+// WritableFileWriter asserts `sync_without_flush_called_` after a refused
+// append), exit 134 instead of 1: a real finding, open (RELIABILITY.md, run
+// 3). `make chaos` runs it (--only full-store); so does
+// `cli_tests --gtest_also_run_disabled_tests --gtest_filter='ChaosTest.DISABLED_FullStore*'`.
+TEST_F(ChaosTest, DISABLED_FullStoreDiskStopsTheNodeOnStoreNoSpaceAndItRecovers) {
+  ASSERT_NO_FATAL_FAILURE(StartNetwork(Options()));
+  const testing::ChaosOutcome outcome = harness_->FullDisk(2, testing::DiskScope::kStore);
+  if (!outcome.skipped.empty()) GTEST_SKIP() << outcome.skipped;
+  std::printf("%s: %s\n", outcome.scenario.c_str(), outcome.note.c_str());
   Expect(outcome);
 }
 

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <map>
 #include <thread>
 
 #include "crypto/keystore.h"
@@ -87,7 +88,7 @@ ChaosHarness::ChaosHarness(ChaosOptions options) : options_(std::move(options)) 
 ChaosHarness::~ChaosHarness() {
   // The nodes go first, then our mounts, then the directory they were in.
   cluster_->StopAll();
-  for (std::size_t i : tmpfs_homes_) ::umount2(cluster_->Home(i).c_str(), MNT_DETACH);
+  for (auto it = tmpfs_mounts_.rbegin(); it != tmpfs_mounts_.rend(); ++it) ::umount2(it->c_str(), MNT_DETACH);
 }
 
 std::string ChaosHarness::Setup() {
@@ -97,15 +98,22 @@ std::string ChaosHarness::Setup() {
   if (!genesis.ok()) return genesis.error().message;
   for (const auto& v : genesis->validators) genesis_validators_.push_back(ToHex(v.key));
   if (options_.rotate_key_of) {
-    // The operator's next key, made ahead and announced to the other
-    // operators, who let it connect (the p2p allow-list is node.json's).
+    // The operator's next key, made ahead. Nobody lists it in node.json:
+    // peers let it connect once its admission is committed (the allow-list
+    // follows the validator set).
     const crypto::SigningKey next = crypto::SigningKey::Generate();
     crypto::KeystoreWriteOptions write;
     write.label = "rotated validator key";
     Status written = crypto::WriteKeystore(cluster_->Home(*options_.rotate_key_of) / kRotatedKeyFile, next, AsBytes("devnet"), write);
     if (!written.ok()) return written.error().message;
     rotated_key_ = ToHex(next.public_key());
-    error = cluster_->AllowPeerKey(next.public_key());
+  }
+  if (options_.spare_full_node) {
+    // The spare is a new operator nobody was told of: devnet init made its
+    // node key an observer everywhere, which would let it in without the set change.
+    auto spare_key = crypto::ReadKeystorePublic(cluster_->Home(Spare()) / "keys" / "node.key");
+    if (!spare_key.ok()) return spare_key.error().message;
+    error = cluster_->ForgetPeerKey(spare_key->public_key);
     if (!error.empty()) return error;
   }
   std::set<std::size_t> started;
@@ -128,7 +136,7 @@ ChaosOutcome ChaosHarness::Begin(const std::string& name, const std::string& inj
   outcome.injected = injected;
   std::uint64_t lowest = UINT64_MAX;
   for (std::size_t i = 0; i < cluster_->size(); ++i) {
-    if (cluster_->Running(i) && paused_.count(i) == 0) lowest = std::min(lowest, cluster_->Height(i));
+    if (Follows(i)) lowest = std::min(lowest, cluster_->Height(i));
   }
   outcome.checked_from = std::max<std::uint64_t>(1, lowest == UINT64_MAX ? 1 : lowest);
   return outcome;
@@ -147,7 +155,7 @@ void ChaosHarness::Stream(std::chrono::milliseconds duration) {
     const auto tick = Clock::now();
     for (std::size_t tries = 0; tries < cluster_->size(); ++tries) {
       const std::size_t through = next_through_++ % cluster_->size();
-      if (!cluster_->Running(through) || paused_.count(through)) continue;
+      if (!Follows(through)) continue;
       const std::string id = cluster_->Submit(through);
       if (!id.empty()) entries_.push_back({id, through, runs_[through], false});
       break;
@@ -164,7 +172,7 @@ double ChaosHarness::CatchUp(const std::set<std::size_t>& faulted, Clock::time_p
   while (Clock::now() < deadline) {
     std::uint64_t slowest_faulted = UINT64_MAX, slowest_other = UINT64_MAX;
     for (std::size_t i = 0; i < cluster_->size(); ++i) {
-      if (!cluster_->Running(i) || paused_.count(i)) continue;
+      if (!Follows(i)) continue;
       const std::uint64_t h = cluster_->Height(i);
       auto& slowest = faulted.count(i) ? slowest_faulted : slowest_other;
       slowest = std::min(slowest, h);
@@ -183,7 +191,7 @@ void ChaosHarness::Finish(ChaosOutcome& outcome) {
   auto live_pending = [&] {
     std::size_t pending = 0;
     for (const Entry& e : entries_) {
-      if (!e.acknowledged && cluster_->Running(e.through) && runs_[e.through] == e.through_run) ++pending;
+      if (!e.acknowledged && cluster_->Running(e.through) && !retired_.count(e.through) && runs_[e.through] == e.through_run) ++pending;
     }
     return pending;
   };
@@ -200,7 +208,7 @@ void ChaosHarness::Finish(ChaosOutcome& outcome) {
     if (!e.acknowledged) continue;
     ++outcome.acknowledged;
     bool everywhere = true;
-    for (std::size_t i = 0; i < cluster_->size() && everywhere; ++i) everywhere = cluster_->Committed(i, e.id);
+    for (std::size_t i = 0; i < cluster_->size() && everywhere; ++i) everywhere = retired_.count(i) || cluster_->Committed(i, e.id);
     if (everywhere) {
       ++outcome.present;
     } else {
@@ -209,19 +217,32 @@ void ChaosHarness::Finish(ChaosOutcome& outcome) {
     }
   }
   // One chain: the same block at every height since the scenario began.
+  // A retired node (its key left the set, peers refuse it) stops following:
+  // it must agree up to its own height.
   std::uint64_t common = UINT64_MAX;
-  for (std::size_t i = 0; i < cluster_->size(); ++i) common = std::min(common, cluster_->Height(i));
+  std::map<std::size_t, std::uint64_t> retired_heights;
+  for (std::size_t i = 0; i < cluster_->size(); ++i) {
+    if (retired_.count(i)) {
+      retired_heights[i] = cluster_->Height(i);
+    } else {
+      common = std::min(common, cluster_->Height(i));
+    }
+  }
   outcome.checked_to = common;
   for (std::uint64_t h = outcome.checked_from; h <= common; ++h) {
     std::set<std::string> hashes;
-    for (std::size_t i = 0; i < cluster_->size(); ++i) hashes.insert(cluster_->BlockHash(i, h));
+    for (std::size_t i = 0; i < cluster_->size(); ++i) {
+      if (!retired_.count(i) || h <= retired_heights[i]) hashes.insert(cluster_->BlockHash(i, h));
+    }
     if (hashes.size() != 1 || hashes.begin()->empty()) {
       ++outcome.forks;
       outcome.failures.push_back("the nodes disagree (or one cannot say) on block " + std::to_string(h));
     }
   }
   std::set<std::string> roots;
-  for (std::size_t i = 0; i < cluster_->size(); ++i) roots.insert(cluster_->StateRoot(i, common));
+  for (std::size_t i = 0; i < cluster_->size(); ++i) {
+    if (!retired_.count(i)) roots.insert(cluster_->StateRoot(i, common));
+  }
   if (roots.size() != 1 || roots.begin()->empty()) {
     ++outcome.forks;
     outcome.failures.push_back("the state roots differ at height " + std::to_string(common));
@@ -362,7 +383,7 @@ bool ChaosHarness::StreamPast(std::uint64_t height) {
   for (;;) {
     bool past = true;
     for (std::size_t i = 0; i < cluster_->size() && past; ++i) {
-      if (cluster_->Running(i) && paused_.count(i) == 0) past = cluster_->Height(i) > height;
+      if (Follows(i)) past = cluster_->Height(i) > height;
     }
     if (past) return true;
     if (Clock::now() > deadline) return false;
@@ -403,10 +424,31 @@ std::pair<std::size_t, std::size_t> ChaosHarness::CheckSetChange(ChaosOutcome& o
   return {during, CheckSigners(outcome, removed_at, outcome.checked_to, set, added)};
 }
 
+std::string ChaosHarness::Retire(std::size_t i, const std::string& key_hex) {
+  retired_.insert(i);
+  const auto deadline = Clock::now() + options_.recover_timeout;
+  for (;;) {
+    std::vector<std::string> still;
+    for (std::size_t j = 0; j < cluster_->size(); ++j) {
+      if (!Follows(j)) continue;
+      const std::vector<std::string> peers = cluster_->Peers(j);
+      if (std::find(peers.begin(), peers.end(), key_hex) != peers.end()) still.push_back(Name(*cluster_, j));
+    }
+    const std::size_t own_peers = cluster_->PeerCount(i);
+    if (still.empty() && own_peers == 0) return "";
+    if (Clock::now() > deadline) {
+      std::string who;
+      for (const std::string& name : still) who += " " + name;
+      return Name(*cluster_, i) + " kept " + std::to_string(own_peers) + " peers; still linked to it:" + who;
+    }
+    Stream(options_.submit_interval);
+  }
+}
+
 ChaosOutcome ChaosHarness::ValidatorSetChange() {
   const std::size_t newcomer = Spare(), killed = 1, cut = 2, removed = 3;
-  ChaosOutcome outcome = Begin("validator-set change", "full1 joins by sync and is admitted as a 5th validator while node1 is killed (-9) "
-                                                       "and restarted; node3 removed while node2 is cut off " +
+  ChaosOutcome outcome = Begin("validator-set change", "full1 (a key no node.json lists) admitted as a 5th validator while node1 is "
+                                                       "killed (-9), then joins; node3 removed while node2 is cut off " +
                                                            Seconds(options_.fault_duration));
   if (!options_.spare_full_node || cluster_->Running(newcomer)) {
     outcome.skipped = "needs a harness with a spare full node that has not run";
@@ -419,23 +461,25 @@ ChaosOutcome ChaosHarness::ValidatorSetChange() {
   }
   const std::string newcomer_hex = ToHex(newcomer_key->public_key);
   Stream(options_.stream_before);
-  // A new operator: its own process and key (the full node's, so that the
-  // validators already let it connect), synced from genesis as a follower.
-  const auto joined = Clock::now();
-  std::string error = cluster_->Start(newcomer);
-  if (!error.empty() || CatchUp({newcomer}, joined) < 0) {
-    outcome.failures.push_back("full1 did not join: " + error);
-    return outcome;
-  }
   const std::string add = SubmitGovernance(outcome, {"add-validator", "--validator-pub", newcomer_hex, "--power", "1", "--name", "chaos-newcomer"});
   // kill -9 right after the change is submitted: it commits during the outage.
   const int code = cluster_->Stop(killed, SIGKILL);
   ++runs_[killed];
   if (code != 128 + SIGKILL) outcome.failures.push_back("node1 ended with " + std::to_string(code) + ", not by SIGKILL");
-  const std::uint64_t added_at = StreamUntilCommitted(newcomer, add);
+  const std::uint64_t added_at = StreamUntilCommitted(0, add);
   if (added_at == 0) outcome.failures.push_back("add-validator was not committed");
-  // Admitted: the operator restarts its node as a validator. Until node1 is
-  // back, the five need all four others: the newcomer counts at once.
+  // A new operator: its own process and key, which no node.json lists. The
+  // peers let it connect only because the committed set now holds it (their
+  // allow-list follows the set, without a restart): it syncs as a follower.
+  // Until it votes, or node1 is back, the five have 3 signers: nothing commits.
+  const auto joined = Clock::now();
+  std::string error = cluster_->Start(newcomer);
+  if (!error.empty() || CatchUp({newcomer}, joined, added_at > 0 ? added_at - 1 : 0) < 0) {
+    outcome.failures.push_back("full1 did not join after its admission (are peers still refusing its key?): " + error + "\n" +
+                               cluster_->Logs(2000));
+    return outcome;
+  }
+  // Synced past its admission: the operator restarts its node as a validator.
   cluster_->Stop(newcomer, SIGTERM);
   ++runs_[newcomer];
   error = cluster_->PromoteToValidator(newcomer, "keys/node.key");
@@ -457,7 +501,11 @@ ChaosOutcome ChaosHarness::ValidatorSetChange() {
   const auto healed = Clock::now();
   const std::uint64_t removed_at = StreamUntilCommitted(0, remove);
   if (removed_at == 0) outcome.failures.push_back("remove-validator was not committed");
-  // node3 keeps running and voting: a few blocks past the change to judge.
+  // node3's key left the set: every peer drops it, it keeps running alone.
+  if (error = Retire(removed, ValidatorKeyHex(removed)); !error.empty()) outcome.failures.push_back("node3 removed but not dropped: " + error);
+  if (cluster_->Log(removed).find("left the validator set") == std::string::npos) {
+    outcome.failures.push_back("node3 did not log that its key left the validator set");
+  }
   if (!StreamPast(removed_at + 4)) outcome.failures.push_back("no blocks after the removal");
   outcome.recover_ms = CatchUp({killed, cut}, healed);
   Finish(outcome);
@@ -467,7 +515,8 @@ ChaosOutcome ChaosHarness::ValidatorSetChange() {
   if (newcomer_signed + newcomer_signed_after == 0) outcome.failures.push_back("the admitted validator signed no block");
   outcome.note = "added at height " + std::to_string(added_at) + ", node3 removed at " + std::to_string(removed_at) + "; full1 signed " +
                  std::to_string(newcomer_signed + newcomer_signed_after) + " of the " + std::to_string(to - added_at) +
-                 " blocks after; node3 none of the " + std::to_string(to - removed_at) + " after its removal";
+                 " blocks after; node3 none of the " + std::to_string(to - removed_at) + " after its removal, dropped by every peer at height " +
+                 std::to_string(cluster_->Height(removed));
   return outcome;
 }
 
@@ -487,6 +536,8 @@ ChaosOutcome ChaosHarness::KeyRotation() {
   const std::string add = SubmitGovernance(outcome, {"add-validator", "--validator-pub", rotated_key_, "--power", "1", "--name", name + "-rotated"});
   const std::uint64_t added_at = StreamUntilCommitted(0, add);
   if (added_at == 0) outcome.failures.push_back("add-validator of the new key was not committed");
+  // The victim's own store must hold the admission, or it refuses to start with the new key.
+  if (StreamUntilCommitted(victim, add) == 0) outcome.failures.push_back(name + " did not commit the admission of its new key");
   // The operator restarts its node with the new key (SIGTERM: a clean stop).
   if (const int code = cluster_->Stop(victim, SIGTERM); code != 0) {
     outcome.failures.push_back(name + " did not stop cleanly on SIGTERM: " + std::to_string(code));
@@ -513,12 +564,16 @@ ChaosOutcome ChaosHarness::KeyRotation() {
     outcome.failures.push_back("the thief's node did not start: " + error);
     return outcome;
   }
-  if (CatchUp({thief}, Clock::now()) < 0) outcome.failures.push_back("the thief's node did not sync");
-  // It is connected (the old key is still a genesis key, so peers accept the link): it is its votes that must not count.
-  if (cluster_->PeerCount(thief) == 0) outcome.failures.push_back("the thief's node has no peers: its votes were never tested");
+  // The old key left the set: peers refuse its handshake (the allow-list
+  // follows the set), so the thief neither syncs nor reaches anyone to vote to.
+  retired_.insert(thief);  // it must not follow: the stream and the catch-up leave it out
   const std::uint64_t thief_from = cluster_->Height(0);
   Stream(options_.fault_duration);
   if (!StreamPast(thief_from + 3)) outcome.failures.push_back("no blocks while the thief ran");
+  if (error = Retire(thief, old_key); !error.empty()) outcome.failures.push_back("the thief was let in: " + error);
+  if (const std::uint64_t h = cluster_->Height(thief); h > 0) {
+    outcome.failures.push_back("the thief's node synced to height " + std::to_string(h) + " with a removed key");
+  }
   Finish(outcome);
   if (added_at == 0 || removed_at == 0) return outcome;
   const auto [new_during, new_after] = CheckSetChange(outcome, added_at, rotated_key_, removed_at, old_key);
@@ -526,7 +581,7 @@ ChaosOutcome ChaosHarness::KeyRotation() {
   if (new_after == 0) outcome.failures.push_back("the new key signed no block after the old one was removed");
   outcome.note = "new key added at height " + std::to_string(added_at) + ", old removed at " + std::to_string(removed_at) +
                  "; the new key signed " + std::to_string(new_during + new_after) + " blocks; the old key, run by the thief from height " +
-                 std::to_string(thief_from) + ", none of the " + std::to_string(to - removed_at) + " after its removal";
+                 std::to_string(thief_from) + ", refused by every peer, none of the " + std::to_string(to - removed_at) + " after its removal";
   return outcome;
 }
 
@@ -577,53 +632,61 @@ ChaosOutcome ChaosHarness::LossyNetwork() {
   return outcome;
 }
 
-std::string ChaosHarness::MoveHomeToTmpfs(std::size_t victim) {
-  const fs::path home = cluster_->Home(victim);
-  const fs::path parked = home.string() + ".parked";
+std::string ChaosHarness::MoveToTmpfs(const fs::path& dir, std::uintmax_t spare_bytes) {
+  const fs::path parked = dir.string() + ".parked";
   std::error_code ec;
-  fs::rename(home, parked, ec);
-  if (ec) return "cannot move " + home.string() + ": " + ec.message();
-  fs::create_directory(home, ec);
-  // Room for what the node holds now and the blocks of a few rounds, no more:
-  // the rest is filled on purpose.
-  const std::uintmax_t size = (BytesUnder(parked) + (64u << 20)) / 4096 * 4096;
+  fs::rename(dir, parked, ec);
+  if (ec) return "cannot move " + dir.string() + ": " + ec.message();
+  fs::create_directory(dir, ec);
+  // Room for what the node holds now and a little more, no more: the rest
+  // is filled on purpose.
+  const std::uintmax_t size = (BytesUnder(parked) + spare_bytes) / 4096 * 4096;
   const std::string data = "size=" + std::to_string(size) + ",mode=0700";
-  if (::mount("tmpfs", home.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, data.c_str()) != 0) {
+  if (::mount("tmpfs", dir.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, data.c_str()) != 0) {
     const std::string why = std::strerror(errno);
-    fs::remove(home, ec);
-    fs::rename(parked, home, ec);
+    fs::remove(dir, ec);
+    fs::rename(parked, dir, ec);
     return "skip: mount -t tmpfs was refused (" + why + "); the full-disk scenario needs root or CAP_SYS_ADMIN";
   }
-  tmpfs_homes_.insert(victim);
-  fs::copy(parked, home, fs::copy_options::recursive | fs::copy_options::copy_symlinks, ec);
-  if (ec) return "cannot copy the home onto the tmpfs: " + ec.message();
+  tmpfs_mounts_.push_back(dir);
+  fs::copy(parked, dir, fs::copy_options::recursive | fs::copy_options::copy_symlinks, ec);
+  if (ec) return "cannot copy " + parked.string() + " onto the tmpfs: " + ec.message();
   return "";
 }
 
-ChaosOutcome ChaosHarness::FullDisk(std::size_t victim) {
+ChaosOutcome ChaosHarness::FullDisk(std::size_t victim, DiskScope scope) {
   const std::string name = Name(*cluster_, victim);
-  if (tmpfs_homes_.count(victim) == 0) {
-    // Move the node's home (database, consensus WAL, sign state) onto a small tmpfs.
+  const bool store_only = scope == DiskScope::kStore;
+  const std::string scenario = store_only ? "full disk, store first" : "full disk";
+  // The home holds the database, the consensus WAL and the sign state; data/
+  // only the database (node.json's data_dir, as devnet init writes it).
+  const fs::path disk = store_only ? cluster_->Home(victim) / "data" : cluster_->Home(victim);
+  if (std::find(tmpfs_mounts_.begin(), tmpfs_mounts_.end(), disk) == tmpfs_mounts_.end()) {
     const int code = cluster_->Stop(victim, SIGTERM);
     ++runs_[victim];
-    std::string error = code == 0 ? MoveHomeToTmpfs(victim) : name + " did not stop cleanly on SIGTERM: " + std::to_string(code);
+    // The store alone gets less spare room than RocksDB preallocates for its
+    // WAL (about 70 MB, refused and undone on a tmpfs that cannot hold it), so
+    // that its next append, not a preallocated page, meets the full disk.
+    const std::uintmax_t spare = store_only ? (16u << 20) : (64u << 20);
+    std::string error = code == 0 ? MoveToTmpfs(disk, spare) : name + " did not stop cleanly on SIGTERM: " + std::to_string(code);
     if (error.empty()) error = RestartAndReconnect(victim);
     if (error.rfind("skip: ", 0) == 0) {
-      ChaosOutcome skipped = Begin("full disk", "");
+      ChaosOutcome skipped = Begin(scenario, "");
       skipped.skipped = error.substr(6);
       if (std::string restarted = cluster_->Start(victim); !restarted.empty()) skipped.failures.push_back(restarted);
       return skipped;
     }
     if (!error.empty()) {
-      ChaosOutcome failed = Begin("full disk", "");
+      ChaosOutcome failed = Begin(scenario, "");
       failed.failures.push_back(error);
       return failed;
     }
     CatchUp({victim}, Clock::now());
   }
-  ChaosOutcome outcome = Begin("full disk", "fill the tmpfs under " + name + " mid-stream; free it and restart");
+  ChaosOutcome outcome = Begin(scenario, "fill the tmpfs under " + name + (store_only ? "'s RocksDB directory" : "'s home") +
+                                             " mid-stream; free it and restart");
   Stream(options_.stream_before);
-  const fs::path ballast = cluster_->Home(victim) / "ballast";
+  const fs::path ballast = disk / "ballast";
   if (std::string error = FillUp(ballast); !error.empty()) outcome.failures.push_back(error);
   // The node stops at its next write: the next block, which the stream brings.
   int code = -1;
@@ -648,7 +711,11 @@ ChaosOutcome ChaosHarness::FullDisk(std::size_t victim) {
     outcome.failures.push_back(name + " did not log '" + std::string(kDiskFullLogLine) + "' once:\n" +
                                log.substr(log.size() > 3000 ? log.size() - 3000 : 0));
   }
-  for (const char* crash : {"AddressSanitizer", "runtime error", "fatal: storage"}) {
+  // The store's own refusal, not the consensus WAL's, must be what stopped it.
+  if (store_only && log.find("code=store.no_space") == std::string::npos) {
+    outcome.failures.push_back(name + " did not stop on store.no_space:\n" + log.substr(log.size() > 3000 ? log.size() - 3000 : 0));
+  }
+  for (const char* crash : {"AddressSanitizer", "runtime error", "fatal: storage", "Assertion"}) {
     if (log.find(crash) != std::string::npos) outcome.failures.push_back(name + " logged '" + crash + "'");
   }
   Stream(options_.fault_duration);

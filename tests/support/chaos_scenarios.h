@@ -34,6 +34,11 @@
 
 namespace jobcard::testing {
 
+// What the full-disk scenario puts on a small tmpfs: the node's whole home
+// (the consensus WAL is then the first write refused, in every run so far),
+// or only its RocksDB directory (the store is refused first: store.no_space).
+enum class DiskScope { kHome, kStore };
+
 struct ChaosOutcome {
   std::string scenario;
   std::string injected;           // what was done, for a person
@@ -84,7 +89,7 @@ class ChaosHarness {
   ChaosOutcome PartitionOne(std::size_t victim);
   ChaosOutcome PartitionHalves();
   // Needs mount(2) (root): skipped, with the reason, where it is refused.
-  ChaosOutcome FullDisk(std::size_t victim);
+  ChaosOutcome FullDisk(std::size_t victim, DiskScope scope = DiskScope::kHome);
   // Needs spare_full_node: the spare joins by sync and is admitted as a
   // validator while node1 is killed (-9) and restarted; then node3 is removed
   // while node2 is cut off. The new set must certify the blocks after.
@@ -139,16 +144,25 @@ class ChaosHarness {
   std::pair<std::size_t, std::size_t> CheckSetChange(ChaosOutcome& outcome, std::uint64_t added_at, const std::string& added,
                                                      std::uint64_t removed_at, const std::string& removed);
   std::string ValidatorKeyHex(std::size_t i) const;
+  // Running, not paused, not retired: a node the stream and the catch-up count.
+  bool Follows(std::size_t i) const { return cluster_->Running(i) && !paused_.count(i) && !retired_.count(i); }
+  // Node `i`, whose key `key_hex` left the validator set, stops counting; then
+  // every node that follows must drop its links (none lists it as a peer) and
+  // it must be left with no peer, within recover_timeout; "" when they did.
+  std::string Retire(std::size_t i, const std::string& key_hex);
   std::size_t Spare() const { return cluster_->validators() + 1; }  // full1
-  std::string MoveHomeToTmpfs(std::size_t victim);
+  // Moves `dir` (the node stopped) onto a tmpfs of its size + `spare_bytes`;
+  // "skip: ..." when mount(2) is refused.
+  std::string MoveToTmpfs(const std::filesystem::path& dir, std::uintmax_t spare_bytes);
 
   ChaosOptions options_;
   std::unique_ptr<DevnetCluster> cluster_;
   std::vector<Entry> entries_;
   std::vector<std::uint64_t> runs_;  // per node: incremented each time its process ends
   std::set<std::size_t> paused_;
+  std::set<std::size_t> retired_;  // their key left the set: peers refuse them, they no longer follow
   std::size_t next_through_ = 0;
-  std::set<std::size_t> tmpfs_homes_;  // nodes whose home is a tmpfs we mounted
+  std::vector<std::filesystem::path> tmpfs_mounts_;  // tmpfs we mounted, unmounted last first
   std::vector<std::string> genesis_validators_;  // hex keys, node0..node3
   std::string rotated_key_;                      // hex: the new key of rotate_key_of
 };

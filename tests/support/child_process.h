@@ -8,7 +8,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -52,14 +54,18 @@ class ChildProcess {
   pid_t pid() const { return pid_; }
 
   // Appends what the child prints within `duration` (or until it closes stdout).
+  // Reads what the child writes for up to `duration`, and whatever is
+  // already waiting even when the duration is over: a short duration (1 ms,
+  // DevnetCluster::Drain) used to truncate to 0 ms before the first poll and
+  // read nothing, so a chatty child filled the pipe and blocked on its log.
   void ReadFor(std::chrono::milliseconds duration) {
     const auto deadline = std::chrono::steady_clock::now() + duration;
     char buf[4096];
-    while (out_fd_ >= 0) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-      if (left.count() <= 0) break;
+    // Bounded: a child that writes faster than we read must not keep us here.
+    for (int reads = 0; out_fd_ >= 0 && reads < 1024; ++reads) {
+      auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
       pollfd p{out_fd_, POLLIN, 0};
-      if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
+      if (::poll(&p, 1, static_cast<int>(std::max<std::int64_t>(left.count(), 0))) <= 0) break;
       ssize_t n = ::read(out_fd_, buf, sizeof buf);
       if (n <= 0) {
         ::close(out_fd_);

@@ -140,12 +140,20 @@ std::string DevnetCluster::SetValidatorKeyFile(std::size_t i, const std::string&
   return EditNodeConfig(Home(i), [&](node::NodeConfig& c) { c.validator_key_file = key_file; });
 }
 
-std::string DevnetCluster::AllowPeerKey(const crypto::PublicKey& key) {
+std::string DevnetCluster::EditValidatorConfigs(const std::function<void(node::NodeConfig&)>& edit) {
   for (std::size_t i = 0; i < options_.validators; ++i) {
-    std::string error = EditNodeConfig(Home(i), [&](node::NodeConfig& c) { c.p2p_observer_keys.push_back(key); });
+    std::string error = EditNodeConfig(Home(i), edit);
     if (!error.empty()) return error;
   }
   return "";
+}
+
+std::string DevnetCluster::AllowPeerKey(const crypto::PublicKey& key) {
+  return EditValidatorConfigs([&](node::NodeConfig& c) { c.p2p_observer_keys.push_back(key); });
+}
+
+std::string DevnetCluster::ForgetPeerKey(const crypto::PublicKey& key) {
+  return EditValidatorConfigs([&](node::NodeConfig& c) { std::erase(c.p2p_observer_keys, key); });
 }
 
 DevnetCluster::CliResult DevnetCluster::RunCli(std::size_t through, std::vector<std::string> args) {
@@ -235,10 +243,17 @@ std::uint64_t DevnetCluster::Height(std::size_t i) {
   return status.is_object() && status["tip"].is_object() ? status["tip"].value("height", std::uint64_t{0}) : 0;
 }
 
-std::size_t DevnetCluster::PeerCount(std::size_t i) {
+std::vector<std::string> DevnetCluster::Peers(std::size_t i) {
   json status = Get(i, "/v1/status");
-  return status.is_object() && status["peers"].is_array() ? status["peers"].size() : 0;
+  std::vector<std::string> keys;
+  if (!status.is_object() || !status["peers"].is_array()) return keys;
+  for (const json& key : status["peers"]) {
+    if (key.is_string()) keys.push_back(key.get<std::string>());
+  }
+  return keys;
 }
+
+std::size_t DevnetCluster::PeerCount(std::size_t i) { return Peers(i).size(); }
 
 std::string DevnetCluster::BlockHash(std::size_t i, std::uint64_t height) {
   json block = Get(i, "/v1/blocks/" + std::to_string(height));

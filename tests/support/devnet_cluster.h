@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "crypto/sign.h"
+#include "node/node_config.h"
 #include "tests/support/child_process.h"
 #include "tests/support/tcp_relay.h"
 #include "tests/support/temp_dir.h"
@@ -67,6 +68,9 @@ class DevnetCluster {
   std::string PromoteToValidator(std::size_t i, const std::string& key_file);
   // Before the validators start: each accepts p2p connections from `key` (p2p_observer_keys).
   std::string AllowPeerKey(const crypto::PublicKey& key);
+  // Before the validators start: none lists `key` in p2p_observer_keys any more
+  // (a new operator nobody was told of: only a committed admission lets it in).
+  std::string ForgetPeerKey(const crypto::PublicKey& key);
   // Rewrites node i's node.json validator_key_file (takes effect at its next start).
   std::string SetValidatorKeyFile(std::size_t i, const std::string& key_file);
   // Runs `jobcard ARGS --node <node i's API>` with the devnet passphrase, in the cluster's directory.
@@ -101,6 +105,7 @@ class DevnetCluster {
   nlohmann::json Get(std::size_t i, const std::string& target);
   std::uint64_t Height(std::size_t i);  // 0 when unreachable
   std::size_t PeerCount(std::size_t i);
+  std::vector<std::string> Peers(std::size_t i);  // the connected peers' keys (hex); empty when unreachable
   std::string BlockHash(std::size_t i, std::uint64_t height);  // "" when unknown
   std::string StateRoot(std::size_t i, std::uint64_t height);  // "" when unknown
   bool Committed(std::size_t i, const std::string& id);
@@ -127,6 +132,8 @@ class DevnetCluster {
 
  private:
   std::string RouteThroughRelay();
+  // Applies `edit` to every validator's node.json (made by devnet init as a validator's).
+  std::string EditValidatorConfigs(const std::function<void(node::NodeConfig&)>& edit);
   int LinkId(std::size_t dialler, std::size_t dialled) const { return static_cast<int>(dialler * 100 + dialled); }
 
   DevnetClusterOptions options_;

@@ -29,7 +29,8 @@ const char* kUsage =
     "Starts 4 validators and a full node (jobcard devnet init) on 127.0.0.1 with\n"
     "their peer links through a relay, then runs every scenario N times (default:\n"
     "$CHAOS_ROUNDS, else 5): kill -9 and restart, SIGSTOP/SIGCONT, one validator\n"
-    "partitioned, a 2|2 partition, a full disk (needs root for mount -t tmpfs),\n"
+    "partitioned, a 2|2 partition, a full disk and a full RocksDB directory alone\n"
+    "(both need root for mount -t tmpfs),\n"
     "every link slow and lossy (50-200 ms jitter, random resets and stalls); and,\n"
     "each on a network of its own, a validator-set change under kill -9 and a\n"
     "partition, and a validator key rotation followed by a node run with the\n"
@@ -44,7 +45,7 @@ const char* kUsage =
     "  --impaired-ms MS   how long the links misbehave in the lossy scenario (default 10000)\n"
     "  --seed N           the relay's random delays, resets and stalls (default 1; round r uses N + r)\n"
     "  --only NAME[,NAME] only the scenarios whose key contains a NAME: kill, pause, partition-one,\n"
-    "                     partition-2x2, full-disk, lossy, set-change, rotation\n";
+    "                     partition-2x2, full-disk, full-store, lossy, set-change, rotation\n";
 
 struct Row {
   std::string what;
@@ -153,6 +154,8 @@ int main(int argc, char** argv) {
       {"partition-one", "cut every link of a validator " + fault + ", then heal", [&](long r) { return harness.PartitionOne(1 + (r + 2) % 3); }},
       {"partition-2x2", "cut node0 node1 full0 | node2 node3 " + fault + ", then heal", [&](long) { return harness.PartitionHalves(); }},
       {"full-disk", "fill the tmpfs under node3's home mid-stream; free it, restart", [&](long) { return harness.FullDisk(3); }},
+      {"full-store", "fill the tmpfs under node2's RocksDB directory alone mid-stream (store.no_space); free it, restart",
+       [&](long) { return harness.FullDisk(2, jobcard::testing::DiskScope::kStore); }},
       {"lossy", "every link 50-200 ms jitter, random resets and stalls", [&](long r) {
          harness.set_seed(options.seed + static_cast<std::uint64_t>(r));
          return harness.LossyNetwork();

@@ -30,9 +30,12 @@ constexpr const char* kCfNames[kCfCount] = {"default", "blocks", "block_hashes",
                                         "log_nodes", "smt_nodes", "state", "by_subject", "by_employer"};
 
 // 2: adds the subject key index ('k' rows); 3: the validator-set changes
-// (meta "vset" rows); spec/storage.md, Format versions.
-constexpr std::uint32_t kStoreFormat = 3;
+// (meta "vset" rows); 4: only the tip's state-index nodes are kept;
+// spec/storage.md, Format versions.
+constexpr std::uint32_t kStoreFormat = 4;
 constexpr std::uint32_t kSubjectKeyIndexFormat = 2;
+constexpr std::uint32_t kValidatorSetChangesFormat = 3;  // RecordValidatorSetChanges
+constexpr std::uint32_t kPrunedStateIndexFormat = 4;
 const std::string kTipKey = "tip";
 const std::string kGenesisKey = "genesis";
 const std::string kFormatKey = "format";
@@ -151,6 +154,9 @@ struct ChainStore::Db {
 struct PreparedBlock::Impl {
   std::vector<LogNodeWrite> log_writes;
   std::vector<std::pair<Hash32, SmtNode>> smt_writes;
+  // Nodes of the tip's tree that the new tree no longer reaches: deleted in
+  // the same batch, since proofs are served against the tip's root only.
+  std::vector<Hash32> smt_stale;
   std::vector<ValidatorRecord> validators_after;
 };
 
@@ -238,16 +244,20 @@ Result<std::uint64_t> StoredFormat(const ChainStore::Db& db) {
 // the final synced batch. Interrupted, the store is still format 1 and the
 // next Open writes the same rows again.
 constexpr std::size_t kKeyIndexBatchRows = 10000;
+
+// Writes one batch of a format upgrade and empties it; the last is synced.
+Status WriteUpgradeBatch(const ChainStore::Db& db, rocksdb::WriteBatch& batch, bool sync, const char* what) {
+  rocksdb::WriteOptions wo;
+  wo.sync = sync;
+  rocksdb::Status s = db.db->Write(wo, &batch);
+  if (!s.ok()) return MakeError("store.io", std::string(what) + " failed: " + s.ToString());
+  batch.Clear();
+  return Status::Ok();
+}
+
 Status BuildSubjectKeyIndex(const ChainStore::Db& db) {
   rocksdb::WriteBatch batch;
-  auto write = [&](bool sync) -> Status {
-    rocksdb::WriteOptions wo;
-    wo.sync = sync;
-    rocksdb::Status s = db.db->Write(wo, &batch);
-    if (!s.ok()) return MakeError("store.io", "writing the subject key index failed: " + s.ToString());
-    batch.Clear();
-    return Status::Ok();
-  };
+  auto write = [&](bool sync) { return WriteUpgradeBatch(db, batch, sync, "writing the subject key index"); };
   std::unique_ptr<rocksdb::Iterator> it(db.db->NewIterator(rocksdb::ReadOptions(), db.cfs[kState]));
   for (it->Seek("S"); it->Valid() && it->key().starts_with("S"); it->Next()) {
     auto subject = DecodeSubject(ByteView(reinterpret_cast<const std::uint8_t*>(it->value().data()), it->value().size()));
@@ -272,6 +282,36 @@ void WriteSmtNodes(rocksdb::WriteBatch& batch, rocksdb::ColumnFamilyHandle* cf, 
   for (const auto& [hash, node] : writes) {
     batch.Put(cf, rocksdb::Slice(reinterpret_cast<const char*>(hash.data()), hash.size()), AsSlice(EncodeSmtNode(node)));
   }
+}
+
+// Format 3 -> 4: deletes every state-index node the tip's root does not
+// reach (the trees of earlier blocks) and rewrites those it does, in batches
+// of kKeyIndexBatchRows;
+// `format_after` (4, or the older format when a later step is still due)
+// goes in the last, synced batch. Only unreachable nodes are ever
+// removed (a reachable one is deleted and put back in the same batch), so
+// an interrupted run leaves a correct store that the next Open prunes again.
+Status PruneUnreachableNodes(const ChainStore::Db& db, const SmtNodeStore& nodes, const Hash32& tip_root,
+                             std::uint64_t format_after) {
+  auto reachable = SmtReachable(nodes, tip_root);
+  if (!reachable.ok()) return MakeError("store.corrupt", "the tip's state index is incomplete: " + reachable.error().message);
+  rocksdb::WriteBatch batch;
+  auto write = [&](bool sync) { return WriteUpgradeBatch(db, batch, sync, "pruning the state index"); };
+  std::unique_ptr<rocksdb::Iterator> it(db.db->NewIterator(rocksdb::ReadOptions(), db.cfs[kSmtNodes]));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    Hash32 hash{};
+    if (it->key().size() != hash.size()) return MakeError("store.corrupt", "a state index node key is not 32 bytes");
+    std::memcpy(hash.data(), it->key().data(), hash.size());
+    // A node of the tip's tree is written again behind a deletion: format 3
+    // may have put it more than once (a node can come back), and the
+    // SingleDelete that removes it later must meet exactly one put.
+    batch.Delete(db.cfs[kSmtNodes], it->key());
+    if (std::binary_search(reachable->begin(), reachable->end(), hash)) batch.Put(db.cfs[kSmtNodes], it->key(), it->value());
+    if (static_cast<std::size_t>(batch.Count()) >= kKeyIndexBatchRows) JOBCARD_TRY_STATUS(write(/*sync=*/false));
+  }
+  if (!it->status().ok()) return MakeError("store.io", "reading the state index failed: " + it->status().ToString());
+  batch.Put(db.cfs[kMeta], kFormatKey, HeightKey(format_after));
+  return write(/*sync=*/true);
 }
 
 }  // namespace
@@ -368,6 +408,7 @@ Result<std::unique_ptr<ChainStore>> ChainStore::Open(const std::string& dir, con
 
   const Hash32 genesis_hash = GenesisHash(genesis);
   bool records_set_changes = false;  // a store older than format 3 (RecordValidatorSetChanges)
+  bool prunes_state_index = false;    // a store older than format 4 (PruneStateIndex)
   auto stored_genesis = db->TryGet(kMeta, kGenesisKey);
   if (!stored_genesis.ok()) return stored_genesis.error();
   if (!*stored_genesis) {
@@ -396,7 +437,8 @@ Result<std::unique_ptr<ChainStore>> ChainStore::Open(const std::string& dir, con
     auto format = StoredFormat(*db);
     if (!format.ok()) return format.error();
     if (*format < kSubjectKeyIndexFormat) JOBCARD_TRY_STATUS(BuildSubjectKeyIndex(*db));
-    records_set_changes = *format < kStoreFormat;
+    records_set_changes = *format < kValidatorSetChangesFormat;
+    prunes_state_index = *format < kPrunedStateIndexFormat;
     auto tip_bytes = db->TryGet(kMeta, kTipKey);
     if (!tip_bytes.ok()) return tip_bytes.error();
     if (!*tip_bytes) return MakeError("store.corrupt", "the database has no tip record");
@@ -405,6 +447,12 @@ Result<std::unique_ptr<ChainStore>> ChainStore::Open(const std::string& dir, con
     db->tip = *tip;
   }
   JOBCARD_TRY_STATUS(CheckTip(*db, db->tip));
+  if (prunes_state_index) {
+    // Format 3 -> 4 here; a store older than 3 stays at its format until
+    // RecordValidatorSetChanges, the last step, records the current one.
+    const std::uint64_t format_after = records_set_changes ? kSubjectKeyIndexFormat : kPrunedStateIndexFormat;
+    JOBCARD_TRY_STATUS(PruneUnreachableNodes(*db, StoredSmtNodes(*db), db->tip.state_root, format_after));
+  }
   auto store = std::unique_ptr<ChainStore>(new ChainStore(genesis, std::move(db)));
   if (records_set_changes) JOBCARD_TRY_STATUS(store->RecordValidatorSetChanges());
   return store;
@@ -497,6 +545,7 @@ Result<PreparedBlock> ChainStore::Prepare(const std::vector<Tx>& txs, const Bloc
   auto smt = SmtApply(smt_store, tip.state_root, StateIndexChanges(out.execution.delta));
   if (!smt.ok()) return smt.error();
   impl->smt_writes = std::move(smt->writes);
+  impl->smt_stale = std::move(smt->stale);
   const auto validators_now = GetValidators();
   impl->validators_after = out.execution.delta.validators ? *out.execution.delta.validators : validators_now;
 
@@ -565,6 +614,15 @@ Status ChainStore::Commit(const PreparedBlock& prepared, const CommitCertificate
               rocksdb::Slice(reinterpret_cast<const char*>(w.hash.data()), 32));
   }
   WriteSmtNodes(batch, cfs[kSmtNodes], prepared.writes->smt_writes);
+  // SingleDelete: a node is put once while in the tip's tree (a node already
+  // stored is never written again: SmtApply writes only nodes the old tree
+  // lacks, and the store holds exactly the old tree), so the deletion and the
+  // put cancel out when compaction or a flush meets them: a node replaced
+  // within a memtable's lifetime (the tree's upper levels, every block)
+  // never reaches a table file.
+  for (const auto& hash : prepared.writes->smt_stale) {
+    batch.SingleDelete(cfs[kSmtNodes], rocksdb::Slice(reinterpret_cast<const char*>(hash.data()), hash.size()));
+  }
   WriteDelta(batch, cfs, delta);
   if (h.next_validator_set_hash != h.validator_set_hash) {
     batch.Put(cfs[kMeta], SetChangeKey(h.height), AsSlice(EncodeValidators(prepared.writes->validators_after)));
@@ -738,8 +796,17 @@ Result<Hash32> ChainStore::LogRoot(std::uint64_t log_size) const {
   return MerkleLog::Root(StoredLogNodes(*db_), Tip().log_size, log_size);
 }
 
+// A commit deletes the nodes its new tree no longer reaches, so a walk that
+// started from the previous tip's root can find one gone: it is then made
+// again from the new tip's root. Only a commit landing mid-walk does that,
+// so a few tries suffice; a node missing under an unchanged root is damage.
 Result<SmtProof> ChainStore::StateProof(const Hash32& state_key) const {
-  return SmtProve(StoredSmtNodes(*db_), Tip().state_root, state_key);
+  constexpr int kTries = 4;
+  for (int attempt = 1;; ++attempt) {
+    const Hash32 root = Tip().state_root;
+    auto proof = SmtProve(StoredSmtNodes(*db_), root, state_key);
+    if (proof.ok() || proof.error().code != "smt.missing_node" || attempt == kTries || Tip().state_root == root) return proof;
+  }
 }
 
 Status ChainStore::Flush() {

@@ -7,11 +7,13 @@ namespace jobcard::ledger {
 
 namespace {
 
+enum class Op : std::uint8_t { kPut, kDelete, kSingleDelete };
+
 struct Write {
   std::uint32_t family = 0;
   rocksdb::Slice key;
   rocksdb::Slice value;
-  bool is_delete = false;
+  Op op = Op::kPut;
 };
 
 // Collects the batch's writes; the slices point into the batch, which
@@ -20,11 +22,15 @@ class Collector final : public rocksdb::WriteBatch::Handler {
  public:
   std::vector<Write> writes;
   rocksdb::Status PutCF(std::uint32_t family, const rocksdb::Slice& key, const rocksdb::Slice& value) override {
-    writes.push_back(Write{family, key, value, false});
+    writes.push_back(Write{family, key, value, Op::kPut});
     return rocksdb::Status::OK();
   }
   rocksdb::Status DeleteCF(std::uint32_t family, const rocksdb::Slice& key) override {
-    writes.push_back(Write{family, key, {}, true});
+    writes.push_back(Write{family, key, {}, Op::kDelete});
+    return rocksdb::Status::OK();
+  }
+  rocksdb::Status SingleDeleteCF(std::uint32_t family, const rocksdb::Slice& key) override {
+    writes.push_back(Write{family, key, {}, Op::kSingleDelete});
     return rocksdb::Status::OK();
   }
   // Any other operation keeps the default handler, which fails the Iterate.
@@ -51,7 +57,11 @@ Result<rocksdb::WriteBatch> SortedByKey(const rocksdb::WriteBatch& batch,
   for (const Write& w : collector.writes) {
     auto* family = w.family < by_id.size() ? by_id[w.family] : nullptr;
     if (family == nullptr) return MakeError("store.unsorted_batch", "the batch names an unknown column family");
-    s = w.is_delete ? sorted.Delete(family, w.key) : sorted.Put(family, w.key, w.value);
+    switch (w.op) {
+      case Op::kPut: s = sorted.Put(family, w.key, w.value); break;
+      case Op::kDelete: s = sorted.Delete(family, w.key); break;
+      case Op::kSingleDelete: s = sorted.SingleDelete(family, w.key); break;
+    }
     if (!s.ok()) return MakeError("store.unsorted_batch", "reordering the batch failed: " + s.ToString());
   }
   return sorted;

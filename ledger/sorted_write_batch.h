@@ -24,9 +24,9 @@
 
 namespace jobcard::ledger {
 
-// `families` are the handles the batch's writes name (by id). Only puts and
-// deletes are supported: anything else is an error (store.unsorted_batch)
-// and the caller writes the original batch.
+// `families` are the handles the batch's writes name (by id). Only puts,
+// deletes and single deletes are supported: anything else is an error
+// (store.unsorted_batch) and the caller writes the original batch.
 Result<rocksdb::WriteBatch> SortedByKey(const rocksdb::WriteBatch& batch,
                                         const std::vector<rocksdb::ColumnFamilyHandle*>& families);
 

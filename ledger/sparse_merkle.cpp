@@ -2,6 +2,7 @@
 // which is at once the lookup and the proof.
 #include "ledger/sparse_merkle.h"
 
+#include <algorithm>
 #include <string>
 
 namespace jobcard::ledger {
@@ -33,6 +34,28 @@ Result<std::optional<Hash32>> SmtGet(const SmtNodeStore& store, const Hash32& ro
   if (!proof.ok()) return proof.error();
   if (proof->leaf.has_value() && proof->leaf->key == key) return std::optional<Hash32>(proof->leaf->value_hash);
   return std::optional<Hash32>();
+}
+
+Result<std::vector<Hash32>> SmtReachable(const SmtNodeStore& store, const Hash32& root) {
+  std::vector<Hash32> reachable;
+  // (hash, depth) pairs still to read; a path is at most 256 internal nodes deep.
+  std::vector<std::pair<Hash32, std::size_t>> pending;
+  if (root != kSmtEmptyHash) pending.emplace_back(root, 0);
+  while (!pending.empty()) {
+    const auto [hash, depth] = pending.back();
+    pending.pop_back();
+    auto node = store.GetNode(hash);
+    if (!node.ok()) return node.error();
+    reachable.push_back(hash);
+    const auto* internal = std::get_if<SmtInternal>(&*node);
+    if (!internal) continue;
+    if (depth >= kSmtDepth) return MakeError("smt.corrupt_tree", "an internal node at depth 256 under root " + ToHex(root));
+    for (const Hash32& child : {internal->left, internal->right}) {
+      if (child != kSmtEmptyHash) pending.emplace_back(child, depth + 1);
+    }
+  }
+  std::sort(reachable.begin(), reachable.end());
+  return reachable;
 }
 
 }  // namespace jobcard::ledger

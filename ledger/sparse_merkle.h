@@ -4,10 +4,10 @@
 // block header.
 //
 // Pure functions over a read-only SmtNodeStore: an update returns the new
-// root and the nodes to write, and the caller commits them with the block in
-// one atomic batch. Nodes are content-addressed, so the nodes of earlier roots
-// stay readable until pruned, and Get and SmtProve work against any root whose
-// nodes are still stored, not only the latest.
+// root, the nodes to write and the nodes no longer reachable, and the caller
+// commits them with the block in one atomic batch. Nodes are content-
+// addressed, so Get and SmtProve work against any root whose nodes are still
+// stored; the chain store keeps only the latest root's (spec/storage.md).
 #pragma once
 
 #include <optional>
@@ -52,5 +52,10 @@ Result<std::optional<Hash32>> SmtGet(const SmtNodeStore& store, const Hash32& ro
 // A proof of the key's value, or of its absence, under `root`; check it with
 // VerifySmtProof.
 Result<SmtProof> SmtProve(const SmtNodeStore& store, const Hash32& root, const Hash32& key);
+
+// Every node hash reachable from `root` (the empty hash excluded), sorted:
+// the nodes a store that keeps only this root's tree must hold. Reads each
+// node once; errors as for SmtApply.
+Result<std::vector<Hash32>> SmtReachable(const SmtNodeStore& store, const Hash32& root);
 
 }  // namespace jobcard::ledger

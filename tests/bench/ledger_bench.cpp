@@ -19,7 +19,8 @@
 //                         verified (node.json verify_store_on_start), against the time to
 //                         reopen it without, alternated 3 times each (page cache warm)
 //
-// Usage: jobcard_bench [--entries N] [--block-txs N] [--dir DIR] [--json]
+// Usage: jobcard_bench [--entries N] [--block-txs N] [--dir DIR] [--json] [--disk-breakdown]
+//                      [--distinct-payloads] [--existing]   (--help says what they do)
 // The workload is synthetic: one payload ciphertext is reused by every entry
 // (encryption is the employer's cost, not the ledger's), every tx is signed.
 #include <algorithm>
@@ -34,6 +35,7 @@
 #include "ledger/chain_store.h"
 #include "node/mempool.h"
 #include "node/solo_producer.h"
+#include "tests/bench/store_disk_use.h"
 #include "tests/support/synthetic_workload.h"
 #include "tests/support/verify_baseline.h"
 
@@ -50,6 +52,9 @@ struct Options {
   std::uint64_t block_txs = 2000;
   std::string dir = "bench-data";
   bool json = false;
+  bool disk_breakdown = false;
+  bool distinct_payloads = false;
+  bool existing = false;  // measure the store already in --dir instead of making one
 };
 
 // The synthetic ledger (tests/support/synthetic_workload.h), and the shape of this run.
@@ -149,7 +154,38 @@ OpenTimes TimeReopens(const std::string& dir, const Genesis& genesis) {
   return OpenTimes{plain[1], verified[1]};
 }
 
+// --existing: opens the store a run with the same --entries and --block-txs
+// left in --dir (so with the same genesis), which upgrades its format if
+// older (format 3 -> 4 prunes the state index), and reports its bytes per
+// entry and per column family, before and after a full compaction.
+int MeasureExisting(const Options& opt) {
+  Workload w(opt.entries);
+  w.chain().genesis.params.max_block_txs = static_cast<std::uint32_t>(opt.block_txs);
+  const auto start = Clock::now();
+  auto opened = ChainStore::Open(opt.dir, w.chain().genesis);
+  if (!opened.ok()) {
+    std::fprintf(stderr, "open: %s\n", opened.error().message.c_str());
+    return 1;
+  }
+  const double open_seconds = Seconds(Clock::now() - start);
+  const std::uint64_t entries = (*opened)->Tip().log_size;
+  (void)(*opened)->Flush();
+  const double per_entry = static_cast<double>((*opened)->ApproximateDiskBytes()) / static_cast<double>(entries);
+  opened->reset();
+  const bench::DiskBreakdown disk = bench::MeasureDiskBreakdown(opt.dir, entries);
+  if (!disk.error.empty()) {
+    std::fprintf(stderr, "disk breakdown: %s\n", disk.error.c_str());
+    return 1;
+  }
+  std::printf("{\"log_size\":%llu,\"open_s\":%.1f,\"disk_bytes_per_entry\":%.0f,\"disk_families\":%s,"
+              "\"disk_bytes_per_entry_compacted\":%.0f,\"disk_families_compacted\":%s}\n",
+              static_cast<unsigned long long>(entries), open_seconds, per_entry, disk.families_json.c_str(),
+              disk.bytes_per_entry_compacted, disk.families_compacted_json.c_str());
+  return 0;
+}
+
 int Run(const Options& opt) {
+  if (opt.existing) return MeasureExisting(opt);
   std::filesystem::remove_all(opt.dir);
   Workload w(opt.entries);
   w.chain().genesis.params.max_block_txs = static_cast<std::uint32_t>(opt.block_txs);
@@ -187,11 +223,11 @@ int Run(const Options& opt) {
   for (std::uint64_t round = 0; round < rounds && entries < opt.entries; ++round) {
     for (std::uint64_t s = 0; s < w.subjects && entries < opt.entries; ++s) {
       const std::uint64_t now = store.Tip().time_ms / 1000 + 1;
-      pending.push_back(w.Entry(s, round, now));
+      pending.push_back(w.Entry(s, round, now, opt.distinct_payloads));
       ++entries;
       if (s == 0) ++special;
       if (entries % special_every == 0 && special < w.special_entries && (round > 0 || s > 0)) {
-        pending.push_back(w.Entry(0, 100 + special, now));
+        pending.push_back(w.Entry(0, 100 + special, now, opt.distinct_payloads));
         ++entries;
         ++special;
       }
@@ -200,7 +236,7 @@ int Run(const Options& opt) {
   }
   // Top subject 0 up to its 50 entries on small ledgers.
   while (special < w.special_entries) {
-    pending.push_back(w.Entry(0, 100 + special, store.Tip().time_ms / 1000 + 1));
+    pending.push_back(w.Entry(0, 100 + special, store.Tip().time_ms / 1000 + 1, opt.distinct_payloads));
     ++entries;
     ++special;
   }
@@ -264,6 +300,15 @@ int Run(const Options& opt) {
   const double ratio = ingest_rate / verify_rate;
   opened->reset();
   const OpenTimes open_times = TimeReopens(opt.dir, w.chain().genesis);
+  // Where the bytes are (store_disk_use.h), last: it compacts the store.
+  bench::DiskBreakdown disk;
+  if (opt.disk_breakdown) {
+    disk = bench::MeasureDiskBreakdown(opt.dir, entries);
+    if (!disk.error.empty()) {
+      std::fprintf(stderr, "disk breakdown: %s\n", disk.error.c_str());
+      return 1;
+    }
+  }
   if (opt.json) {
     std::printf(
         "{\"entries\":%llu,\"raw_verify_per_s\":%.0f,\"ingest_entries_per_s\":%.0f,\"ingest_over_verify\":%.3f,"
@@ -272,13 +317,18 @@ int Run(const Options& opt) {
         "\"disk_bytes_per_entry\":%.0f,\"raw_verify_per_cpu_s\":%.0f,\"ingest_entries_per_cpu_s\":%.0f,"
         "\"ingest_over_verify_cpu\":%.3f,\"admission_wall_s\":%.2f,\"admission_cpu_s\":%.2f,\"block_wall_s\":%.2f,"
         "\"block_cpu_s\":%.2f,\"update_wall_s\":%.2f,\"update_cpu_s\":%.2f,\"open_ms\":%.1f,"
-        "\"open_verified_ms\":%.1f,\"open_verified_over_open\":%.2f}\n",
+        "\"open_verified_ms\":%.1f,\"open_verified_over_open\":%.2f,\"distinct_payloads\":%s",
         static_cast<unsigned long long>(entries), verify_rate, ingest_rate, ratio, special_count, p50, p99,
         random_micros[random_micros.size() * 99 / 100], point_p50, point_p99, point_p99 > 0 ? p99 / point_p99 : 0.0,
         disk_per_entry, verify.per_cpu_second, entries / ingest_cpu_seconds, cpu_ratio, phases.admission.wall_seconds,
         phases.admission.cpu_seconds, phases.block.wall_seconds, phases.block.cpu_seconds, phases.update.wall_seconds,
         phases.update.cpu_seconds, open_times.plain_ms, open_times.verified_ms,
-        open_times.verified_ms / open_times.plain_ms);
+        open_times.verified_ms / open_times.plain_ms, opt.distinct_payloads ? "true" : "false");
+    if (opt.disk_breakdown) {
+      std::printf(",\"disk_families\":%s,\"disk_bytes_per_entry_compacted\":%.0f,\"disk_families_compacted\":%s",
+                  disk.families_json.c_str(), disk.bytes_per_entry_compacted, disk.families_compacted_json.c_str());
+    }
+    std::printf("}\n");
   } else {
     std::printf("ingest / raw verify: %.3f (target >= 0.60); per CPU second (all threads): %.3f\n", ratio, cpu_ratio);
     std::printf("phases, wall / CPU s: admission %.2f / %.2f, block %.2f / %.2f, mempool update %.2f / %.2f\n",
@@ -291,6 +341,11 @@ int Run(const Options& opt) {
     std::printf("baseline, one RocksDB point read: p50 %.1f us, p99 %.1f us; history p99 / point-read p99: %.1f\n",
                 point_p50, point_p99, point_p99 > 0 ? p99 / point_p99 : 0.0);
     std::printf("disk: %.0f bytes per entry (target <= 1536)\n", disk_per_entry);
+    if (opt.disk_breakdown) {
+      std::printf("disk by column family: %s\n", disk.families_json.c_str());
+      std::printf("after a full compaction: %.0f bytes per entry: %s\n", disk.bytes_per_entry_compacted,
+                  disk.families_compacted_json.c_str());
+    }
     std::printf("reopen: %.1f ms; with every checksum verified: %.1f ms (x %.2f)\n", open_times.plain_ms,
                 open_times.verified_ms, open_times.verified_ms / open_times.plain_ms);
   }
@@ -315,8 +370,20 @@ int main(int argc, char** argv) {
     else if (a == "--block-txs") opt.block_txs = std::stoull(next());
     else if (a == "--dir") opt.dir = next();
     else if (a == "--json") opt.json = true;
+    else if (a == "--disk-breakdown") opt.disk_breakdown = true;
+    else if (a == "--distinct-payloads") opt.distinct_payloads = true;
+    else if (a == "--existing") opt.existing = true;
     else {
-      std::fprintf(stderr, "usage: jobcard_bench [--entries N] [--block-txs N] [--dir DIR] [--json]\n");
+      std::fprintf(stderr,
+                   "usage: jobcard_bench [--entries N] [--block-txs N] [--dir DIR] [--json] [--disk-breakdown]\n"
+                   "                     [--distinct-payloads]\n"
+                   "  --disk-breakdown     bytes per column family, then again after a full compaction\n"
+                   "  --distinct-payloads  every entry gets its own random ciphertext, wrapped keys and\n"
+                   "                       commitment (as real entries do), so compression cannot profit\n"
+                   "                       from the one reused payload\n"
+                   "  --existing           no run: open the store an earlier run with the same --entries and\n"
+                   "                       --block-txs left in --dir (upgrading its format), report its disk\n"
+                   "                       use by column family, compact it fully, report again (JSON)\n");
       return a == "--help" ? 0 : 2;
     }
   }

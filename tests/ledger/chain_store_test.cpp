@@ -342,7 +342,107 @@ TEST_F(ChainStoreTest, ValidatorSetChangesAreRecordedAndRebuiltForAFormat2Store)
   EditRawDb(path, [](rocksdb::DB& db, std::map<std::string, rocksdb::ColumnFamilyHandle*>& cfs) {
     std::string format;
     ASSERT_TRUE(db.Get(rocksdb::ReadOptions(), cfs["default"], "format", &format).ok());
-    EXPECT_EQ(format, std::string("\0\0\0\0\0\0\0\3", 8));
+    EXPECT_EQ(format, std::string("\0\0\0\0\0\0\0\4", 8));  // then pruned to format 4
+  });
+}
+
+namespace pruning {
+
+// The store's state-index rows, read back as an SmtNodeStore.
+class RowNodes final : public SmtNodeStore {
+ public:
+  explicit RowNodes(const ChainStore& store) : store_(store) {}
+  Result<SmtNode> GetNode(const Hash32& hash) const override {
+    auto row = store_.ReadRow(StoreFamily::kSmtNodes, hash);
+    if (!row.ok()) return row.error();
+    if (!*row) return MakeError("smt.missing_node", "no row");
+    return DecodeSmtNode(**row);
+  }
+
+ private:
+  const ChainStore& store_;
+};
+
+std::vector<Hash32> StoredNodeHashes(const ChainStore& store) {
+  std::vector<Hash32> out;
+  for (auto rows = store.Rows(StoreFamily::kSmtNodes); rows->Valid(); rows->Next()) {
+    Hash32 h{};
+    EXPECT_EQ(rows->key().size(), h.size());
+    std::copy(rows->key().begin(), rows->key().end(), h.begin());
+    out.push_back(h);
+  }
+  return out;  // in key order, as SmtReachable sorts
+}
+
+std::vector<Hash32> TipTreeNodes(const ChainStore& store) {
+  auto reachable = SmtReachable(RowNodes(store), store.Tip().state_root);
+  EXPECT_TRUE(reachable.ok()) << reachable.error().message;
+  return reachable.ok() ? *reachable : std::vector<Hash32>{};
+}
+
+// Every enrolled subject's record is proved against the tip.
+void ExpectSubjectProofs(const ChainStore& store, std::uint64_t subjects) {
+  for (std::uint64_t i = 0; i < subjects; ++i) {
+    const auto subject = testing::SyntheticSubject(i);
+    auto record = store.GetSubject(subject);
+    ASSERT_TRUE(record.has_value()) << i;
+    auto proof = store.StateProof(SubjectStateKey(subject));
+    ASSERT_TRUE(proof.ok()) << proof.error().message;
+    EXPECT_TRUE(VerifySmtProof(store.Tip().state_root, SubjectStateKey(subject), SubjectStateValue(*record), *proof).ok()) << i;
+  }
+}
+
+}  // namespace pruning
+
+// Proofs are served against the tip's root only, so each commit deletes the
+// state-index nodes its new tree no longer reaches: the rows are exactly the
+// tip's tree, which still proves every record.
+TEST_F(ChainStoreTest, OnlyTheTipsStateIndexNodesAreKept) {
+  auto store = Open();
+  CommitBlocks(*store, 6);  // 24 subjects, most changed in several blocks
+  const auto stored = pruning::StoredNodeHashes(*store);
+  EXPECT_EQ(stored, pruning::TipTreeNodes(*store));
+  EXPECT_GT(stored.size(), 24u);
+  pruning::ExpectSubjectProofs(*store, 24);
+}
+
+// A store of format 3 kept the nodes of every earlier root; opening it
+// deletes those the tip's tree does not reach, and nothing else.
+TEST_F(ChainStoreTest, AFormat3StoreIsPrunedToTheTipsTreeWhenOpened) {
+  const std::string path = (dir_.path() / "db").string();
+  std::vector<Hash32> tip_nodes;
+  {
+    auto store = Open();
+    CommitBlocks(*store, 5);
+    tip_nodes = pruning::TipTreeNodes(*store);
+  }
+  // Nodes of earlier trees, as format 3 left them, and format 3.
+  std::vector<Hash32> orphans;
+  EditRawDb(path, [&](rocksdb::DB& db, std::map<std::string, rocksdb::ColumnFamilyHandle*>& cfs) {
+    for (std::uint8_t i = 1; i <= 3; ++i) {
+      const SmtNode node = SmtLeaf{Hash32{i}, Hash32{static_cast<std::uint8_t>(i + 10)}};
+      const Hash32 hash = SmtNodeHash(node);
+      const Bytes bytes = EncodeSmtNode(node);
+      ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), cfs["smt_nodes"], std::string(hash.begin(), hash.end()),
+                         std::string(bytes.begin(), bytes.end()))
+                      .ok());
+      orphans.push_back(hash);
+    }
+    ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), cfs["default"], "format", std::string("\0\0\0\0\0\0\0\3", 8)).ok());
+  });
+  {
+    auto store = Open();
+    ASSERT_NE(store, nullptr);
+    EXPECT_EQ(pruning::StoredNodeHashes(*store), tip_nodes);
+    for (const auto& orphan : orphans) EXPECT_EQ(*store->ReadRow(StoreFamily::kSmtNodes, orphan), std::nullopt);
+    pruning::ExpectSubjectProofs(*store, 20);
+    CommitBlocks(*store, 1);  // and the chain goes on from it
+    EXPECT_EQ(pruning::StoredNodeHashes(*store), pruning::TipTreeNodes(*store));
+  }
+  EditRawDb(path, [](rocksdb::DB& db, std::map<std::string, rocksdb::ColumnFamilyHandle*>& cfs) {
+    std::string format;
+    ASSERT_TRUE(db.Get(rocksdb::ReadOptions(), cfs["default"], "format", &format).ok());
+    EXPECT_EQ(format, std::string("\0\0\0\0\0\0\0\4", 8));
   });
 }
 

@@ -56,6 +56,10 @@ std::vector<std::tuple<std::uint32_t, std::string, std::string>> WritesOf(const 
       writes.emplace_back(f, k.ToString(), "<deleted>");
       return rocksdb::Status::OK();
     }
+    rocksdb::Status SingleDeleteCF(std::uint32_t f, const rocksdb::Slice& k) override {
+      writes.emplace_back(f, k.ToString(), "<single-deleted>");
+      return rocksdb::Status::OK();
+    }
   } lister;
   EXPECT_TRUE(batch.Iterate(&lister).ok());
   return lister.writes;
@@ -114,6 +118,25 @@ TEST(SortedWriteBatch, LeavesTheSameDatabaseAsTheBatchAsBuilt) {
   EXPECT_EQ(contents.at({1, "kiwi"}), "second");
   EXPECT_EQ(contents.count({2, "gone"}), 0u);
   EXPECT_EQ(contents.size(), 7u);
+}
+
+// The store deletes state-index nodes with SingleDelete (each is put once).
+TEST(SortedWriteBatch, KeepsSingleDeletesInPlace) {
+  testing::TempDir dir;
+  TwoFamilyDb db((dir / "db").string());
+  rocksdb::WriteBatch batch;
+  batch.Put(db.families[1], "plum", "7");
+  batch.SingleDelete(db.families[1], "plum");
+  batch.Put(db.families[1], "fig", "8");
+  auto sorted = SortedByKey(batch, db.families);
+  ASSERT_TRUE(sorted.ok()) << sorted.error().message;
+  using W = std::tuple<std::uint32_t, std::string, std::string>;
+  const std::vector<W> expected = {W{1, "fig", "8"}, W{1, "plum", "7"}, W{1, "plum", "<single-deleted>"}};
+  EXPECT_EQ(WritesOf(*sorted), expected);
+  ASSERT_TRUE(db.db->Write(rocksdb::WriteOptions(), &*sorted).ok());
+  const auto contents = db.Contents();
+  EXPECT_EQ(contents.size(), 1u);
+  EXPECT_EQ(contents.count({1, "plum"}), 0u);
 }
 
 TEST(SortedWriteBatch, RefusesWritesItCannotReorder) {

@@ -1,5 +1,6 @@
 #include "tests/support/synthetic_workload.h"
 
+#include <random>
 #include <utility>
 
 #include "ledger/entry_builder.h"
@@ -34,8 +35,24 @@ Tx SyntheticWorkload::Enroll(std::uint64_t subject) const {
   return tx;
 }
 
-Tx SyntheticWorkload::Entry(std::uint64_t subject, std::uint64_t round, std::uint64_t now_seconds) const {
+namespace {
+// Overwrites every byte of `bytes` from `rng`.
+template <typename Range>
+void Fill(Range& bytes, std::mt19937_64& rng) {
+  for (auto& b : bytes) b = static_cast<std::uint8_t>(rng());
+}
+}  // namespace
+
+Tx SyntheticWorkload::Entry(std::uint64_t subject, std::uint64_t round, std::uint64_t now_seconds,
+                            bool distinct_payload) const {
   CareerEntry e = template_entry_;
+  if (distinct_payload) {
+    std::mt19937_64 rng(subject * 1000003 + round);
+    Fill(e.commitment, rng);
+    Fill(e.payload.nonce, rng);
+    Fill(e.payload.ciphertext, rng);
+    for (auto& wrapped : e.payload.wrapped) Fill(wrapped, rng);
+  }
   const bool at_a = subject % 2 == 0;
   e.employer = at_a ? chain_.a : chain_.b;
   e.subject = SyntheticSubject(subject);

@@ -26,7 +26,12 @@ class SyntheticWorkload {
   ledger::Tx Enroll(std::uint64_t subject) const;
   // Entry number `round` of `subject` (a hire for round 0, then position
   // changes), recorded at `now_seconds` by A (even subjects) or B (odd ones).
-  ledger::Tx Entry(std::uint64_t subject, std::uint64_t round, std::uint64_t now_seconds) const;
+  // `distinct_payload`: the entry gets its own pseudo-random nonce,
+  // ciphertext, wrapped keys and commitment (seeded by subject and round;
+  // same sizes), as real entries have, instead of the one shared payload
+  // whose repeats a compressing store would shrink.
+  ledger::Tx Entry(std::uint64_t subject, std::uint64_t round, std::uint64_t now_seconds,
+                   bool distinct_payload = false) const;
 
  private:
   TestChain chain_;

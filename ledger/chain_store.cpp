@@ -13,6 +13,7 @@
 #include <mutex>
 
 #include "ledger/byte_bounded_cache.h"
+#include "ledger/disk_reserve.h"
 #include "ledger/sorted_write_batch.h"
 #include "ledger/encoding.h"
 #include "ledger/log_node_store.h"
@@ -118,6 +119,8 @@ Result<ChainTip> DecodeTip(ByteView b) {
 
 struct ChainStore::Db {
   std::unique_ptr<rocksdb::DB> db;
+  std::string dir;
+  std::uint64_t min_free_bytes = 0;  // StoreOpenOptions::min_free_bytes
   std::vector<rocksdb::ColumnFamilyHandle*> cfs;
   mutable std::mutex tip_mutex;
   ChainTip tip;
@@ -401,6 +404,8 @@ Result<std::unique_ptr<ChainStore>> ChainStore::Open(const std::string& dir, con
     return e;
   }
   db->db.reset(raw);
+  db->dir = dir;
+  db->min_free_bytes = open_options.min_free_bytes;
   if (open_options.verify_file_checksums) {
     s = db->db->VerifyChecksum(rocksdb::ReadOptions());
     if (!s.ok()) return StorageError("verifying the database files in " + dir, s);
@@ -634,6 +639,7 @@ Status ChainStore::Commit(const PreparedBlock& prepared, const CommitCertificate
   // (sorted_write_batch.h); were that ever refused, the batch as built is
   // just as correct.
   auto sorted = SortedByKey(batch, cfs);
+  JOBCARD_TRY_STATUS(CheckDiskReserve(db_->dir, db_->min_free_bytes));
   rocksdb::WriteOptions wo;
   wo.sync = true;
   rocksdb::Status s = db_->db->Write(wo, sorted.ok() ? &*sorted : &batch);

@@ -72,6 +72,9 @@ struct StoreOpenOptions {
   // instead of at the first read of that block. Costs one read of the
   // whole database; `node start` does it unless node.json says otherwise.
   bool verify_file_checksums = false;
+  // Refuse to write a block (`store.no_space`) while less than this many
+  // bytes are free on the database's disk (disk_reserve.h); 0: no reserve.
+  std::uint64_t min_free_bytes = 0;
 };
 
 struct ChainTip {

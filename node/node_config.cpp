@@ -14,6 +14,7 @@ namespace {
 
 constexpr std::size_t kMaxPathBytes = 4096;
 constexpr std::size_t kMaxListenBytes = 256;
+constexpr std::uint64_t kMaxStoreReserveBytes = std::uint64_t{1} << 40;
 
 Error Invalid(const std::string& message) { return MakeError("config.invalid", message); }
 
@@ -178,6 +179,7 @@ Result<NodeConfig> ParseNodeConfig(std::string_view json_text) {
   if (f.Has("mempool_max_txs")) f.U64("mempool_max_txs", max_txs);
   if (f.Has("mempool_max_bytes")) f.U64("mempool_max_bytes", max_bytes);
   if (f.Has("verify_store_on_start")) f.Bool("verify_store_on_start", config.verify_store_on_start);
+  if (f.Has("store_min_free_bytes")) f.U64("store_min_free_bytes", config.store_min_free_bytes);
   std::uint64_t per_address = config.api_max_connections_per_address;
   if (f.Has("api_max_connections_per_address")) f.U64("api_max_connections_per_address", per_address);
   ReadConsensus(f, config.consensus);
@@ -194,6 +196,10 @@ Result<NodeConfig> ParseNodeConfig(std::string_view json_text) {
                    std::to_string(per_address));
   }
   config.api_max_connections_per_address = static_cast<std::size_t>(per_address);
+  if (config.store_min_free_bytes > kMaxStoreReserveBytes) {
+    return Invalid("store_min_free_bytes: must be at most " + std::to_string(kMaxStoreReserveBytes) + " (1 TiB), got " +
+                   std::to_string(config.store_min_free_bytes));
+  }
   JOBCARD_TRY_STATUS(CheckValues(config));
   return config;
 }
@@ -234,6 +240,7 @@ nlohmann::ordered_json NodeConfigToJson(const NodeConfig& c) {
           {"mempool_max_txs", c.mempool.max_txs},
           {"mempool_max_bytes", c.mempool.max_bytes},
           {"verify_store_on_start", c.verify_store_on_start},
+          {"store_min_free_bytes", c.store_min_free_bytes},
           {"api_max_connections_per_address", c.api_max_connections_per_address}};
   ConsensusSettings consensus = c.consensus;
   for (const auto& field : ConsensusMsFields(consensus)) out[field.name] = *field.value;

@@ -74,6 +74,10 @@ struct NodeConfig {
   // (ledger::StoreOpenOptions): a damaged file stops the start instead of
   // aborting the node at the first read of it.
   bool verify_store_on_start = true;
+  // No block is written while less than this is free on the database's
+  // disk (ledger/disk_reserve.h): the node stops with store.no_space before
+  // RocksDB itself meets a full disk. 0 turns the reserve off.
+  std::uint64_t store_min_free_bytes = 8u << 20;
   ConsensusSettings consensus;
   // Connections the HTTP API serves from one source address at once
   // (1 to HttpLimits::max_connections): one flooding client cannot take

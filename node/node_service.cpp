@@ -89,6 +89,7 @@ Result<std::unique_ptr<NodeService>> NodeService::Open(const std::filesystem::pa
   }
   ledger::StoreOpenOptions store_options;
   store_options.verify_file_checksums = config.verify_store_on_start;
+  store_options.min_free_bytes = config.store_min_free_bytes;
   auto store = ledger::ChainStore::Open(ResolveInHome(home, config.data_dir).string(), *genesis, store_options);
   if (!store.ok()) return store.error();
   if (validator_key) {

@@ -666,8 +666,10 @@ ChaosOutcome ChaosHarness::FullDisk(std::size_t victim, DiskScope scope) {
     ++runs_[victim];
     // The store alone gets less spare room than RocksDB preallocates for its
     // WAL (about 70 MB, refused and undone on a tmpfs that cannot hold it), so
-    // that its next append, not a preallocated page, meets the full disk.
-    const std::uintmax_t spare = store_only ? (16u << 20) : (64u << 20);
+    // that no preallocated page hides the full disk, and more than the node's
+    // free-space reserve (store_min_free_bytes, 8 MiB), so that it runs until
+    // the ballast fills the tmpfs.
+    const std::uintmax_t spare = store_only ? (32u << 20) : (64u << 20);
     std::string error = code == 0 ? MoveToTmpfs(disk, spare) : name + " did not stop cleanly on SIGTERM: " + std::to_string(code);
     if (error.empty()) error = RestartAndReconnect(victim);
     if (error.rfind("skip: ", 0) == 0) {

@@ -1,0 +1,18 @@
+#include "ledger/disk_reserve.h"
+
+#include <sys/statvfs.h>
+
+namespace jobcard::ledger {
+
+Status CheckDiskReserve(const std::string& dir, std::uint64_t min_free_bytes) {
+  if (min_free_bytes == 0) return Status::Ok();
+  struct statvfs fs {};
+  if (::statvfs(dir.c_str(), &fs) != 0) return Status::Ok();
+  const std::uint64_t available = static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize;
+  if (available >= min_free_bytes) return Status::Ok();
+  return MakeError("store.no_space", "only " + std::to_string(available) + " bytes are free on the disk of " + dir +
+                                         ", under the reserve of " + std::to_string(min_free_bytes) +
+                                         " bytes (store_min_free_bytes): no block is written until space is freed");
+}
+
+}  // namespace jobcard::ledger

@@ -373,13 +373,14 @@ void ConsensusHost::AfterCommit(const ledger::PreparedBlock& prepared) {
   const CommittedBlock summary = SummariseBlock(prepared);
   const ledger::ChainTip tip = store_.Tip();
   const ledger::TxContext next_ctx{store_.genesis(), tip.height + 1, std::max(Now(), tip.time_ms + 1)};
-  std::vector<ledger::EntryId> done = summary.committed_ids;
-  for (const auto& r : summary.rejected) done.push_back(r.id);
+  std::vector<ledger::EntryId> rejected;
+  for (const auto& r : summary.rejected) rejected.push_back(r.id);
   const auto recheck_started = std::chrono::steady_clock::now();
-  const std::vector<DroppedTx> dropped = mempool_.Update(store_, next_ctx, done);
-  // The pending transactions are re-checked against the new state on this
-  // loop: with a large backlog, a cost every block pays.
+  // On this loop: when the block is the pool's oldest transactions (the
+  // usual case) its cost follows the block, otherwise the backlog.
+  const std::vector<DroppedTx> dropped = mempool_.Update(store_, next_ctx, summary.committed_ids, rejected);
   LogInfo("mempool rechecked", {{"height", tip.height}, {"pending", static_cast<std::uint64_t>(mempool_.size())},
+                                {"incremental", mempool_.last_update_incremental()},
                                 {"ms", ElapsedMs(recheck_started)}});
   if (callbacks_.on_committed) callbacks_.on_committed(summary, dropped);
   UpdateSnapshot();

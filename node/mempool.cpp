@@ -1,5 +1,6 @@
 #include "node/mempool.h"
 
+#include <algorithm>
 #include <string>
 
 #include "node/log.h"
@@ -13,16 +14,29 @@ void LogDropped(const std::vector<DroppedTx>& dropped) {
     LogInfo("mempool dropped tx", {{"id", ToHex(d.id)}, {"code", d.reason.code}, {"reason", d.reason.message}});
   }
 }
+
+Error Duplicate() { return MakeError("mempool.duplicate", "the transaction is already pending"); }
 }  // namespace
 
 Result<ledger::EntryId> Mempool::Add(ledger::Tx tx, const ledger::StateView& committed,
                                      const ledger::TxContext& next_block_ctx) {
   const ledger::EntryId id = ledger::TxId(next_block_ctx.genesis.chain_id, tx);
+  // Gossip floods every transaction to every peer: refuse a pending one
+  // before spending a signature check on it.
+  if (Contains(id)) return Duplicate();
+  // The stateless checks, outside the lock, so that submitting threads
+  // verify signatures in parallel. The stateful check below skips the
+  // signature check for this very object only.
+  JOBCARD_TRY_STATUS(ledger::CheckTxForm(tx));
+  JOBCARD_TRY_STATUS(ledger::VerifyTxSignatures(tx, next_block_ctx.genesis.chain_id));
+  ledger::TxContext verified = next_block_ctx;
+  verified.skip_signature_check = true;
+
   const std::size_t tx_bytes = ledger::EncodeTx(tx).size();
   std::vector<DroppedTx> dropped;
   Result<ledger::EntryId> result = [&]() -> Result<ledger::EntryId> {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (sequence_.count(id)) return MakeError("mempool.duplicate", "the transaction is already pending");
+    if (sequence_.count(id)) return Duplicate();  // another thread added it meanwhile
     if (by_arrival_.size() >= limits_.max_txs) {
       return MakeError("mempool.full", "the mempool holds its limit of " + std::to_string(limits_.max_txs) +
                                            " transactions; try again after the next block");
@@ -33,12 +47,15 @@ Result<ledger::EntryId> Mempool::Add(ledger::Tx tx, const ledger::StateView& com
     }
     if (committed_ != &committed || !overlay_) dropped = RebuildLocked(committed, next_block_ctx);
 
-    JOBCARD_TRY_STATUS(ledger::ValidateTx(*overlay_, tx, id, next_block_ctx));
-    ledger::ApplyTx(*overlay_, tx, id, static_cast<std::uint32_t>(by_arrival_.size()), next_block_ctx);
+    JOBCARD_TRY_STATUS(ledger::ValidateTx(overlay_->view(), tx, id, verified));
     const std::uint64_t sequence = next_sequence_++;
+    const auto index = static_cast<std::uint32_t>(by_arrival_.size());
+    Entry& entry = by_arrival_.emplace(sequence, Entry{id, std::move(tx), tx_bytes, {}}).first->second;
     sequence_.emplace(id, sequence);
-    by_arrival_.emplace(sequence, Entry{id, std::move(tx), tx_bytes});
     bytes_ += tx_bytes;
+    ApplyLocked(entry, index, verified);
+    if (next_block_ctx.height != validated_height_) validated_heights_mixed_ = true;
+    validated_max_time_ms_ = std::max(validated_max_time_ms_, next_block_ctx.block_time_ms);
     return id;
   }();
   LogDropped(dropped);
@@ -61,15 +78,79 @@ std::vector<ledger::Tx> Mempool::Reap(std::size_t max_txs, std::size_t max_bytes
 }
 
 std::vector<DroppedTx> Mempool::Update(const ledger::StateView& committed, const ledger::TxContext& next_ctx,
-                                       const std::vector<ledger::EntryId>& committed_ids) {
+                                       const std::vector<ledger::EntryId>& committed_ids,
+                                       const std::vector<ledger::EntryId>& rejected_ids) {
   std::vector<DroppedTx> dropped;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    for (const ledger::EntryId& id : committed_ids) RemoveLocked(id);
-    dropped = RebuildLocked(committed, next_ctx);
+    PrefixDrop prefix = PrefixDrop::kNotApplicable;
+    if (limits_.incremental_update) prefix = DropCommittedPrefixLocked(committed, next_ctx, committed_ids, rejected_ids);
+    last_update_incremental_ = prefix == PrefixDrop::kDone;
+    if (prefix == PrefixDrop::kNotApplicable) {
+      for (const ledger::EntryId& id : committed_ids) RemoveLocked(id);
+      for (const ledger::EntryId& id : rejected_ids) RemoveLocked(id);
+    }
+    if (prefix != PrefixDrop::kDone) dropped = RebuildLocked(committed, next_ctx);
   }
   LogDropped(dropped);
   return dropped;
+}
+
+// Why this equals RebuildLocked's result: spec/consensus.md §Mempool re-check
+// after a block. In short: the block is the pool's oldest transactions, in
+// pool order, applied at the height the overlay applied them at, so the new
+// committed state plus the remaining transactions' effects is the overlay
+// the remaining ones were validated on; what is left is the block context,
+// which enters validation only through the time (recorded_at; a later time
+// never invalidates) and the height (signing keys added or revoked at a
+// height, checked below, and heights stored by transactions that introduce
+// an employer key, which force the full re-check).
+Mempool::PrefixDrop Mempool::DropCommittedPrefixLocked(const ledger::StateView& committed,
+                                                       const ledger::TxContext& next_ctx,
+                                                       const std::vector<ledger::EntryId>& committed_ids,
+                                                       const std::vector<ledger::EntryId>& rejected_ids) {
+  if (!overlay_ || validated_heights_mixed_ || validated_height_ + 1 != next_ctx.height) return PrefixDrop::kNotApplicable;
+  if (next_ctx.block_time_ms < validated_max_time_ms_) return PrefixDrop::kNotApplicable;
+  if (committed_ids.size() > by_arrival_.size()) return PrefixDrop::kNotApplicable;
+  // A rejected transaction we hold was applied in our overlay but not in the block.
+  for (const ledger::EntryId& id : rejected_ids) {
+    if (sequence_.count(id)) return PrefixDrop::kNotApplicable;
+  }
+  std::vector<const PendingWrites*> prefix_writes;
+  prefix_writes.reserve(committed_ids.size());
+  auto it = by_arrival_.begin();
+  for (const ledger::EntryId& id : committed_ids) {
+    if (it->second.id != id) return PrefixDrop::kNotApplicable;
+    prefix_writes.push_back(&it->second.writes);
+    ++it;
+  }
+
+  overlay_->DropOldest(prefix_writes);
+  overlay_->Rebase(committed);
+  committed_ = &committed;
+  for (std::size_t i = 0; i < committed_ids.size(); ++i) {
+    UncountLocked(by_arrival_.begin()->second);
+    EraseLocked(by_arrival_.begin());
+  }
+  if (key_introducers_ > 0 || SignerKeyChangesLocked(validated_height_, next_ctx.height)) return PrefixDrop::kNeedsRecheck;
+  validated_height_ = next_ctx.height;
+  validated_max_time_ms_ = next_ctx.block_time_ms;
+  return PrefixDrop::kDone;
+}
+
+bool Mempool::SignerKeyChangesLocked(std::uint64_t from, std::uint64_t to) const {
+  auto between = [&](std::uint64_t height) { return height > from && height <= to; };
+  const ledger::StateView& view = overlay_->view();
+  for (const auto& [key, count] : signers_) {
+    auto owner = view.GetKeyOwner(key);
+    if (!owner) continue;  // not an employer key: no height rule
+    auto employer = view.GetEmployer(*owner);
+    const ledger::EmployerKeyRecord* record = employer ? employer->FindKey(key) : nullptr;
+    if (record && (between(record->added_height) || (record->revoked_from_height != 0 && between(record->revoked_from_height)))) {
+      return true;
+    }
+  }
+  return false;
 }
 
 std::vector<DroppedTx> Mempool::RebuildLocked(const ledger::StateView& committed, const ledger::TxContext& ctx) {
@@ -77,31 +158,58 @@ std::vector<DroppedTx> Mempool::RebuildLocked(const ledger::StateView& committed
   recheck.skip_signature_check = true;  // each stored Tx was verified by Add
   committed_ = &committed;
   overlay_.emplace(committed);
+  signers_.clear();
+  key_introducers_ = 0;
+  validated_height_ = ctx.height;
+  validated_heights_mixed_ = false;
+  validated_max_time_ms_ = ctx.block_time_ms;
   std::vector<DroppedTx> dropped;
   std::uint32_t index = 0;
   for (auto it = by_arrival_.begin(); it != by_arrival_.end();) {
-    const Entry& entry = it->second;
-    Status status = ledger::ValidateTx(*overlay_, entry.tx, entry.id, recheck);
+    Entry& entry = it->second;
+    Status status = ledger::ValidateTx(overlay_->view(), entry.tx, entry.id, recheck);
     if (status.ok()) {
-      ledger::ApplyTx(*overlay_, entry.tx, entry.id, index++, recheck);
+      ApplyLocked(entry, index++, recheck);
       ++it;
       continue;
     }
     dropped.push_back(DroppedTx{entry.id, status.error()});
-    bytes_ -= entry.bytes;
-    sequence_.erase(entry.id);
-    it = by_arrival_.erase(it);
+    it = EraseLocked(it);
   }
   return dropped;
+}
+
+void Mempool::ApplyLocked(Entry& entry, std::uint32_t index, const ledger::TxContext& ctx) {
+  entry.writes = overlay_->Apply(entry.tx, entry.id, index, ctx);
+  for (const auto& signature : entry.tx.signatures) ++signers_[signature.signer];
+  if (entry.writes.IntroducedEmployerKey()) ++key_introducers_;
+}
+
+void Mempool::UncountLocked(const Entry& entry) {
+  for (const auto& signature : entry.tx.signatures) {
+    auto found = signers_.find(signature.signer);
+    if (found != signers_.end() && --found->second == 0) signers_.erase(found);
+  }
+  if (entry.writes.IntroducedEmployerKey()) --key_introducers_;
+}
+
+Mempool::Iterator Mempool::EraseLocked(Iterator it) {
+  bytes_ -= it->second.bytes;
+  sequence_.erase(it->second.id);
+  return by_arrival_.erase(it);
 }
 
 void Mempool::RemoveLocked(const ledger::EntryId& id) {
   auto found = sequence_.find(id);
   if (found == sequence_.end()) return;
   auto entry = by_arrival_.find(found->second);
-  bytes_ -= entry->second.bytes;
-  by_arrival_.erase(entry);
-  sequence_.erase(found);
+  UncountLocked(entry->second);
+  EraseLocked(entry);
+}
+
+bool Mempool::last_update_incremental() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return last_update_incremental_;
 }
 
 std::size_t Mempool::size() const {

@@ -20,7 +20,15 @@
 // only used during the call.
 //
 // Thread safety: every method may be called from any thread; one mutex
-// serialises them (validation, signatures included, runs under it).
+// serialises them. Add verifies signatures before taking it (a duplicate of
+// a pending transaction is refused first, without verifying), so several
+// submitting threads verify in parallel; only the stateful check and the
+// insertion are serialised.
+//
+// Cost of Update: when the block is exactly the pool's oldest transactions
+// in pool order (the usual case), proportional to what the block wrote, not
+// to the backlog; otherwise a full re-check (spec/consensus.md §Mempool
+// re-check after a block says when, and why the two agree).
 #pragma once
 
 #include <cstddef>
@@ -31,12 +39,16 @@
 #include <vector>
 
 #include "ledger/execution.h"
+#include "node/pending_overlay.h"
 
 namespace jobcard::node {
 
 struct MempoolLimits {
   std::size_t max_txs = 50000;
   std::size_t max_bytes = 64 * 1024 * 1024;  // sum of the encoded transactions
+  // false: every Update re-checks the whole pool (the reference behaviour
+  // the incremental path is tested against).
+  bool incremental_update = true;
 };
 
 // A pending transaction Update removed because it is no longer valid.
@@ -64,13 +76,18 @@ class Mempool {
   std::vector<ledger::Tx> Reap(std::size_t max_txs, std::size_t max_bytes,
                                std::vector<ledger::EntryId>* ids = nullptr) const;
 
-  // After a block commits: removes `committed_ids`, then re-validates the
-  // remaining transactions in order on top of the new `committed` state and
-  // drops those that are no longer valid (each is logged and returned).
-  // Signatures are not verified again: every pending transaction passed that
-  // check when it was added, and its stored copy cannot change.
+  // After a block commits: removes `committed_ids` (the block's accepted
+  // transactions, in block order) and `rejected_ids` (the ones it carried
+  // but rejected), then makes every remaining transaction valid on top of
+  // the new `committed` state and the ones before it, dropping those that
+  // are no longer valid (each is logged and returned). Signatures are not
+  // verified again: every pending transaction passed that check when it was
+  // added, and its stored copy cannot change.
   std::vector<DroppedTx> Update(const ledger::StateView& committed, const ledger::TxContext& next_ctx,
-                                const std::vector<ledger::EntryId>& committed_ids);
+                                const std::vector<ledger::EntryId>& committed_ids,
+                                const std::vector<ledger::EntryId>& rejected_ids = {});
+  // Whether the last Update took the incremental path (logging, tests).
+  bool last_update_incremental() const;
 
   std::size_t size() const;
   std::size_t bytes() const;  // sum of the pending transactions' encoded sizes
@@ -86,11 +103,30 @@ class Mempool {
     ledger::EntryId id{};
     ledger::Tx tx;
     std::size_t bytes = 0;
+    PendingWrites writes;  // what it wrote into overlay_
   };
+  using Iterator = std::map<std::uint64_t, Entry>::iterator;
 
   // Builds a fresh overlay on `committed` and re-applies the pending
   // transactions in order, removing the invalid ones. Requires mutex_.
   std::vector<DroppedTx> RebuildLocked(const ledger::StateView& committed, const ledger::TxContext& ctx);
+  enum class PrefixDrop {
+    kNotApplicable,  // nothing changed: the block is not the pool's prefix, or a context rule forbids
+    kNeedsRecheck,   // the prefix left, but the new height may change a remaining one's validity
+    kDone,           // the remaining transactions are valid as they stand
+  };
+  // The incremental path of Update. Requires mutex_.
+  PrefixDrop DropCommittedPrefixLocked(const ledger::StateView& committed, const ledger::TxContext& next_ctx,
+                                 const std::vector<ledger::EntryId>& committed_ids,
+                                 const std::vector<ledger::EntryId>& rejected_ids);
+  // True when a pending transaction's signing key is added or revoked at a
+  // height in (from, to]: its validity can differ between the two heights.
+  bool SignerKeyChangesLocked(std::uint64_t from, std::uint64_t to) const;
+  // Applies a validated entry to the overlay and counts its signers.
+  void ApplyLocked(Entry& entry, std::uint32_t index, const ledger::TxContext& ctx);
+  void UncountLocked(const Entry& entry);
+  // Forgets an entry (not its overlay effects: the caller rebuilds or drops them).
+  Iterator EraseLocked(Iterator it);
   void RemoveLocked(const ledger::EntryId& id);
 
   const MempoolLimits limits_;
@@ -100,7 +136,17 @@ class Mempool {
   std::uint64_t next_sequence_ = 0;
   std::size_t bytes_ = 0;
   const ledger::StateView* committed_ = nullptr;  // the overlay's base
-  std::optional<ledger::StateOverlay> overlay_;   // committed + pending effects
+  std::optional<PendingOverlay> overlay_;         // committed + pending effects
+  // The block context every pending transaction was last validated in:
+  // one height (else `validated_heights_mixed_`) and the latest time.
+  std::uint64_t validated_height_ = 0;
+  bool validated_heights_mixed_ = false;
+  std::uint64_t validated_max_time_ms_ = 0;
+  // Signing keys of the pending transactions (key -> how many sign), for
+  // the height-dependent key rule; and how many introduce an employer key.
+  std::map<crypto::PublicKey, std::uint32_t> signers_;
+  std::size_t key_introducers_ = 0;
+  bool last_update_incremental_ = false;
 };
 
 }  // namespace jobcard::node

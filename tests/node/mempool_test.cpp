@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <set>
 #include <thread>
 
 #include "ledger/entry_builder.h"
@@ -261,6 +263,61 @@ TEST_F(MempoolTest, ConcurrentAddsAllEnter) {
     ASSERT_EQ(per_thread.size(), static_cast<std::size_t>(kPerThread));
     for (const EntryId& id : per_thread) EXPECT_TRUE(pool.Contains(id));
   }
+}
+
+TEST_F(MempoolTest, APendingDuplicateIsRefusedBeforeItsSignaturesAreChecked) {
+  // Gossip brings every transaction from every peer: the duplicate check
+  // comes first, so a copy costs no signature verification.
+  Mempool pool;
+  const Tx enroll = Enroll(1);
+  ASSERT_TRUE(pool.Add(enroll, committed_, Ctx()).ok());
+  Tx forged = enroll;
+  forged.signatures[0].signature[0] ^= 0x01;  // same id: the id does not cover signatures
+  auto r = pool.Add(forged, committed_, Ctx());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "mempool.duplicate");
+  EXPECT_TRUE(pool.HoldsIdentical(Id(enroll), enroll));
+}
+
+TEST_F(MempoolTest, ConcurrentAddsOfOverlappingAndDependentTransactionsKeepTheInvariant) {
+  // Four threads submit the same enrollments and hires (as gossip and the API
+  // do), each in its own order; verification runs outside the lock, so the
+  // pool must still take each exactly once and stay valid as a whole.
+  constexpr int kSubjects = 24, kThreads = 4;
+  std::vector<Tx> txs;
+  for (int n = 1; n <= kSubjects; ++n) {
+    txs.push_back(Enroll(static_cast<std::uint8_t>(n)));
+    txs.push_back(Entry(TxKind::kHire, static_cast<std::uint8_t>(n), 7));
+  }
+  Mempool pool;
+  std::vector<int> accepted(kThreads, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      std::vector<std::size_t> order(txs.size());
+      for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+      // Thread t starts at a different subject and goes round.
+      std::rotate(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(t * 12), order.end());
+      for (std::size_t i : order) {
+        if (pool.Add(txs[i], committed_, Ctx()).ok()) ++accepted[static_cast<std::size_t>(t)];
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+
+  int total = 0;
+  for (int a : accepted) total += a;
+  // Each thread adds a subject's enrollment before its hire, so every
+  // transaction enters, exactly once.
+  EXPECT_EQ(static_cast<std::size_t>(total), txs.size());
+  EXPECT_EQ(pool.size(), txs.size());
+  std::vector<EntryId> ids;
+  const std::vector<Tx> pending = pool.Reap(pool.size(), SIZE_MAX, &ids);
+  std::set<EntryId> distinct(ids.begin(), ids.end());
+  EXPECT_EQ(distinct.size(), ids.size());
+  // The pool as a block is valid as a whole.
+  ledger::BlockExecution block = ledger::ExecuteTxs(committed_, pending, Ctx());
+  EXPECT_EQ(block.accepted, pending.size());
 }
 
 }  // namespace

@@ -1,0 +1,92 @@
+#include "node/pending_overlay.h"
+
+#include <cstdlib>
+#include <utility>
+
+namespace jobcard::node {
+
+namespace {
+
+// Moves every record of `from` into `into`, noting its key and counting a writer.
+template <class Map, class Key>
+void Merge(Map& from, Map& into, std::vector<Key>& written, std::map<Key, std::uint32_t>& writers) {
+  written.reserve(from.size());
+  for (auto& [key, value] : from) {
+    into.insert_or_assign(key, std::move(value));
+    written.push_back(key);
+    ++writers[key];
+  }
+}
+
+// One writer fewer for each key; a key nobody pending wrote leaves the overlay,
+// so reads fall through to the base, which now holds the committed value.
+template <class Map, class Key>
+void Release(const std::vector<Key>& written, Map& map, std::map<Key, std::uint32_t>& writers) {
+  for (const Key& key : written) {
+    auto count = writers.find(key);
+    if (count == writers.end()) std::abort();  // released more often than written: a bug
+    if (--count->second > 0) continue;
+    writers.erase(count);
+    map.erase(key);
+  }
+}
+
+}  // namespace
+
+PendingWrites PendingOverlay::Apply(const ledger::Tx& tx, const ledger::EntryId& id, std::uint32_t index_in_block,
+                                    const ledger::TxContext& ctx) {
+  // A scratch overlay on top of ours sees exactly what ApplyTx on ours would
+  // (its log size included), and its delta is this transaction's write set.
+  // (Through the StateView reference: StateOverlay's copy constructor would copy our delta.)
+  const ledger::StateView& below = *overlay_;
+  ledger::StateOverlay scratch(below);
+  ledger::ApplyTx(scratch, tx, id, index_in_block, ctx);
+  ledger::StateDelta& mine = scratch.delta();
+  ledger::StateDelta& all = overlay_->delta();
+  PendingWrites writes;
+  Merge(mine.employers, all.employers, writes.employers, employer_writers_);
+  Merge(mine.key_owners, all.key_owners, writes.key_owners, key_owner_writers_);
+  Merge(mine.subjects, all.subjects, writes.subjects, subject_writers_);
+  Merge(mine.subject_keys, all.subject_keys, writes.subject_keys, subject_key_writers_);
+  Merge(mine.entries, all.entries, writes.entries, entry_writers_);
+  Merge(mine.tx_locations, all.tx_locations, writes.tx_locations, tx_location_writers_);
+  Merge(mine.matchers, all.matchers, writes.matchers, matcher_writers_);
+  writes.headcounts = mine.headcounts.size();
+  for (auto& headcount : mine.headcounts) all.headcounts.push_back(std::move(headcount));
+  if (mine.validators) {
+    all.validators = std::move(mine.validators);
+    writes.validators = true;
+    ++validator_writers_;
+  }
+  for (const ledger::EntryId& appended : mine.log_appends) all.log_appends.push_back(appended);
+  return writes;
+}
+
+void PendingOverlay::DropOldest(const std::vector<const PendingWrites*>& oldest) {
+  ledger::StateDelta& all = overlay_->delta();
+  std::size_t headcounts = 0;
+  for (const PendingWrites* writes : oldest) {
+    Release(writes->employers, all.employers, employer_writers_);
+    Release(writes->key_owners, all.key_owners, key_owner_writers_);
+    Release(writes->subjects, all.subjects, subject_writers_);
+    Release(writes->subject_keys, all.subject_keys, subject_key_writers_);
+    Release(writes->entries, all.entries, entry_writers_);
+    Release(writes->tx_locations, all.tx_locations, tx_location_writers_);
+    Release(writes->matchers, all.matchers, matcher_writers_);
+    headcounts += writes->headcounts;
+    if (writes->validators && --validator_writers_ == 0) all.validators.reset();
+  }
+  // Both are appended in application order, so the oldest are at the front.
+  // Every applied transaction appends exactly one log entry.
+  if (oldest.size() > all.log_appends.size() || headcounts > all.headcounts.size()) std::abort();
+  all.log_appends.erase(all.log_appends.begin(), all.log_appends.begin() + static_cast<std::ptrdiff_t>(oldest.size()));
+  all.headcounts.erase(all.headcounts.begin(), all.headcounts.begin() + static_cast<std::ptrdiff_t>(headcounts));
+}
+
+void PendingOverlay::Rebase(const ledger::StateView& base) {
+  ledger::StateDelta delta = std::move(overlay_->delta());
+  overlay_.emplace(base);
+  overlay_->delta() = std::move(delta);
+}
+
+}  // namespace jobcard::node

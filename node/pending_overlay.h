@@ -1,0 +1,75 @@
+// The mempool's view of the state: the committed state plus the effects of
+// the pending transactions, applied in arrival order, and for each pending
+// transaction the keys of that overlay it wrote.
+//
+// Why the write sets: when a block commits exactly the oldest pending
+// transactions, their effects move from this overlay into the committed
+// state. DropOldest then removes them from the overlay in time proportional
+// to what those transactions wrote (reference counts say whether a younger
+// pending transaction wrote the same key, whose value then stays), instead
+// of re-applying the whole backlog on a fresh overlay (spec/consensus.md
+// §Mempool re-check after a block).
+//
+// Not thread-safe: the mempool calls it under its lock.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <vector>
+
+#include "ledger/execution.h"
+
+namespace jobcard::node {
+
+// The overlay keys one transaction's ApplyTx wrote.
+struct PendingWrites {
+  std::vector<ledger::CorporateNumber> employers;
+  std::vector<crypto::PublicKey> key_owners;
+  std::vector<ledger::SubjectId> subjects;
+  std::vector<crypto::PublicKey> subject_keys;
+  std::vector<ledger::EntryId> entries;
+  std::vector<ledger::EntryId> tx_locations;
+  std::vector<crypto::PublicKey> matchers;
+  std::size_t headcounts = 0;
+  bool validators = false;
+
+  // An employer key introduced (register_employer, add_employer_key,
+  // rotate_employer_key): its record holds the height it was applied at.
+  bool IntroducedEmployerKey() const { return !key_owners.empty(); }
+};
+
+class PendingOverlay {
+ public:
+  explicit PendingOverlay(const ledger::StateView& base) : overlay_(std::in_place, base) {}
+
+  const ledger::StateView& view() const { return *overlay_; }
+
+  // ApplyTx on top of everything applied so far; returns what it wrote.
+  // Precondition: ValidateTx succeeded on view().
+  PendingWrites Apply(const ledger::Tx& tx, const ledger::EntryId& id, std::uint32_t index_in_block,
+                      const ledger::TxContext& ctx);
+
+  // Removes the effects of the oldest applied transactions, `oldest` being
+  // their writes in application order: they are now part of the base.
+  void DropOldest(const std::vector<const PendingWrites*>& oldest);
+
+  // The same pending effects on top of `base` (the committed state after
+  // the block whose transactions DropOldest removed).
+  void Rebase(const ledger::StateView& base);
+
+ private:
+  std::optional<ledger::StateOverlay> overlay_;
+  // key -> how many applied transactions wrote it; at zero the key leaves the overlay.
+  std::map<ledger::CorporateNumber, std::uint32_t> employer_writers_;
+  std::map<crypto::PublicKey, std::uint32_t> key_owner_writers_;
+  std::map<ledger::SubjectId, std::uint32_t> subject_writers_;
+  std::map<crypto::PublicKey, std::uint32_t> subject_key_writers_;
+  std::map<ledger::EntryId, std::uint32_t> entry_writers_;
+  std::map<ledger::EntryId, std::uint32_t> tx_location_writers_;
+  std::map<crypto::PublicKey, std::uint32_t> matcher_writers_;
+  std::uint32_t validator_writers_ = 0;
+};
+
+}  // namespace jobcard::node

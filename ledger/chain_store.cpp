@@ -639,10 +639,12 @@ Status ChainStore::Commit(const PreparedBlock& prepared, const CommitCertificate
   // (sorted_write_batch.h); were that ever refused, the batch as built is
   // just as correct.
   auto sorted = SortedByKey(batch, cfs);
-  JOBCARD_TRY_STATUS(CheckDiskReserve(db_->dir, db_->min_free_bytes));
+  rocksdb::WriteBatch& to_write = sorted.ok() ? *sorted : batch;
+  // The batch goes into RocksDB's WAL whole: its size comes on top of the reserve.
+  JOBCARD_TRY_STATUS(CheckDiskReserve(db_->dir, db_->min_free_bytes, to_write.GetDataSize()));
   rocksdb::WriteOptions wo;
   wo.sync = true;
-  rocksdb::Status s = db_->db->Write(wo, sorted.ok() ? &*sorted : &batch);
+  rocksdb::Status s = db_->db->Write(wo, &to_write);
   if (!s.ok()) {
     return MakeError(s.IsNoSpace() ? "store.no_space" : "store.io", "committing block " + std::to_string(h.height) + " failed: " + s.ToString());
   }

@@ -4,14 +4,15 @@
 
 namespace jobcard::ledger {
 
-Status CheckDiskReserve(const std::string& dir, std::uint64_t min_free_bytes) {
+Status CheckDiskReserve(const std::string& dir, std::uint64_t min_free_bytes, std::uint64_t write_bytes) {
   if (min_free_bytes == 0) return Status::Ok();
   struct statvfs fs {};
   if (::statvfs(dir.c_str(), &fs) != 0) return Status::Ok();
   const std::uint64_t available = static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize;
-  if (available >= min_free_bytes) return Status::Ok();
+  if (available >= write_bytes && available - write_bytes >= min_free_bytes) return Status::Ok();
   return MakeError("store.no_space", "only " + std::to_string(available) + " bytes are free on the disk of " + dir +
-                                         ", under the reserve of " + std::to_string(min_free_bytes) +
+                                         " for a write of " + std::to_string(write_bytes) + " bytes and the reserve of " +
+                                         std::to_string(min_free_bytes) +
                                          " bytes (store_min_free_bytes): no block is written until space is freed");
 }
 

@@ -15,9 +15,11 @@
 namespace jobcard::ledger {
 
 // Ok when `min_free_bytes` is 0 (no reserve), when the file system under
-// `dir` has at least that many bytes available to this process, or when the
-// free space cannot be read (statvfs fails: the write itself will then say
-// what is wrong). Otherwise `store.no_space`, naming both figures.
-Status CheckDiskReserve(const std::string& dir, std::uint64_t min_free_bytes);
+// `dir` has at least `write_bytes` (the write about to be made: a block's
+// batch can be larger than the reserve) plus `min_free_bytes` available to
+// this process, or when the free space cannot be read (statvfs fails: the
+// write itself will then say what is wrong). Otherwise `store.no_space`,
+// naming the figures.
+Status CheckDiskReserve(const std::string& dir, std::uint64_t min_free_bytes, std::uint64_t write_bytes = 0);
 
 }  // namespace jobcard::ledger

@@ -243,6 +243,9 @@ void HttpSession::Close() {
 }
 
 // The Content-Length the request being read declared; 0 if none or unreadable.
+// Read from the field, not the parser's content_length(): Beast refuses a
+// declared length over body_limit before it marks the header done, and
+// content_length() asserts on a header that is not.
 std::uint64_t HttpSession::DeclaredBodyBytes() const {
   if (!parser_) return 0;
   const auto field = parser_->get()[http::field::content_length];

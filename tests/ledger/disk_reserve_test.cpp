@@ -24,6 +24,16 @@ TEST(DiskReserve, NoReserveAndASmallOneAreMet) {
   EXPECT_TRUE(CheckDiskReserve(dir.path().string(), 1).ok());
 }
 
+TEST(DiskReserve, TheWriteItselfCountsOnTopOfTheReserve) {
+  testing::TempDir dir;
+  EXPECT_TRUE(CheckDiskReserve(dir.path().string(), 1, 1).ok());
+  Status status = CheckDiskReserve(dir.path().string(), 1, kUnmeetable);
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.error().code, "store.no_space");
+  // No reserve configured: no check at all, whatever the write.
+  EXPECT_TRUE(CheckDiskReserve(dir.path().string(), 0, kUnmeetable).ok());
+}
+
 TEST(DiskReserve, AReserveOverWhatIsFreeIsStoreNoSpace) {
   testing::TempDir dir;
   Status status = CheckDiskReserve(dir.path().string(), kUnmeetable);

@@ -28,6 +28,7 @@ void ExpectDefaults(const NodeConfig& c) {
   EXPECT_TRUE(c.p2p_observer_keys.empty());
   EXPECT_TRUE(c.verify_store_on_start);
   EXPECT_EQ(c.api_max_connections_per_address, 64u);
+  EXPECT_EQ(c.store_min_free_bytes, 8u << 20);
   // The consensus knobs default to the values the host used before they
   // were configurable (CometBFT's timeouts), and to the genesis's pacing.
   EXPECT_EQ(c.consensus.timeouts.propose_base_ms, 3000u);
@@ -154,6 +155,9 @@ TEST(NodeConfig, BadValuesAreErrorsNamingTheField) {
       {R"({"api_max_connections_per_address": 257})", "api_max_connections_per_address"},
       {R"({"api_max_connections_per_address": "64"})", "api_max_connections_per_address"},
       {R"({"api_max_connections_per_address": -1})", "api_max_connections_per_address"},
+      {R"({"store_min_free_bytes": 1099511627777})", "store_min_free_bytes"},
+      {R"({"store_min_free_bytes": "8M"})", "store_min_free_bytes"},
+      {R"({"store_min_free_bytes": -1})", "store_min_free_bytes"},
       {R"({"api_listen": "localhost"})", "api_listen"},
       {R"({"api_listen": ":26657"})", "api_listen"},
       {R"({"p2p_listen": "127.0.0.1:70000"})", "p2p_listen"},

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "ledger/consistent_read.h"
 #include "ledger/entry_builder.h"
 
 namespace jobcard::ledger {
@@ -98,7 +99,9 @@ Result<Bundle> AssembleBundle(BundleMaterial m, const BundleRequest& request, co
   return b;
 }
 
-Result<BundleMaterial> MaterialFromStore(const ChainStore& store, const SubjectId& subject, const std::vector<EntryId>& ids) {
+namespace {
+
+Result<BundleMaterial> ReadMaterial(const ChainStore& store, const SubjectId& subject, const std::vector<EntryId>& ids) {
   const ChainTip tip = store.Tip();
   BundleMaterial m;
   m.chain_id = store.genesis().chain_id;
@@ -133,6 +136,14 @@ Result<BundleMaterial> MaterialFromStore(const ChainStore& store, const SubjectI
     m.employers.push_back({*employer, *employer_proof});
   }
   return m;
+}
+
+}  // namespace
+
+// The anchor, the records and every proof must belong to one tip, or the
+// bundle would not verify (spec/bundle.md): read them as one.
+Result<BundleMaterial> MaterialFromStore(const ChainStore& store, const SubjectId& subject, const std::vector<EntryId>& ids) {
+  return ReadAtOneTip(store, [&] { return ReadMaterial(store, subject, ids); });
 }
 
 }  // namespace jobcard::ledger

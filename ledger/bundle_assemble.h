@@ -56,8 +56,10 @@ std::vector<CorporateNumber> SigningEmployers(const std::vector<Tx>& entries);
 // bundle.no_entries, bundle.cannot_open (a payload does not open with the key).
 Result<Bundle> AssembleBundle(BundleMaterial material, const BundleRequest& request, const crypto::SigningKey& subject_key);
 
-// The material for `ids` from a store, anchored at its tip. Errors:
-// bundle.unknown_subject, bundle.unknown_entry, and the store's own.
+// The material for `ids` from a store, anchored at its tip, every part read
+// at that one tip even while blocks commit. Errors: bundle.unknown_subject,
+// bundle.unknown_entry, store.busy (commits overlapped every try), and the
+// store's own.
 Result<BundleMaterial> MaterialFromStore(const ChainStore& store, const SubjectId& subject, const std::vector<EntryId>& ids);
 
 }  // namespace jobcard::ledger

@@ -7,6 +7,7 @@
 #include <rocksdb/write_batch.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -124,6 +125,7 @@ struct ChainStore::Db {
   std::vector<rocksdb::ColumnFamilyHandle*> cfs;
   mutable std::mutex tip_mutex;
   ChainTip tip;
+  std::atomic<std::uint64_t> commit_sequence{0};
   // Hot state-index nodes (immutable: content-addressed) and the records
   // blocks read and write most, kept across blocks (chain_store.h, Caches).
   mutable ByteBoundedCache<Hash32, SmtNode> smt_nodes{kSmtNodeCacheBytes, &SmtNodeBytes};
@@ -502,6 +504,8 @@ ChainTip ChainStore::Tip() const {
 
 std::uint64_t ChainStore::LogSize() const { return Tip().log_size; }
 
+std::uint64_t ChainStore::CommitSequence() const { return db_->commit_sequence.load(); }
+
 Result<PreparedBlock> ChainStore::PrepareBlock(const std::vector<Tx>& candidates, std::uint64_t time_ms,
                                                const crypto::PublicKey& proposer, bool signatures_verified,
                                                std::span<const EntryId> known_ids) const {
@@ -644,16 +648,23 @@ Status ChainStore::Commit(const PreparedBlock& prepared, const CommitCertificate
   JOBCARD_TRY_STATUS(CheckDiskReserve(db_->dir, db_->min_free_bytes, to_write.GetDataSize()));
   rocksdb::WriteOptions wo;
   wo.sync = true;
+  // Odd from before the write until the tip names it: a reader overlapping
+  // any part of that window retries (ReadAtOneTip).
+  db_->commit_sequence.fetch_add(1);
   rocksdb::Status s = db_->db->Write(wo, &to_write);
   if (!s.ok()) {
+    db_->commit_sequence.fetch_add(1);
     return MakeError(s.IsNoSpace() ? "store.no_space" : "store.io", "committing block " + std::to_string(h.height) + " failed: " + s.ToString());
   }
   // After the write, so that a reader can never cache a value older than the database's.
   db_->smt_nodes.Update(prepared.writes->smt_writes);
   db_->subjects.Update(delta.subjects);
   db_->employers.Update(delta.employers);
-  std::lock_guard lock(db_->tip_mutex);
-  db_->tip = next;
+  {
+    std::lock_guard lock(db_->tip_mutex);
+    db_->tip = next;
+  }
+  db_->commit_sequence.fetch_add(1);
   return Status::Ok();
 }
 

@@ -119,6 +119,11 @@ class ChainStore final : public StateView {
 
   const Genesis& genesis() const { return genesis_; }
   ChainTip Tip() const;
+  // Counts commits in two steps: odd while a block is being written and the
+  // caches and tip updated, even once the new tip is in place. A reader that
+  // sees the same even value before and after its reads saw one tip only
+  // (ledger/consistent_read.h).
+  std::uint64_t CommitSequence() const;
 
   // Builds the next block from candidates (in order, invalid ones left out).
   // Reads only; nothing is written until Commit. `signatures_verified` skips

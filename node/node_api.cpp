@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "ledger/bundle.h"
+#include "ledger/consistent_read.h"
 #include "ledger/record_json.h"
 #include "ledger/json_fields.h"
 #include "ledger/tx_json.h"
@@ -149,23 +150,43 @@ HttpResponse ValidatorTransitions(NodeService& node, const HttpRequest& req) {
   return HttpResponse::Json(http::status::ok, out);
 }
 
+// A subject's (or employer's) record with the tip and the state proof it is
+// answered at: all three read at one tip (ledger/consistent_read.h), so the
+// proof verifies against the tip's state root even while blocks commit.
+template <typename Record>
+struct RecordAtTip {
+  ledger::ChainTip tip;
+  Result<ledger::SmtProof> proof;
+  std::optional<Record> record;
+};
+
+template <typename Record, typename Get>
+Result<RecordAtTip<Record>> ReadRecordAtTip(NodeService& node, const Hash32& state_key, Get get) {
+  return ledger::ReadAtOneTip(node.store(), [&]() -> Result<RecordAtTip<Record>> {
+    return RecordAtTip<Record>{node.store().Tip(), node.store().StateProof(state_key), get()};
+  });
+}
+
+HttpResponse StoreBusy(const Error& error) { return HttpResponse::Failure(http::status::service_unavailable, error); }
+
 HttpResponse SubjectHistory(NodeService& node, const HttpRequest& req, bool with_txs) {
   auto id = HashParam(req, "id");
   if (!id) return BadRequest("api.bad_id", "a subject id is 64 hex digits");
-  const ledger::ChainTip tip = node.store().Tip();
-  auto proof = node.store().StateProof(ledger::SubjectStateKey(*id));
-  auto record = node.store().GetSubject(*id);
-  json out = {{"tip", TipToJson(tip)}, {"state_key", ToHex(ledger::SubjectStateKey(*id))},
-              {"proof", proof.ok() ? ledger::SmtProofToJson(*proof) : json(nullptr)}};
-  if (!record) {
+  const Hash32 state_key = ledger::SubjectStateKey(*id);
+  auto read = ReadRecordAtTip<ledger::SubjectRecord>(node, state_key, [&] { return node.store().GetSubject(*id); });
+  if (!read.ok()) return StoreBusy(read.error());
+  json out = {{"tip", TipToJson(read->tip)}, {"state_key", ToHex(state_key)},
+              {"proof", read->proof.ok() ? ledger::SmtProofToJson(*read->proof) : json(nullptr)}};
+  if (!read->record) {
     // Not enrolled: the proof shows absence, which is an answer too.
     out["subject"] = nullptr;
     return HttpResponse::Json(http::status::not_found, out);
   }
-  out["subject"] = ledger::SubjectToJson(*record);
+  out["subject"] = ledger::SubjectToJson(*read->record);
   if (with_txs) {
+    // Committed transactions never change: these reads need no common tip.
     json entries = json::array();
-    for (const auto& ref : record->entries) entries.push_back(TxWithLocation(node, ref.id));
+    for (const auto& ref : read->record->entries) entries.push_back(TxWithLocation(node, ref.id));
     out["entries"] = entries;
   }
   return HttpResponse::Json(http::status::ok, out);
@@ -174,12 +195,13 @@ HttpResponse SubjectHistory(NodeService& node, const HttpRequest& req, bool with
 HttpResponse Employer(NodeService& node, const HttpRequest& req) {
   auto corp = ledger::CorporateNumber::Parse(*req.PathParam("id"));
   if (!corp.ok()) return HttpResponse::Failure(http::status::bad_request, corp.error());
-  auto record = node.store().GetEmployer(*corp);
-  if (!record) return NotFound("employer " + corp->str() + " is not registered");
-  auto proof = node.store().StateProof(ledger::EmployerStateKey(*corp));
-  return HttpResponse::Json(http::status::ok, {{"employer", ledger::EmployerToJson(*record)},
-                                               {"tip", TipToJson(node.store().Tip())},
-                                               {"proof", proof.ok() ? ledger::SmtProofToJson(*proof) : json(nullptr)}});
+  auto read = ReadRecordAtTip<ledger::EmployerRecord>(node, ledger::EmployerStateKey(*corp),
+                                                      [&] { return node.store().GetEmployer(*corp); });
+  if (!read.ok()) return StoreBusy(read.error());
+  if (!read->record) return NotFound("employer " + corp->str() + " is not registered");
+  return HttpResponse::Json(http::status::ok, {{"employer", ledger::EmployerToJson(*read->record)},
+                                               {"tip", TipToJson(read->tip)},
+                                               {"proof", read->proof.ok() ? ledger::SmtProofToJson(*read->proof) : json(nullptr)}});
 }
 
 // Registered employers in 法人番号 order, paged with after=<last one seen>.

@@ -122,6 +122,7 @@ struct ChainStore::Db {
   std::unique_ptr<rocksdb::DB> db;
   std::string dir;
   std::uint64_t min_free_bytes = 0;  // StoreOpenOptions::min_free_bytes
+  std::function<std::optional<std::uint64_t>(const std::string&)> available_disk_bytes;
   std::vector<rocksdb::ColumnFamilyHandle*> cfs;
   mutable std::mutex tip_mutex;
   ChainTip tip;
@@ -408,6 +409,7 @@ Result<std::unique_ptr<ChainStore>> ChainStore::Open(const std::string& dir, con
   db->db.reset(raw);
   db->dir = dir;
   db->min_free_bytes = open_options.min_free_bytes;
+  db->available_disk_bytes = open_options.available_disk_bytes ? open_options.available_disk_bytes : AvailableDiskBytes;
   if (open_options.verify_file_checksums) {
     s = db->db->VerifyChecksum(rocksdb::ReadOptions());
     if (!s.ok()) return StorageError("verifying the database files in " + dir, s);
@@ -505,6 +507,12 @@ ChainTip ChainStore::Tip() const {
 std::uint64_t ChainStore::LogSize() const { return Tip().log_size; }
 
 std::uint64_t ChainStore::CommitSequence() const { return db_->commit_sequence.load(); }
+
+std::uint64_t ChainStore::UnflushedBytes() const {
+  std::uint64_t bytes = 0;
+  if (!db_->db->GetAggregatedIntProperty(rocksdb::DB::Properties::kCurSizeAllMemTables, &bytes)) return 0;
+  return bytes;
+}
 
 Result<PreparedBlock> ChainStore::PrepareBlock(const std::vector<Tx>& candidates, std::uint64_t time_ms,
                                                const crypto::PublicKey& proposer, bool signatures_verified,
@@ -644,8 +652,13 @@ Status ChainStore::Commit(const PreparedBlock& prepared, const CommitCertificate
   // just as correct.
   auto sorted = SortedByKey(batch, cfs);
   rocksdb::WriteBatch& to_write = sorted.ok() ? *sorted : batch;
-  // The batch goes into RocksDB's WAL whole: its size comes on top of the reserve.
-  JOBCARD_TRY_STATUS(CheckDiskReserve(db_->dir, db_->min_free_bytes, to_write.GetDataSize()));
+  // The batch goes into RocksDB's WAL whole, and the memtables it joins are
+  // written out by a later flush, which RocksDB runs in the background where
+  // a full disk aborts it (disk_reserve.h): both come on top of the reserve.
+  if (db_->min_free_bytes > 0) {
+    JOBCARD_TRY_STATUS(JudgeDiskReserve(db_->available_disk_bytes(db_->dir), db_->min_free_bytes,
+                                        to_write.GetDataSize() + UnflushedBytes(), db_->dir));
+  }
   rocksdb::WriteOptions wo;
   wo.sync = true;
   // Odd from before the write until the tip names it: a reader overlapping

@@ -29,6 +29,7 @@
 // refreshes them with what it wrote, after the write.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -75,6 +76,9 @@ struct StoreOpenOptions {
   // Refuse to write a block (`store.no_space`) while less than this many
   // bytes are free on the database's disk (disk_reserve.h); 0: no reserve.
   std::uint64_t min_free_bytes = 0;
+  // What the database's disk has available (tests stand in a figure of
+  // their own); unset: statvfs (AvailableDiskBytes).
+  std::function<std::optional<std::uint64_t>(const std::string& dir)> available_disk_bytes;
 };
 
 struct ChainTip {
@@ -124,6 +128,9 @@ class ChainStore final : public StateView {
   // sees the same even value before and after its reads saw one tip only
   // (ledger/consistent_read.h).
   std::uint64_t CommitSequence() const;
+  // Bytes held in memtables not yet written to table files: at most what
+  // the next flushes write (counted in the disk reserve, disk_reserve.h).
+  std::uint64_t UnflushedBytes() const;
 
   // Builds the next block from candidates (in order, invalid ones left out).
   // Reads only; nothing is written until Commit. `signatures_verified` skips

@@ -4,16 +4,25 @@
 
 namespace jobcard::ledger {
 
-Status CheckDiskReserve(const std::string& dir, std::uint64_t min_free_bytes, std::uint64_t write_bytes) {
-  if (min_free_bytes == 0) return Status::Ok();
+std::optional<std::uint64_t> AvailableDiskBytes(const std::string& dir) {
   struct statvfs fs {};
-  if (::statvfs(dir.c_str(), &fs) != 0) return Status::Ok();
-  const std::uint64_t available = static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize;
-  if (available >= write_bytes && available - write_bytes >= min_free_bytes) return Status::Ok();
-  return MakeError("store.no_space", "only " + std::to_string(available) + " bytes are free on the disk of " + dir +
+  if (::statvfs(dir.c_str(), &fs) != 0) return std::nullopt;
+  return static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize;
+}
+
+Status JudgeDiskReserve(std::optional<std::uint64_t> available, std::uint64_t min_free_bytes, std::uint64_t write_bytes,
+                        const std::string& dir) {
+  if (min_free_bytes == 0 || !available) return Status::Ok();
+  if (*available >= write_bytes && *available - write_bytes >= min_free_bytes) return Status::Ok();
+  return MakeError("store.no_space", "only " + std::to_string(*available) + " bytes are free on the disk of " + dir +
                                          " for a write of " + std::to_string(write_bytes) + " bytes and the reserve of " +
                                          std::to_string(min_free_bytes) +
                                          " bytes (store_min_free_bytes): no block is written until space is freed");
+}
+
+Status CheckDiskReserve(const std::string& dir, std::uint64_t min_free_bytes, std::uint64_t write_bytes) {
+  if (min_free_bytes == 0) return Status::Ok();
+  return JudgeDiskReserve(AvailableDiskBytes(dir), min_free_bytes, write_bytes, dir);
 }
 
 }  // namespace jobcard::ledger

@@ -140,7 +140,9 @@ OpenTimes TimeReopens(const std::string& dir, const Genesis& genesis) {
   for (int i = 0; i < 3; ++i) {
     for (bool verify : {false, true}) {
       const auto start = Clock::now();
-      auto reopened = ChainStore::Open(dir, genesis, StoreOpenOptions{.verify_file_checksums = verify});
+      StoreOpenOptions options;
+      options.verify_file_checksums = verify;
+      auto reopened = ChainStore::Open(dir, genesis, options);
       const double ms = Seconds(Clock::now() - start) * 1e3;
       if (!reopened.ok()) {
         std::fprintf(stderr, "reopen: %s\n", reopened.error().message.c_str());

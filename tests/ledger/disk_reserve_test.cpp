@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <limits>
+#include <memory>
+#include <optional>
 
 #include "ledger/chain_store.h"
 #include "tests/support/chain_fixture.h"
@@ -79,6 +81,54 @@ TEST(DiskReserve, AStoreUnderItsReserveWritesNoBlockAndCommitsOnceItIsMet) {
                          {SignPrecommit(chain.genesis.chain_id, 1, 0, prepared->block_hash, chain.validator)}};
   ASSERT_TRUE(store->Commit(*prepared, cert).ok());
   EXPECT_EQ(store->Tip().height, 1u);
+}
+
+TEST(DiskReserve, UnknownFreeSpaceAndTheExactBoundaryPass) {
+  EXPECT_TRUE(JudgeDiskReserve(std::nullopt, 100, 100, "d").ok());
+  EXPECT_TRUE(JudgeDiskReserve(200, 100, 100, "d").ok());
+  EXPECT_EQ(JudgeDiskReserve(199, 100, 100, "d").error().code, "store.no_space");
+  EXPECT_EQ(JudgeDiskReserve(50, 1, 100, "d").error().code, "store.no_space");
+}
+
+// RocksDB writes memtables out in the background, where a full disk aborts
+// it; a block is therefore refused unless the disk also holds what is in the
+// memtables. The disk's free space is a figure the test sets.
+TEST(DiskReserve, WhatTheMemtablesHoldCountsOnTopOfTheReserve) {
+  testing::TempDir dir;
+  const testing::TestChain chain = testing::MakeTestChain();
+  constexpr std::uint64_t kReserve = 1 << 20;
+  auto free_bytes = std::make_shared<std::uint64_t>(std::uint64_t{1} << 40);
+  StoreOpenOptions options;
+  options.min_free_bytes = kReserve;
+  options.available_disk_bytes = [free_bytes](const std::string&) { return std::optional<std::uint64_t>(*free_bytes); };
+  auto opened = ChainStore::Open((dir.path() / "db").string(), chain.genesis, options);
+  ASSERT_TRUE(opened.ok()) << opened.error().message;
+  ChainStore& store = **opened;
+  auto commit_next = [&]() -> Status {
+    const std::uint64_t h = store.Tip().height + 1;
+    auto prepared = store.PrepareBlock(testing::SyntheticBlockTxs(chain, h, 20), testing::SyntheticBlockTimeMs(chain, h),
+                                       chain.validator.public_key());
+    if (!prepared.ok()) return prepared.error();
+    CommitCertificate cert{h, 0, prepared->block_hash,
+                           {SignPrecommit(chain.genesis.chain_id, h, 0, prepared->block_hash, chain.validator)}};
+    return store.Commit(*prepared, cert);
+  };
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(commit_next().ok());
+  const std::uint64_t unflushed = store.UnflushedBytes();
+  // A block of 20 subjects is a few tens of KB; the memtables hold much more.
+  ASSERT_GT(unflushed, std::uint64_t{256} << 10);
+
+  // Room for the reserve and the block, not for the memtables: refused.
+  *free_bytes = kReserve + unflushed / 2;
+  Status refused = commit_next();
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, "store.no_space");
+  EXPECT_EQ(store.Tip().height, 5u);
+
+  // Room for all three: the same height commits.
+  *free_bytes = kReserve + store.UnflushedBytes() + (std::uint64_t{1} << 20);
+  ASSERT_TRUE(commit_next().ok());
+  EXPECT_EQ(store.Tip().height, 6u);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #   make fuzz-smoke  the same, each for FUZZ_SMOKE_SECONDS (CI runs this after make test)
 #   make fuzz-seeds  rewrite the seed corpora in tests/fuzz/corpus/ from spec/vectors
 #   make chaos  fault injection with real processes: every scenario CHAOS_ROUNDS times, a table (RELIABILITY.md)
+#   make chaos-release  the same with the release node and runner of build-bench/
 JOBS ?= $(shell nproc)
 BUILD_DIR ?= build
 TEST_BUILD_DIR ?= build-test
@@ -26,7 +27,7 @@ GENERATOR := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 # ccache, where installed, makes rebuilds in several worktrees cheap; CI does without.
 LAUNCHER := $(shell command -v ccache >/dev/null 2>&1 && echo "-DCMAKE_CXX_COMPILER_LAUNCHER=ccache")
 
-.PHONY: build run test bench attack clean fuzz fuzz-smoke fuzz-seeds fuzz-build chaos
+.PHONY: build run test bench attack clean fuzz fuzz-smoke fuzz-seeds fuzz-build chaos chaos-release
 
 # The npm packages (libsodium.js, embedded in the node for the web portal;
 # playwright-core for its tests), reinstalled when package-lock.json changes.
@@ -82,6 +83,13 @@ chaos: $(NPM_STAMP)
 	@test -f $(TEST_BUILD_DIR)/CMakeCache.txt || cmake -S . -B $(TEST_BUILD_DIR) $(GENERATOR) $(LAUNCHER) -DCMAKE_BUILD_TYPE=Debug -DJOBCARD_WERROR=ON -DJOBCARD_SANITIZE=ON
 	cmake --build $(TEST_BUILD_DIR) -j $(JOBS) --target jobcard jobcard_chaos
 	$(TEST_BUILD_DIR)/tests/tools/jobcard_chaos --jobcard $(TEST_BUILD_DIR)/jobcard --rounds $(CHAOS_ROUNDS)
+
+# The same scenarios against the release node (build-bench/, as make attack): recovery times of the
+# binary that would run in production rather than of the ASan one (RELIABILITY.md, run 4).
+chaos-release: $(NPM_STAMP)
+	@test -f build-bench/CMakeCache.txt || cmake -S . -B build-bench $(GENERATOR) $(LAUNCHER) -DCMAKE_BUILD_TYPE=Release -DJOBCARD_BUILD_TESTS=ON
+	cmake --build build-bench -j $(JOBS) --target jobcard jobcard_chaos
+	build-bench/tests/tools/jobcard_chaos --jobcard build-bench/jobcard --rounds $(CHAOS_ROUNDS)
 
 clean:
 	rm -rf $(BUILD_DIR) $(TEST_BUILD_DIR) build-bench $(FUZZ_BUILD_DIR)

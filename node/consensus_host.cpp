@@ -107,6 +107,18 @@ Status ConsensusHost::Start() {
     evidence_.assign(kept->begin(), kept->end());
     while (evidence_.size() > config_.max_evidence) evidence_.pop_front();
   }
+  // The last decided heights' certificates, so that a conflicting precommit
+  // that arrives after a restart is still caught. Who may vote at them: the
+  // committed set and the certificate's signers (a change of set within
+  // these heights is the rare case; a signer of a verified certificate was a
+  // member).
+  const std::uint64_t tip = store_.Tip().height;
+  for (std::uint64_t h = tip >= kDecidedHeightsKept ? tip - kDecidedHeightsKept + 1 : 1; h <= tip; ++h) {
+    auto certificate = store_.GetCertificate(h);
+    if (!certificate.ok()) continue;
+    OpenDecidedHeight(h, store_.GetValidators());
+    RecordCertificate(*certificate);
+  }
 
   MachineHooks hooks;
   hooks.get_value = [this](std::uint64_t height, std::uint32_t round) { return GetValue(height, round); };
@@ -173,7 +185,9 @@ void ConsensusHost::StartHeightNow(const std::vector<Bytes>& replay) {
   own_.clear();
   relay_.clear();
   std::erase_if(blocks_, [&](const auto& entry) { return entry.second.block.header.height < height; });
-  Apply(machine_->StartHeight(height, SetForHeight(height)));
+  ValidatorSet set = SetForHeight(height);
+  OpenDecidedHeight(height, set.members());
+  Apply(machine_->StartHeight(height, std::move(set)));
   for (const auto& bytes : replay) OnConsensus(nullptr, bytes, /*from_wal=*/true);
   UpdateSnapshot();
 }
@@ -276,6 +290,7 @@ void ConsensusHost::Apply(const Output& output) {
       if (held == blocks_.end()) return Fail(MakeError("consensus.missing_block", "proposing a block it does not hold"));
       Send(EncodeConsensusMessage(ProposalMessage{proposal->proposal, held->second.block}));
     } else if (const auto* vote = std::get_if<BroadcastVote>(&effect)) {
+      (void)decided_votes_.Add(vote->vote);
       Send(EncodeConsensusMessage(vote->vote));
     } else if (const auto* timeout = std::get_if<consensus::ScheduleTimeout>(&effect)) {
       ScheduleTimeout(*timeout);
@@ -295,8 +310,13 @@ void ConsensusHost::KeepEvidence(std::vector<DuplicateVoteEvidence> found) {
     std::lock_guard lock(snapshot_mutex_);
     bool added = false;
     for (auto& evidence : found) {
-      // Replaying the WAL after a restart finds the same pairs again.
-      if (std::find(evidence_.begin(), evidence_.end(), evidence) != evidence_.end()) continue;
+      // Replaying the WAL after a restart finds the same pairs again, and a
+      // late vote may find, the other way round, a pair the machine kept.
+      const DuplicateVoteEvidence swapped{evidence.second, evidence.first};
+      if (std::find(evidence_.begin(), evidence_.end(), evidence) != evidence_.end() ||
+          std::find(evidence_.begin(), evidence_.end(), swapped) != evidence_.end()) {
+        continue;
+      }
       LogWarn("equivocation", {{"validator", ToHex(evidence.first.validator).substr(0, 16)},
                                {"height", evidence.first.height}});
       evidence_.push_back(std::move(evidence));
@@ -358,6 +378,7 @@ void ConsensusHost::CommitDecided(const Decide& decide) {
   const ledger::PreparedBlock prepared = std::move(*held->second.prepared);
   Status committed = store_.Commit(prepared, decide.certificate);
   if (!committed.ok()) return Fail(committed.error());
+  RecordCertificate(decide.certificate);
   AfterCommit(prepared);
 }
 
@@ -436,7 +457,10 @@ void ConsensusHost::OnConsensus(const crypto::PublicKey* peer, ByteView payload,
   if (peer != nullptr) {
     // A peer ahead has blocks this node lacks; a peer behind gets ours.
     if (height > next) return RequestBlocks(*peer);
-    if (height < next && height > 0) return ServeBlocks(*peer, height, 1);
+    if (height < next && height > 0) {
+      if (const auto* vote = std::get_if<Vote>(&*decoded)) CheckLateVote(*peer, *vote);
+      return ServeBlocks(*peer, height, 1);
+    }
   }
   if (std::holds_alternative<StatusMessage>(*decoded)) return;
   if (height != next) return;
@@ -460,6 +484,9 @@ void ConsensusHost::OnConsensus(const crypto::PublicKey* peer, ByteView payload,
     const Vote& vote = std::get<Vote>(*decoded);
     signer = vote.validator;
     output = machine_->OnVote(vote);
+    // Kept past the decision, to judge votes that come after it. The
+    // machine reports this height's own pairs.
+    if (output.verdict == Verdict::kAccepted || output.verdict == Verdict::kEquivocation) (void)decided_votes_.Add(vote);
   }
   // An equivocation is its signer's fault: an honest peer relaying one of
   // the two messages (gossip) must not be scored for it, or one Byzantine
@@ -510,6 +537,44 @@ const char* ConsensusHost::RefusedAsStart(const ConsensusMessage& message) const
   return nullptr;
 }
 
+// ---- Decided heights ---------------------------------------------------------
+
+void ConsensusHost::OpenDecidedHeight(std::uint64_t height, const std::vector<ledger::ValidatorRecord>& members) {
+  std::vector<crypto::PublicKey> keys;
+  keys.reserve(members.size());
+  for (const auto& member : members) keys.push_back(member.key);
+  decided_votes_.Open(height, keys);
+}
+
+// Its signatures were verified (the certificate of a commit, or of a block
+// on this node's own store).
+void ConsensusHost::RecordCertificate(const ledger::CommitCertificate& certificate) {
+  std::vector<crypto::PublicKey> signers;
+  for (const auto& s : certificate.signatures) signers.push_back(s.validator);
+  decided_votes_.Open(certificate.height, signers);
+  for (const auto& s : certificate.signatures) {
+    (void)decided_votes_.Add(Vote{VoteType::kPrecommit, certificate.height, certificate.round, certificate.block_hash,
+                                  s.validator, s.signature});
+  }
+}
+
+// A vote for a height this node has decided: the machine has forgotten the
+// height, so the conflict with what its signer cast before is judged here
+// (spec/consensus.md §7). Only a vote that could be kept or make a pair has
+// its signature checked; the pair scores the peer only when the peer is the
+// signer, as at the current height.
+void ConsensusHost::CheckLateVote(const crypto::PublicKey& peer, const Vote& vote) {
+  if (!decided_votes_.WouldMatter(vote)) return;
+  const SignedBytes bytes = VoteSignedBytes(store_.genesis().chain_id, vote);
+  if (!crypto::Verify(vote.validator, bytes.tag, bytes.message, vote.signature)) {
+    return Penalise(&peer, VerdictName(Verdict::kBadSignature));
+  }
+  auto found = decided_votes_.Add(vote);
+  if (!found) return;
+  if (peer == vote.validator) Penalise(&peer, VerdictName(Verdict::kEquivocation));
+  KeepEvidence({std::move(*found)});
+}
+
 void ConsensusHost::OnSync(const crypto::PublicKey& peer, ByteView payload) {
   auto decoded = DecodeSyncMessage(payload);
   if (!decoded.ok()) return Penalise(&peer, decoded.error().code);
@@ -524,6 +589,7 @@ void ConsensusHost::OnSync(const crypto::PublicKey& peer, ByteView payload) {
   Status verified = ledger::VerifyCertificate(store_.genesis().chain_id, certified.block.header,
                                               certified.certificate, store_.GetValidators());
   if (!verified.ok()) return Penalise(&peer, verified.error().code);
+  OpenDecidedHeight(height, store_.GetValidators());
   auto replayed = store_.ReplayBlock(certified.block);
   if (!replayed.ok()) {
     // Certified by more than 2/3 of the power yet not a valid extension of
@@ -534,6 +600,7 @@ void ConsensusHost::OnSync(const crypto::PublicKey& peer, ByteView payload) {
   }
   Status committed = store_.Commit(*replayed, certified.certificate);
   if (!committed.ok()) return Fail(committed.error());
+  RecordCertificate(certified.certificate);
   LogInfo("block synced", {{"height", height}, {"peer", ToHex(peer).substr(0, 16)},
                            {"txs", static_cast<std::uint64_t>(certified.block.txs.size())}});
   AfterCommit(*replayed);
@@ -633,6 +700,7 @@ ConsensusFootprint ConsensusHost::footprint() const {
   f.relayed_messages = relay_.size();
   f.own_messages = own_.size();
   f.live_timers = timers_.size();
+  f.decided_votes = decided_votes_.size();
   std::lock_guard lock(snapshot_mutex_);
   f.evidence = evidence_.size();
   return f;

@@ -36,6 +36,7 @@
 #include <optional>
 
 #include "ledger/chain_store.h"
+#include "node/consensus/decided_votes.h"
 #include "node/consensus/state_machine.h"
 #include "node/consensus_wal.h"
 #include "node/consensus_wire.h"
@@ -81,6 +82,7 @@ struct ConsensusFootprint {
   std::size_t own_messages = 0;
   std::size_t evidence = 0;
   std::size_t live_timers = 0;
+  std::size_t decided_votes = 0;       // votes of the last decided heights, for late conflicts
 };
 
 // A snapshot for /v1/status.
@@ -158,6 +160,11 @@ class ConsensusHost {
   void HoldBlock(const Hash32& hash, ledger::Block block);
   void Penalise(const crypto::PublicKey* peer, std::string_view reason);
   void KeepEvidence(std::vector<consensus::DuplicateVoteEvidence> found);
+  // Decided heights (consensus/decided_votes.h): what may vote at them,
+  // the certificate's precommits, and a vote that arrives after the decision.
+  void OpenDecidedHeight(std::uint64_t height, const std::vector<ledger::ValidatorRecord>& members);
+  void RecordCertificate(const ledger::CommitCertificate& certificate);
+  void CheckLateVote(const crypto::PublicKey& peer, const consensus::Vote& vote);
   // Why `message` may not start an idle height (its verdict's name), or nullptr.
   const char* RefusedAsStart(const ConsensusMessage& message) const;
 
@@ -190,6 +197,7 @@ class ConsensusHost {
   std::map<Hash32, HeldBlock> blocks_;  // of the current and the next height
   std::vector<Bytes> own_;              // this height's own messages, resent while stalled
   std::vector<Bytes> relay_;            // others' messages the machine took at this height
+  consensus::DecidedVotes decided_votes_;  // this and the last decided heights' votes
   std::map<crypto::PublicKey, std::uint64_t> last_request_ms_;
   std::map<crypto::PublicKey, std::uint64_t> last_serve_ms_;
 

@@ -62,6 +62,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void Linger();
   void ShrinkBuffer();
   std::uint64_t DeclaredBodyBytes() const;
+  bool RefusedChunkedBody() const;
   void Close();
   std::chrono::microseconds Since(std::chrono::steady_clock::time_point start) const;
 

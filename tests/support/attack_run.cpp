@@ -35,6 +35,9 @@ AttackRun MeasureAttack(Attack attack, const AttackOptions& options, HonestLoadO
   run.attack = attack;
   run.rss_before_kib = ResidentKib(node_pid).value_or(0);
   run.rss_peak_kib = run.rss_before_kib;
+  // The kernel's own peak (VmHWM), set back before each attack, catches what
+  // a 100 ms sample misses; the samples stay for a kernel that refuses.
+  const bool kernel_peak = ResetPeakResident(node_pid);
 
   std::atomic<bool> stop_clients{false}, stop_sampler{false};
   honest.stop = &stop_clients;
@@ -56,6 +59,7 @@ AttackRun MeasureAttack(Attack attack, const AttackOptions& options, HonestLoadO
   sampler.join();
   run.rss_after_kib = ResidentKib(node_pid).value_or(0);
   run.rss_peak_kib = std::max(run.rss_peak_kib, run.rss_after_kib);
+  if (kernel_peak) run.rss_peak_kib = std::max(run.rss_peak_kib, PeakResidentKib(node_pid).value_or(0));
   return run;
 }
 

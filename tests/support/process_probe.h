@@ -12,14 +12,30 @@
 
 namespace jobcard::testing {
 
-// VmRSS of `pid` in KiB, from /proc/PID/status; nullopt if it cannot be read.
-inline std::optional<std::uint64_t> ResidentKib(pid_t pid) {
+// A "Name:   N kB" field of /proc/PID/status in KiB; nullopt if it cannot be read.
+inline std::optional<std::uint64_t> StatusFieldKib(pid_t pid, const std::string& field) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
   std::string line;
   while (std::getline(in, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stoull(line.substr(6));
+    if (line.rfind(field + ":", 0) == 0) return std::stoull(line.substr(field.size() + 1));
   }
   return std::nullopt;
+}
+
+// VmRSS of `pid` in KiB, from /proc/PID/status; nullopt if it cannot be read.
+inline std::optional<std::uint64_t> ResidentKib(pid_t pid) { return StatusFieldKib(pid, "VmRSS"); }
+
+// VmHWM of `pid` in KiB: the most it has been resident since it started, or
+// since ResetPeakResident; nullopt if it cannot be read.
+inline std::optional<std::uint64_t> PeakResidentKib(pid_t pid) { return StatusFieldKib(pid, "VmHWM"); }
+
+// Sets VmHWM back to the current VmRSS (Linux 4.0+: "5" to clear_refs), so
+// that the peak of one attack can be read apart; false if not allowed.
+inline bool ResetPeakResident(pid_t pid) {
+  std::ofstream out("/proc/" + std::to_string(pid) + "/clear_refs");
+  out << "5";
+  out.flush();
+  return static_cast<bool>(out);
 }
 
 // True while `pid` exists and has not exited (a zombie, exited but not yet

@@ -97,11 +97,17 @@ HttpResponse Submit(NodeService& node, const HttpRequest& req) {
 HttpResponse TxStatus(NodeService& node, const HttpRequest& req) {
   auto id = HashParam(req, "id");
   if (!id) return BadRequest("api.bad_id", "a transaction id is 64 hex digits");
+  // The pool first, then the store: a block is written to the store before
+  // the pool lets go of its transactions, so one that has left the pool is
+  // already in the store. Read the other way round, a commit landing between
+  // the two reads hid the transaction from both (a 404 for a committed
+  // transaction, seen by `jobcard registrar add-validator` under load).
+  const bool pending = node.mempool().Contains(*id);
   if (json committed = TxWithLocation(node, *id); !committed.is_null()) {
     committed["status"] = "committed";
     return HttpResponse::Json(http::status::ok, committed);
   }
-  if (node.mempool().Contains(*id)) return HttpResponse::Json(http::status::ok, {{"id", ToHex(*id)}, {"status", "pending"}});
+  if (pending) return HttpResponse::Json(http::status::ok, {{"id", ToHex(*id)}, {"status", "pending"}});
   if (auto rejected = node.RecentRejection(*id)) {
     return HttpResponse::Json(http::status::ok, {{"id", ToHex(*id)}, {"status", "rejected"},
                                                  {"code", rejected->code}, {"message", rejected->message}});

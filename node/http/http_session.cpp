@@ -91,6 +91,7 @@ void HttpSession::WaitForRequest() {
 
 void HttpSession::BeginRequest() {
   phase_ = Phase::kReading;
+  core_->metrics.RequestStarted();
   request_started_ = std::chrono::steady_clock::now();
   deadline_passed_ = false;
   // The whole request shares one deadline, however slowly it trickles in.

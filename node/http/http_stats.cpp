@@ -38,6 +38,11 @@ void HttpMetrics::ConnectionRejected() {
   ++stats_.connections_rejected;
 }
 
+void HttpMetrics::RequestStarted() {
+  std::lock_guard lock(mutex_);
+  ++stats_.requests_started;
+}
+
 void HttpMetrics::RequestTimedOut() {
   std::lock_guard lock(mutex_);
   ++stats_.requests_timed_out;

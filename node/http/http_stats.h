@@ -46,6 +46,7 @@ struct HttpStats {
   std::uint64_t connections_accepted = 0;  // taken into service
   std::uint64_t connections_rejected = 0;  // over max_connections: answered 503 or closed
   std::uint64_t connections_open = 0;      // in service now (gauge)
+  std::uint64_t requests_started = 0;      // first bytes of a request read
   std::uint64_t requests_timed_out = 0;    // request_timeout passed mid-request
   std::uint64_t handler_exceptions = 0;    // answered 500 http.internal
 };
@@ -61,6 +62,7 @@ class HttpMetrics {
   void ConnectionOpened();
   void ConnectionClosed();
   void ConnectionRejected();
+  void RequestStarted();
   void RequestTimedOut();
   HttpStats Snapshot() const;
 

@@ -499,8 +499,9 @@ TEST_F(HttpServerTest, StopLetsARequestInFlightFinish) {
   HttpConnection connection(kHost, port(), 2s);
   std::string request = BuildHttpRequest("GET", "/v1/ping", "", {}, true);
   ASSERT_TRUE(connection.Send(request.substr(0, 10), 1s));
-  ASSERT_TRUE(Eventually([&] { return server_->Snapshot().connections_open == 1; }));
-  std::this_thread::sleep_for(50ms);  // let the server start reading the request
+  // Stop only once the server has read the request's first bytes: before
+  // that the connection is idle, and an idle connection is closed at Stop.
+  ASSERT_TRUE(Eventually([&] { return server_->Snapshot().requests_started == 1; }));
   server_->Stop();
   ASSERT_TRUE(connection.Send(request.substr(10), 1s));
   HttpResult result = connection.ReadResponse(2s);
@@ -517,8 +518,9 @@ TEST_F(HttpServerTest, DestroyingTheServerMidRequestIsSafe) {
   HttpConnection connection(kHost, port(), 2s);
   std::string request = BuildHttpRequest("GET", "/v1/blocks/5", "", {}, true);
   ASSERT_TRUE(connection.Send(request.substr(0, 10), 1s));
-  ASSERT_TRUE(Eventually([&] { return server_->Snapshot().connections_open == 1; }));
-  std::this_thread::sleep_for(50ms);
+  // As above: mid-request means the server has read its first bytes (a
+  // fixed sleep here was not always enough under load: "end of stream").
+  ASSERT_TRUE(Eventually([&] { return server_->Snapshot().requests_started == 1; }));
   server_.reset();
   ASSERT_TRUE(connection.Send(request.substr(10), 1s));
   HttpResult result = connection.ReadResponse(2s);

@@ -1,5 +1,6 @@
 #include "node/consensus_host.h"
 
+#include <boost/asio/post.hpp>
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
@@ -51,7 +52,9 @@ ConsensusHost::ConsensusHost(asio::io_context& io, ledger::ChainStore& store, Me
       config_(std::move(config)),
       callbacks_(std::move(callbacks)),
       start_timer_(io),
-      gossip_timer_(io) {}
+      gossip_timer_(io) {
+  if (config_.off_loop_tx_queue > 0) tx_worker_ = std::make_unique<OffLoopWorker>(config_.off_loop_tx_queue);
+}
 
 // Pending timer handlers see operation_aborted and touch nothing.
 ConsensusHost::~ConsensusHost() = default;
@@ -402,6 +405,7 @@ void ConsensusHost::AfterCommit(const ledger::PreparedBlock& prepared) {
   const std::vector<DroppedTx> dropped = mempool_.Update(store_, next_ctx, summary.committed_ids, rejected);
   LogInfo("mempool rechecked", {{"height", tip.height}, {"pending", static_cast<std::uint64_t>(mempool_.size())},
                                 {"incremental", mempool_.last_update_incremental()},
+                                {"reordered", mempool_.last_update_reordered()},
                                 {"ms", ElapsedMs(recheck_started)}});
   if (callbacks_.on_committed) callbacks_.on_committed(summary, dropped);
   UpdateSnapshot();
@@ -610,11 +614,34 @@ void ConsensusHost::OnTx(const crypto::PublicKey& peer, ByteView payload) {
   if (payload.size() > ledger::kMaxTxBytes) return Penalise(&peer, "tx too large");
   auto tx = ledger::DecodeTx(payload);
   if (!tx.ok()) return Penalise(&peer, tx.error().code);
+  if (!tx_worker_) return AfterGossipedTx(peer, AdmitTx(std::move(tx).value()), payload);
+  // The flood brings each transaction from every peer: refuse a pending one
+  // here, before copying it to the worker.
+  if (mempool_.Contains(ledger::TxId(store_.genesis().chain_id, *tx))) return;
+  // Off the loop: the signature verification; back on it: relay or score.
+  auto job = [this, alive = std::weak_ptr<int>(alive_), peer, tx = std::move(tx).value(),
+              copy = Bytes(payload.begin(), payload.end())]() mutable {
+    Status admitted = AdmitTx(std::move(tx));
+    asio::post(io_, [this, alive, peer, admitted = std::move(admitted), copy = std::move(copy)] {
+      if (alive.expired() || failed()) return;
+      AfterGossipedTx(peer, admitted, copy);
+    });
+  };
+  // A full worker queue drops the transaction, as a full send queue would.
+  tx_worker_->Post(std::move(job));
+}
+
+Status ConsensusHost::AdmitTx(ledger::Tx tx) const {
   const ledger::ChainTip tip = store_.Tip();
   const ledger::TxContext ctx{store_.genesis(), tip.height + 1, std::max(Now(), tip.time_ms + 1)};
-  auto added = mempool_.Add(*tx, store_, ctx);
-  if (!added.ok()) {
-    if (added.error().code == "tx.bad_signature") Penalise(&peer, added.error().code);
+  auto added = mempool_.Add(std::move(tx), store_, ctx);
+  if (!added.ok()) return added.error();
+  return Status::Ok();
+}
+
+void ConsensusHost::AfterGossipedTx(const crypto::PublicKey& peer, const Status& admitted, ByteView payload) {
+  if (!admitted.ok()) {
+    if (admitted.error().code == "tx.bad_signature") Penalise(&peer, admitted.error().code);
     return;  // already pending or committed, or no longer valid: no harm
   }
   // Flood: a peer that has it already refuses it as a duplicate.

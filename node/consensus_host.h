@@ -41,6 +41,7 @@
 #include "node/consensus_wal.h"
 #include "node/consensus_wire.h"
 #include "node/mempool.h"
+#include "node/off_loop_worker.h"
 #include "node/proposal_budget.h"
 #include "node/p2p/message_bus.h"
 #include "node/solo_producer.h"
@@ -64,6 +65,10 @@ struct ConsensusHostConfig {
   // Where the evidence survives restarts (evidence_file.h); empty: memory only.
   std::filesystem::path evidence_file;
   std::function<std::uint64_t()> now_ms;  // unix ms; the system clock when empty
+  // Verify and admit gossiped transactions on a thread beside the loop
+  // (node/off_loop_worker.h), at most this many waiting; 0: on the loop.
+  // The node sets it; tests on one io_context keep 0 (deterministic order).
+  std::size_t off_loop_tx_queue = 0;
 };
 
 struct ConsensusHostCallbacks {
@@ -157,6 +162,11 @@ class ConsensusHost {
   void OnConsensus(const crypto::PublicKey* peer, ByteView payload, bool from_wal);
   void OnSync(const crypto::PublicKey& peer, ByteView payload);
   void OnTx(const crypto::PublicKey& peer, ByteView payload);
+  // Validates `tx` for the next height and adds it to the mempool. Touches
+  // only the mempool and the store, which are thread-safe: may run off the loop.
+  Status AdmitTx(ledger::Tx tx) const;
+  // On the loop: relay an admitted transaction, or score the peer that sent a bad one.
+  void AfterGossipedTx(const crypto::PublicKey& peer, const Status& admitted, ByteView payload);
   void HoldBlock(const Hash32& hash, ledger::Block block);
   void Penalise(const crypto::PublicKey* peer, std::string_view reason);
   void KeepEvidence(std::vector<consensus::DuplicateVoteEvidence> found);
@@ -211,6 +221,8 @@ class ConsensusHost {
   std::deque<consensus::DuplicateVoteEvidence> evidence_;
   // Expires with the host: timer handlers check it before touching anything.
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);
+  // Last: destroyed (its thread joined) before anything its jobs touch.
+  std::unique_ptr<OffLoopWorker> tx_worker_;
 };
 
 }  // namespace jobcard::node

@@ -1,8 +1,10 @@
 #include "node/mempool.h"
 
 #include <algorithm>
+#include <set>
 #include <string>
 
+#include "node/block_reorder.h"
 #include "node/log.h"
 
 namespace jobcard::node {
@@ -83,59 +85,96 @@ std::vector<DroppedTx> Mempool::Update(const ledger::StateView& committed, const
   std::vector<DroppedTx> dropped;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    PrefixDrop prefix = PrefixDrop::kNotApplicable;
-    if (limits_.incremental_update) prefix = DropCommittedPrefixLocked(committed, next_ctx, committed_ids, rejected_ids);
-    last_update_incremental_ = prefix == PrefixDrop::kDone;
-    if (prefix == PrefixDrop::kNotApplicable) {
+    BlockDrop drop = BlockDrop::kNotApplicable;
+    if (limits_.incremental_update) drop = DropCommittedLocked(committed, next_ctx, committed_ids, rejected_ids);
+    last_update_incremental_ = drop == BlockDrop::kDone;
+    if (!last_update_incremental_) last_update_reordered_ = false;
+    if (drop == BlockDrop::kNotApplicable) {
       for (const ledger::EntryId& id : committed_ids) RemoveLocked(id);
       for (const ledger::EntryId& id : rejected_ids) RemoveLocked(id);
     }
-    if (prefix != PrefixDrop::kDone) dropped = RebuildLocked(committed, next_ctx);
+    if (drop != BlockDrop::kDone) dropped = RebuildLocked(committed, next_ctx);
   }
   LogDropped(dropped);
   return dropped;
 }
 
 // Why this equals RebuildLocked's result: spec/consensus.md §Mempool re-check
-// after a block. In short: the block is the pool's oldest transactions, in
-// pool order, applied at the height the overlay applied them at, so the new
-// committed state plus the remaining transactions' effects is the overlay
-// the remaining ones were validated on; what is left is the block context,
-// which enters validation only through the time (recorded_at; a later time
-// never invalidates) and the height (signing keys added or revoked at a
-// height, checked below, and heights stored by transactions that introduce
-// an employer key, which force the full re-check).
-Mempool::PrefixDrop Mempool::DropCommittedPrefixLocked(const ledger::StateView& committed,
-                                                       const ledger::TxContext& next_ctx,
-                                                       const std::vector<ledger::EntryId>& committed_ids,
-                                                       const std::vector<ledger::EntryId>& rejected_ids) {
-  if (!overlay_ || validated_heights_mixed_ || validated_height_ + 1 != next_ctx.height) return PrefixDrop::kNotApplicable;
-  if (next_ctx.block_time_ms < validated_max_time_ms_) return PrefixDrop::kNotApplicable;
-  if (committed_ids.size() > by_arrival_.size()) return PrefixDrop::kNotApplicable;
+// after a block. In short: every transaction of the block is pending here,
+// applied at the height the block applied it at. When the block is the
+// pool's oldest transactions in pool order, the new committed state plus the
+// remaining transactions' effects is the overlay the remaining ones were
+// validated on; in another order, node/block_reorder.h says when that still
+// holds for everything they read. What is left is the block context, which
+// enters validation only through the time (recorded_at; a later time never
+// invalidates) and the height (signing keys added or revoked at a height,
+// checked below, and heights stored by transactions that introduce an
+// employer key, which force the full re-check).
+Mempool::BlockDrop Mempool::DropCommittedLocked(const ledger::StateView& committed, const ledger::TxContext& next_ctx,
+                                                const std::vector<ledger::EntryId>& committed_ids,
+                                                const std::vector<ledger::EntryId>& rejected_ids) {
+  if (!overlay_ || validated_heights_mixed_ || validated_height_ + 1 != next_ctx.height) return BlockDrop::kNotApplicable;
+  if (next_ctx.block_time_ms < validated_max_time_ms_) return BlockDrop::kNotApplicable;
+  if (committed_ids.size() > by_arrival_.size()) return BlockDrop::kNotApplicable;
   // A rejected transaction we hold was applied in our overlay but not in the block.
   for (const ledger::EntryId& id : rejected_ids) {
-    if (sequence_.count(id)) return PrefixDrop::kNotApplicable;
+    if (sequence_.count(id)) return BlockDrop::kNotApplicable;
   }
-  std::vector<const PendingWrites*> prefix_writes;
-  prefix_writes.reserve(committed_ids.size());
-  auto it = by_arrival_.begin();
+  // Every block transaction must be pending here (same id, so the same
+  // effects: ApplyTx does not read the signatures an id leaves out).
+  std::vector<Iterator> block_entries;
+  block_entries.reserve(committed_ids.size());
+  bool prefix = true;
+  auto next_oldest = by_arrival_.begin();
   for (const ledger::EntryId& id : committed_ids) {
-    if (it->second.id != id) return PrefixDrop::kNotApplicable;
-    prefix_writes.push_back(&it->second.writes);
-    ++it;
+    auto sequence = sequence_.find(id);
+    if (sequence == sequence_.end()) return BlockDrop::kNotApplicable;
+    Iterator entry = by_arrival_.find(sequence->second);
+    prefix = prefix && entry == next_oldest;
+    if (prefix) ++next_oldest;
+    block_entries.push_back(entry);
   }
+  if (!prefix && !BlockReorderKeepsValidityLocked(block_entries)) return BlockDrop::kNotApplicable;
+  last_update_reordered_ = !prefix;
 
-  overlay_->DropOldest(prefix_writes);
+  std::vector<const PendingWrites*> block_writes;
+  block_writes.reserve(block_entries.size());
+  for (const Iterator& entry : block_entries) block_writes.push_back(&entry->second.writes);
+  if (prefix) {
+    overlay_->DropOldest(block_writes);
+  } else {
+    overlay_->DropAny(block_writes, std::set<ledger::EntryId>(committed_ids.begin(), committed_ids.end()));
+  }
   overlay_->Rebase(committed);
   committed_ = &committed;
-  for (std::size_t i = 0; i < committed_ids.size(); ++i) {
-    UncountLocked(by_arrival_.begin()->second);
-    EraseLocked(by_arrival_.begin());
+  for (const Iterator& entry : block_entries) {
+    UncountLocked(entry->second);
+    EraseLocked(entry);
   }
-  if (key_introducers_ > 0 || SignerKeyChangesLocked(validated_height_, next_ctx.height)) return PrefixDrop::kNeedsRecheck;
+  if (key_introducers_ > 0 || SignerKeyChangesLocked(validated_height_, next_ctx.height)) {
+    return BlockDrop::kNeedsRecheck;
+  }
   validated_height_ = next_ctx.height;
   validated_max_time_ms_ = next_ctx.block_time_ms;
-  return PrefixDrop::kDone;
+  return BlockDrop::kDone;
+}
+
+bool Mempool::BlockReorderKeepsValidityLocked(const std::vector<Iterator>& block_entries) const {
+  std::vector<SequencedWrites> block;
+  block.reserve(block_entries.size());
+  std::set<std::uint64_t> block_sequences;
+  for (const Iterator& entry : block_entries) {
+    block.push_back(SequencedWrites{entry->first, &entry->second.writes});
+    block_sequences.insert(entry->first);
+  }
+  // Only the remaining transactions that arrived before the last block one
+  // can precede a block writer of their keys.
+  std::vector<SequencedWrites> remaining;
+  const std::uint64_t last_block_sequence = *block_sequences.rbegin();
+  for (auto it = by_arrival_.begin(); it != by_arrival_.end() && it->first < last_block_sequence; ++it) {
+    if (!block_sequences.count(it->first)) remaining.push_back(SequencedWrites{it->first, &it->second.writes});
+  }
+  return BlockReorderKeepsValidity(block, remaining);
 }
 
 bool Mempool::SignerKeyChangesLocked(std::uint64_t from, std::uint64_t to) const {
@@ -210,6 +249,11 @@ void Mempool::RemoveLocked(const ledger::EntryId& id) {
 bool Mempool::last_update_incremental() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return last_update_incremental_;
+}
+
+bool Mempool::last_update_reordered() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return last_update_reordered_;
 }
 
 std::size_t Mempool::size() const {

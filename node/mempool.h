@@ -25,10 +25,13 @@
 // submitting threads verify in parallel; only the stateful check and the
 // insertion are serialised.
 //
-// Cost of Update: when the block is exactly the pool's oldest transactions
-// in pool order (the usual case), proportional to what the block wrote, not
-// to the backlog; otherwise a full re-check (spec/consensus.md §Mempool
-// re-check after a block says when, and why the two agree).
+// Cost of Update: when every transaction of the block is pending here and
+// either the block is the pool's oldest transactions in pool order, or (in
+// any order) it wrote no governance record and no key a remaining
+// transaction wrote, proportional to what the block wrote (plus one cheap
+// pass over the pool's log order in the second case), not to the backlog;
+// otherwise a full re-check (spec/consensus.md §Mempool re-check after a
+// block says when, and why the two agree).
 #pragma once
 
 #include <cstddef>
@@ -86,8 +89,10 @@ class Mempool {
   std::vector<DroppedTx> Update(const ledger::StateView& committed, const ledger::TxContext& next_ctx,
                                 const std::vector<ledger::EntryId>& committed_ids,
                                 const std::vector<ledger::EntryId>& rejected_ids = {});
-  // Whether the last Update took the incremental path (logging, tests).
+  // Whether the last Update took the incremental path (logging, tests), and
+  // whether that was for a block in another order than the pool's prefix.
   bool last_update_incremental() const;
+  bool last_update_reordered() const;
 
   std::size_t size() const;
   std::size_t bytes() const;  // sum of the pending transactions' encoded sizes
@@ -110,15 +115,18 @@ class Mempool {
   // Builds a fresh overlay on `committed` and re-applies the pending
   // transactions in order, removing the invalid ones. Requires mutex_.
   std::vector<DroppedTx> RebuildLocked(const ledger::StateView& committed, const ledger::TxContext& ctx);
-  enum class PrefixDrop {
-    kNotApplicable,  // nothing changed: the block is not the pool's prefix, or a context rule forbids
-    kNeedsRecheck,   // the prefix left, but the new height may change a remaining one's validity
+  enum class BlockDrop {
+    kNotApplicable,  // nothing changed: a block transaction is not pending here, or a rule forbids
+    kNeedsRecheck,   // the block's transactions left, but a remaining one's validity may change
     kDone,           // the remaining transactions are valid as they stand
   };
   // The incremental path of Update. Requires mutex_.
-  PrefixDrop DropCommittedPrefixLocked(const ledger::StateView& committed, const ledger::TxContext& next_ctx,
-                                 const std::vector<ledger::EntryId>& committed_ids,
-                                 const std::vector<ledger::EntryId>& rejected_ids);
+  BlockDrop DropCommittedLocked(const ledger::StateView& committed, const ledger::TxContext& next_ctx,
+                                const std::vector<ledger::EntryId>& committed_ids,
+                                const std::vector<ledger::EntryId>& rejected_ids);
+  // The out-of-order case (node/block_reorder.h): `block_entries` are the
+  // block's transactions in block order, not the pool's prefix, non-empty.
+  bool BlockReorderKeepsValidityLocked(const std::vector<Iterator>& block_entries) const;
   // True when a pending transaction's signing key is added or revoked at a
   // height in (from, to]: its validity can differ between the two heights.
   bool SignerKeyChangesLocked(std::uint64_t from, std::uint64_t to) const;
@@ -147,6 +155,7 @@ class Mempool {
   std::map<crypto::PublicKey, std::uint32_t> signers_;
   std::size_t key_introducers_ = 0;
   bool last_update_incremental_ = false;
+  bool last_update_reordered_ = false;
 };
 
 }  // namespace jobcard::node

@@ -239,6 +239,9 @@ Status NodeService::Run() {
   ConsensusHostConfig host_config;
   host_config.timeouts = config_.consensus.timeouts;
   host_config.gossip_interval_ms = config_.consensus.gossip_interval_ms;
+  // Gossiped transactions are verified beside the loop, not on it: a burst
+  // of them would otherwise hold up proposals and votes (BENCHMARKS.md, devnet).
+  host_config.off_loop_tx_queue = 16384;
   host_config.block_interval_ms = config_.consensus.block_interval_ms;
   host_config.max_block_txs = config_.consensus.max_block_txs;
   host_config.sign_state_file = home_ / "consensus" / "sign_state";

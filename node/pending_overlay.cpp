@@ -21,7 +21,7 @@ void Merge(Map& from, Map& into, std::vector<Key>& written, std::map<Key, std::u
 // One writer fewer for each key; a key nobody pending wrote leaves the overlay,
 // so reads fall through to the base, which now holds the committed value.
 template <class Map, class Key>
-void Release(const std::vector<Key>& written, Map& map, std::map<Key, std::uint32_t>& writers) {
+void ReleaseKeys(const std::vector<Key>& written, Map& map, std::map<Key, std::uint32_t>& writers) {
   for (const Key& key : written) {
     auto count = writers.find(key);
     if (count == writers.end()) std::abort();  // released more often than written: a bug
@@ -62,25 +62,49 @@ PendingWrites PendingOverlay::Apply(const ledger::Tx& tx, const ledger::EntryId&
   return writes;
 }
 
+void PendingOverlay::Release(const PendingWrites& writes) {
+  ledger::StateDelta& all = overlay_->delta();
+  ReleaseKeys(writes.employers, all.employers, employer_writers_);
+  ReleaseKeys(writes.key_owners, all.key_owners, key_owner_writers_);
+  ReleaseKeys(writes.subjects, all.subjects, subject_writers_);
+  ReleaseKeys(writes.subject_keys, all.subject_keys, subject_key_writers_);
+  ReleaseKeys(writes.entries, all.entries, entry_writers_);
+  ReleaseKeys(writes.tx_locations, all.tx_locations, tx_location_writers_);
+  ReleaseKeys(writes.matchers, all.matchers, matcher_writers_);
+  if (writes.validators && --validator_writers_ == 0) all.validators.reset();
+}
+
 void PendingOverlay::DropOldest(const std::vector<const PendingWrites*>& oldest) {
   ledger::StateDelta& all = overlay_->delta();
   std::size_t headcounts = 0;
   for (const PendingWrites* writes : oldest) {
-    Release(writes->employers, all.employers, employer_writers_);
-    Release(writes->key_owners, all.key_owners, key_owner_writers_);
-    Release(writes->subjects, all.subjects, subject_writers_);
-    Release(writes->subject_keys, all.subject_keys, subject_key_writers_);
-    Release(writes->entries, all.entries, entry_writers_);
-    Release(writes->tx_locations, all.tx_locations, tx_location_writers_);
-    Release(writes->matchers, all.matchers, matcher_writers_);
+    Release(*writes);
     headcounts += writes->headcounts;
-    if (writes->validators && --validator_writers_ == 0) all.validators.reset();
   }
   // Both are appended in application order, so the oldest are at the front.
   // Every applied transaction appends exactly one log entry.
   if (oldest.size() > all.log_appends.size() || headcounts > all.headcounts.size()) std::abort();
   all.log_appends.erase(all.log_appends.begin(), all.log_appends.begin() + static_cast<std::ptrdiff_t>(oldest.size()));
   all.headcounts.erase(all.headcounts.begin(), all.headcounts.begin() + static_cast<std::ptrdiff_t>(headcounts));
+}
+
+void PendingOverlay::DropAny(const std::vector<const PendingWrites*>& dropped, const std::set<ledger::EntryId>& ids) {
+  std::size_t headcounts = 0;
+  for (const PendingWrites* writes : dropped) {
+    Release(*writes);
+    headcounts += writes->headcounts;
+  }
+  // Log appends and headcounts are in application order and name their
+  // transaction: one pass over them (cheap next to re-validating them).
+  ledger::StateDelta& all = overlay_->delta();
+  const std::size_t log_before = all.log_appends.size();
+  const std::size_t headcounts_before = all.headcounts.size();
+  std::erase_if(all.log_appends, [&](const ledger::EntryId& id) { return ids.count(id) > 0; });
+  std::erase_if(all.headcounts, [&](const ledger::HeadcountRecord& record) { return ids.count(record.id) > 0; });
+  // Every applied transaction appends exactly one log entry.
+  if (log_before - all.log_appends.size() != dropped.size() || headcounts_before - all.headcounts.size() != headcounts) {
+    std::abort();
+  }
 }
 
 void PendingOverlay::Rebase(const ledger::StateView& base) {

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <vector>
 
 #include "ledger/execution.h"
@@ -38,6 +39,11 @@ struct PendingWrites {
   // An employer key introduced (register_employer, add_employer_key,
   // rotate_employer_key): its record holds the height it was applied at.
   bool IntroducedEmployerKey() const { return !key_owners.empty(); }
+  // Records other transactions' validation reads without writing them
+  // (employers: signing keys, status, successors; and, to stay on the safe
+  // side, the other governance-only ones: employer keys, matchers, the
+  // validator set). spec/consensus.md §Mempool re-check after a block.
+  bool WroteGovernanceRecords() const { return !employers.empty() || !key_owners.empty() || !matchers.empty() || validators; }
 };
 
 class PendingOverlay {
@@ -55,11 +61,20 @@ class PendingOverlay {
   // their writes in application order: they are now part of the base.
   void DropOldest(const std::vector<const PendingWrites*>& oldest);
 
+  // Removes the effects of applied transactions wherever they are in the
+  // application order: `dropped` are their writes, `ids` their ids. A key a
+  // remaining transaction also wrote keeps that one's value: the caller
+  // (node/block_reorder.h) decided that this value is still right.
+  void DropAny(const std::vector<const PendingWrites*>& dropped, const std::set<ledger::EntryId>& ids);
+
   // The same pending effects on top of `base` (the committed state after
   // the block whose transactions DropOldest removed).
   void Rebase(const ledger::StateView& base);
 
  private:
+  // One writer fewer for every key `writes` holds.
+  void Release(const PendingWrites& writes);
+
   std::optional<ledger::StateOverlay> overlay_;
   // key -> how many applied transactions wrote it; at zero the key leaves the overlay.
   std::map<ledger::CorporateNumber, std::uint32_t> employer_writers_;

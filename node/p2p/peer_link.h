@@ -1,6 +1,7 @@
 // One TCP connection to a peer: the handshake over the socket (with a
-// deadline), then the frame loop, and a bounded queue of sealed frames to
-// send. The Asio shell around the pure Handshake and frame codec; TcpBus
+// deadline), then the frame loop, and a bounded queue of frames to send in
+// two lanes: consensus and sync messages go before transactions, and frames
+// are sealed (numbered) when they are written, several per write. The Asio shell around the pure Handshake and frame codec; TcpBus
 // owns the policy (who may connect, which duplicate survives, scoring).
 //
 // Threading: everything runs on the io_context that owns the socket; the
@@ -13,6 +14,7 @@
 #include <deque>
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include "node/p2p/frame_codec.h"
 #include "node/p2p/handshake.h"
@@ -33,7 +35,7 @@ class PeerLinkOwner {
 
 struct PeerLinkLimits {
   std::chrono::milliseconds handshake_timeout{5000};
-  std::size_t max_queued_frames = 1024;
+  std::size_t max_queued_frames = 8192;
   std::size_t max_queued_bytes = 32 * 1024 * 1024;
 };
 
@@ -44,8 +46,8 @@ class PeerLink : public std::enable_shared_from_this<PeerLink> {
 
   // Starts the handshake and its deadline. Call once.
   void Begin();
-  // Seals and queues a frame. False (and counted as dropped) when the link
-  // is not ready or the queue is at its frame or byte bound.
+  // Queues a frame (sealed when written). False (and counted as dropped)
+  // when the link is not ready or the queue is at its frame or byte bound.
   bool Send(std::uint8_t channel, ByteView payload);
   // Closes the socket; the owner hears OnLinkClosed once. Idempotent.
   void Close(const Error& reason);
@@ -59,7 +61,8 @@ class PeerLink : public std::enable_shared_from_this<PeerLink> {
   const std::optional<crypto::PublicKey>& dialled_key() const { return dialled_key_; }
   void set_dialled_key(const crypto::PublicKey& key) { dialled_key_ = key; }
 
-  std::size_t queued_frames() const { return send_queue_.size(); }
+  // Queued and being written.
+  std::size_t queued_frames() const { return urgent_.size() + bulk_.size() + in_flight_.size(); }
   std::size_t queued_bytes() const { return queued_bytes_; }
   std::uint64_t dropped_frames() const { return dropped_frames_; }
 
@@ -87,8 +90,15 @@ class PeerLink : public std::enable_shared_from_this<PeerLink> {
   Bytes handshake_buffer_;
   FixedBytes<kFrameHeaderBytes> header_{};
   Bytes body_;
-  std::deque<Bytes> send_queue_;
-  std::size_t queued_bytes_ = 0;
+  struct Outgoing {
+    std::uint8_t channel = 0;
+    Bytes payload;
+    std::size_t frame_bytes = 0;  // once sealed
+  };
+  std::deque<Outgoing> urgent_;  // consensus and sync: written first
+  std::deque<Outgoing> bulk_;    // transactions
+  std::vector<Bytes> in_flight_;  // sealed, being written
+  std::size_t queued_bytes_ = 0;  // frame bytes of the three
   bool writing_ = false;
   std::uint64_t dropped_frames_ = 0;
 };

@@ -43,7 +43,7 @@ struct TcpBusOptions {
   std::chrono::milliseconds handshake_timeout{5000};
   std::chrono::milliseconds reconnect_initial{500};
   std::chrono::milliseconds reconnect_max{30000};
-  std::size_t max_queued_frames = 1024;               // per peer
+  std::size_t max_queued_frames = 8192;               // per peer; transactions may take half
   std::size_t max_queued_bytes = 32 * 1024 * 1024;     // per peer; below one largest frame, big payloads never fit
   std::size_t max_pending_handshakes = 64;             // connections not yet authenticated
   int penalty_points = 10;                             // per Penalise

@@ -398,6 +398,43 @@ TEST_F(SendQueueTest, TransactionsLeaveRoomForConsensusMessages) {
   EXPECT_GT(stats->queued_frames, kMaxQueuedFrames / 2);
 }
 
+// A burst of transactions broadcast in one turn of the loop (the devnet at
+// 2,000/s relays thousands a second to each peer) reaches the peer whole and
+// in order, with the default queue bound; a vote queued after the burst is
+// written before the burst's transactions still queued (its own lane).
+TEST_F(TcpBusTest, ABurstOfTransactionsArrivesWholeAndAVoteOvertakesIt) {
+  TestNode& b = AddNode(0x02);
+  TestNode& a = AddNode(0x01);
+  a.bus->AddPeer(AddressOf(b));
+  ASSERT_TRUE(RunUntil(io_, [&] { return a.ConnectedTo(b.public_key()) && b.ConnectedTo(a.public_key()); }));
+  constexpr int kBurst = 3000;
+  for (int i = 0; i < kBurst; ++i) {
+    std::string payload = "tx-" + std::to_string(i);
+    payload.resize(600, '.');  // about an entry's size
+    b.bus->Broadcast(Channel::kTxs, AsBytes(payload));
+  }
+  b.bus->Broadcast(Channel::kConsensus, AsBytes("a vote"));
+  ASSERT_TRUE(RunUntil(io_, [&] { return a.received.size() == kBurst + 1; }, std::chrono::milliseconds(20000)))
+      << a.received.size() << " of " << kBurst + 1 << " frames arrived";
+  auto stats = b.bus->StatsOf(a.public_key());
+  ASSERT_TRUE(stats.has_value());
+  EXPECT_EQ(stats->dropped_frames, 0u);
+  int next_tx = 0;
+  std::size_t vote_position = a.received.size();
+  for (std::size_t i = 0; i < a.received.size(); ++i) {
+    if (a.received[i].channel == Channel::kConsensus) {
+      EXPECT_EQ(a.received[i].payload, "a vote");
+      vote_position = i;
+      continue;
+    }
+    ASSERT_EQ(a.received[i].payload.substr(0, a.received[i].payload.find('.')), "tx-" + std::to_string(next_tx));
+    ++next_tx;
+  }
+  EXPECT_EQ(next_tx, kBurst);
+  // The first write leaves with the first transaction; the vote goes in one of the next.
+  EXPECT_LT(vote_position, 200u) << "the vote waited behind the burst";
+}
+
 TEST_F(TcpBusTest, PenalisePastTheThresholdDisconnectsAndBans) {
   TcpBusOptions options = BaseOptions();
   options.penalty_points = 10;

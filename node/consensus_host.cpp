@@ -671,9 +671,24 @@ void ConsensusHost::ScheduleGossip() {
 // sends its messages again.
 void ConsensusHost::Gossip() {
   bus_.Broadcast(p2p::Channel::kConsensus, EncodeConsensusMessage(StatusMessage{NextHeight()}));
+  RegossipPendingTxs();
   if (!running_height_ || Now() < last_progress_ms_ + config_.gossip_interval_ms) return;
   for (const auto& message : own_) bus_.Broadcast(p2p::Channel::kConsensus, message);
   for (const auto& message : relay_) bus_.Broadcast(p2p::Channel::kConsensus, message);
+}
+
+// A transaction goes to the peers once, when it enters this pool; a link
+// that resets at that moment loses it, and a node that never proposes (a
+// full node) would then hold it for ever (ChaosTest.SlowLossyLinks* found
+// one so). So while the chain makes no progress and this pool is not empty,
+// its oldest transactions go out again, a bounded number per gossip interval;
+// a peer that holds one refuses it as a duplicate before any signature check.
+void ConsensusHost::RegossipPendingTxs() {
+  constexpr std::size_t kMaxRegossipTxs = 256;
+  if (mempool_.size() == 0 || Now() < last_progress_ms_ + 2 * config_.gossip_interval_ms) return;
+  for (const auto& tx : mempool_.Reap(kMaxRegossipTxs, p2p::kMaxPayloadBytes)) {
+    bus_.Broadcast(p2p::Channel::kTxs, ledger::EncodeTx(tx));
+  }
 }
 
 bool ConsensusHost::RateLimited(std::map<crypto::PublicKey, std::uint64_t>& last_ms, const crypto::PublicKey& peer) {

@@ -181,6 +181,7 @@ class ConsensusHost {
   // Gossip and sync.
   void ScheduleGossip();
   void Gossip();
+  void RegossipPendingTxs();
   void RequestBlocks(const crypto::PublicKey& peer);
   void ServeBlocks(const crypto::PublicKey& peer, std::uint64_t from, std::uint32_t count);
   bool RateLimited(std::map<crypto::PublicKey, std::uint64_t>& last_ms, const crypto::PublicKey& peer);

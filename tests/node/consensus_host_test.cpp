@@ -117,6 +117,27 @@ TEST(ConsensusHost, IdleNetworkMakesNoEmptyBlocks) {
   EXPECT_EQ(c.height(0), 1u) << "blocks were made without transactions";
 }
 
+// A full node's transaction whose one broadcast was lost (a link reset as it
+// was sent) must still reach the validators: the full node never proposes,
+// so without sending it again it would stay pending there for ever
+// (ChaosTest.SlowLossyLinks* once ended so).
+TEST(ConsensusHost, AFullNodesTransactionWhoseGossipWasLostIsSentAgain) {
+  ConsensusCluster c(4, 30, /*followers=*/1);
+  c.StartAll();
+  const crypto::PublicKey full_node = c.key(4).public_key();
+  c.hub().lose = [&](const crypto::PublicKey& from, node::p2p::Channel channel) {
+    return from == full_node && channel == node::p2p::Channel::kTxs;
+  };
+  const ledger::Tx tx = SyntheticBlockTxs(c.chain(), 1, 1)[0];
+  ASSERT_TRUE(c.Submit(4, tx).ok());
+  c.RunFor(600);
+  for (std::size_t i = 0; i < 4; ++i) ASSERT_EQ(c.height(i), 0u) << "the lost broadcast reached validator " << i;
+  c.hub().lose = nullptr;  // the links work again
+  EXPECT_TRUE(c.RunUntil([&] { return c.AllCommitted(IdOf(c, tx)); }, kMaxWaitMs))
+      << "heights " << c.height(0) << " " << c.height(4);
+  EXPECT_TRUE(c.fatal_errors().empty());
+}
+
 TEST(ConsensusHost, RestartedNodeCatchesUpFromItsDirectoryAndVotesAgain) {
   ConsensusCluster c(4);
   c.StartAll();

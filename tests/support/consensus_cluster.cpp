@@ -39,9 +39,10 @@ Status SubmitTo(ledger::ChainStore& store, node::Mempool& mempool, node::Consens
   return Status::Ok();
 }
 
-ConsensusCluster::ConsensusCluster(std::size_t validators, std::uint64_t block_interval_ms)
-    : chain_(ValidatorChain(validators, block_interval_ms, keys_)) {
-  nodes_.resize(validators);
+ConsensusCluster::ConsensusCluster(std::size_t validators, std::uint64_t block_interval_ms, std::size_t followers)
+    : chain_(ValidatorChain(validators, block_interval_ms, keys_)), validators_(validators) {
+  for (std::size_t j = 0; j < followers; ++j) keys_.push_back(KeyFromByte(static_cast<std::uint8_t>(0x60 + j)));
+  nodes_.resize(keys_.size());
 }
 
 ConsensusCluster::~ConsensusCluster() {
@@ -60,8 +61,8 @@ void ConsensusCluster::Start(std::size_t i) {
   if (adjust_) adjust_(config);
   node::ConsensusHostCallbacks callbacks;
   callbacks.on_fatal = [this](const Error& e) { fatal_.push_back(e); };
-  node->host = std::make_unique<node::ConsensusHost>(io_, *node->store, *node->mempool, *node->bus, &keys_[i],
-                                                     config, callbacks);
+  node->host = std::make_unique<node::ConsensusHost>(io_, *node->store, *node->mempool, *node->bus,
+                                                     i < validators_ ? &keys_[i] : nullptr, config, callbacks);
   Status started = node->host->Start();
   ASSERT_TRUE(started.ok()) << started.error().message;
   node->bus->Attach(node->host->Handler());

@@ -31,7 +31,9 @@ class ConsensusCluster {
  public:
   // `validators` equal-power validators (keys KeyFromByte(0x40 + i)); the
   // chain's block interval is `block_interval_ms`.
-  explicit ConsensusCluster(std::size_t validators, std::uint64_t block_interval_ms = 30);
+  // `followers` more nodes follow the chain without a validator key (keys
+  // KeyFromByte(0x60 + j), not in the genesis), as full nodes do.
+  explicit ConsensusCluster(std::size_t validators, std::uint64_t block_interval_ms = 30, std::size_t followers = 0);
   ~ConsensusCluster();
 
   std::size_t size() const { return keys_.size(); }
@@ -73,6 +75,7 @@ class ConsensusCluster {
   TempDir temp_;
   std::vector<crypto::SigningKey> keys_;  // before chain_, which fills it
   TestChain chain_;
+  std::size_t validators_ = 0;
   boost::asio::io_context io_;
   MemoryHub hub_{io_};
   std::vector<std::unique_ptr<Node>> nodes_;

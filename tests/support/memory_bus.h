@@ -7,6 +7,7 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -30,6 +31,9 @@ class MemoryHub {
   const std::vector<Sent>& consensus_log() const { return consensus_log_; }
   // (offender, reason) for every Penalise.
   const std::vector<std::pair<crypto::PublicKey, std::string>>& penalties() const { return penalties_; }
+  // While set, a message for which it returns true is lost (a link that
+  // reset as it was sent).
+  std::function<bool(const crypto::PublicKey& from, node::p2p::Channel channel)> lose;
 
  private:
   friend class MemoryBus;

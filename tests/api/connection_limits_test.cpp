@@ -5,9 +5,6 @@
 // refused as soon as it crosses max_body_bytes rather than after it ends,
 // and a huge body, declared or chunked, cut off right after its 413.
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <memory>
@@ -131,75 +128,29 @@ TEST_F(ConnectionLimitsTest, AChunkedBodyIsRefusedAsSoonAsItCrossesTheLimit) {
   EXPECT_EQ(answer.code, "http.body_too_large");
 }
 
-// A raw client socket on 127.0.0.1 with 2 s send and receive timeouts.
-class RawSocket {
- public:
-  explicit RawSocket(std::uint16_t port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
-    if (fd_ < 0) return;
-    const timeval wait{2, 0};
-    ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &wait, sizeof wait);
-    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(port);
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    connected_ = ::connect(fd_, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0;
-  }
-  ~RawSocket() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  RawSocket(const RawSocket&) = delete;
-  RawSocket& operator=(const RawSocket&) = delete;
-  bool connected() const { return connected_; }
+// What a client pushes after its 413 is what the server read plus what the
+// two kernels buffered before the close reset the connection; the buffers
+// alone can pass 4 MiB here (tcp_rmem allows 32 MiB; 4,226,048 bytes once in
+// CI). A server that lingers reads the linger's 8 MiB before it closes, so
+// the bound is that: under it, nothing was drained.
+constexpr std::size_t kLingerReadBytes = 8u * 1024 * 1024;
 
-  bool SendAll(const std::string& bytes) {
-    std::size_t sent = 0;
-    while (sent < bytes.size()) {
-      const ssize_t n = ::send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return false;
-      sent += static_cast<std::size_t>(n);
-    }
-    return true;
-  }
-
-  // The head of the answer (up to its blank line), or what came before the
-  // connection ended or the timeout.
-  std::string ReadHead() {
-    std::string answer;
-    char buffer[4096];
-    while (answer.find("\r\n\r\n") == std::string::npos) {
-      const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
-      if (n <= 0) break;
-      answer.append(buffer, static_cast<std::size_t>(n));
-    }
-    return answer;
-  }
-
-  // Sends body bytes regardless of the answer, as an attacker does, until
-  // the server's reset stops it, 32 MiB, or 10 s; how much the kernel took.
-  std::size_t PushUntilStopped(int& error) {
-    const std::string chunk(64 * 1024, 'a');
-    std::size_t accepted = 0;
-    error = 0;
-    const auto give_up = std::chrono::steady_clock::now() + 10s;
-    while (accepted < 32 * 1024 * 1024 && std::chrono::steady_clock::now() < give_up) {
-      const ssize_t n = ::send(fd_, chunk.data(), chunk.size(), MSG_NOSIGNAL);
-      if (n > 0) {
-        accepted += static_cast<std::size_t>(n);
-        continue;
-      }
-      if (n < 0 && errno == EINTR) continue;
-      error = errno;
-      break;
-    }
-    return accepted;
-  }
-
- private:
-  int fd_;
-  bool connected_ = false;
+// Connects, sends `request` (the server may answer before it is all sent),
+// reads the answer, then pushes body bytes regardless for at most 10 s.
+struct PushAfterAnswer {
+  RawAnswer answer;
+  std::size_t accepted = 0;  // bytes the kernel took after the answer
+  int error = 0;             // errno that stopped the push
 };
+PushAfterAnswer SendThenPush(std::uint16_t port, const std::string& request) {
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  PushAfterAnswer out;
+  RawHttpClient client;
+  if (!client.Connect(port, deadline) || client.Send(request, deadline) == RawHttpClient::SendOutcome::kFailed) return out;
+  out.answer = client.ReadAnswer(deadline);
+  out.accepted = client.PushUntilStopped(32u * 1024 * 1024, deadline, out.error);
+  return out;
+}
 
 // A client that declares a 100 MB body gets its 413 from the header, and the
 // connection is then closed at once: the server does not drain the first
@@ -208,28 +159,17 @@ class RawSocket {
 // one thread busy (honest p50 x22-24 in the Release attack run; RELIABILITY.md).
 // Without the cut-off the client could push at least the 8 MiB lingering
 // reads before a reset stopped it.
-// What the client pushes after its 413 is what the server read plus what the
-// two kernels buffered before the close reset the connection; the buffers
-// alone can pass 4 MiB here (tcp_rmem allows 32 MiB; 4,226,048 bytes once in
-// CI). A server that lingers reads the linger's 8 MiB before it closes, so
-// the bound is that: under it, nothing was drained.
-constexpr std::size_t kLingerReadBytes = 8u * 1024 * 1024;
-
 TEST_F(ConnectionLimitsTest, ADeclaredHugeBodyIsCutOffRightAfterIts413) {
   HttpLimits limits = ShortLimits();
   limits.linger_timeout = 10s;  // a time-limited linger must not be what cuts the client off
   StartServer(limits);
-  RawSocket client(port());
-  ASSERT_TRUE(client.connected());
-  ASSERT_TRUE(client.SendAll("POST /v1/parse HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                             "Content-Length: 104857600\r\n\r\n"));
   // The 413 comes from the header alone.
-  const std::string answer = client.ReadHead();
-  ASSERT_EQ(answer.rfind("HTTP/1.1 413", 0), 0u) << answer;
-  int error = 0;
-  const std::size_t accepted = client.PushUntilStopped(error);
-  EXPECT_TRUE(error == ECONNRESET || error == EPIPE) << "send ended with errno " << error << " after " << accepted;
-  EXPECT_LT(accepted, kLingerReadBytes) << "the server went on taking the body of a refused upload";
+  const PushAfterAnswer pushed = SendThenPush(port(), "POST /v1/parse HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                                                      "Content-Length: 104857600\r\n\r\n");
+  ASSERT_EQ(pushed.answer.status, 413) << pushed.answer.body;
+  EXPECT_TRUE(pushed.error == ECONNRESET || pushed.error == EPIPE)
+      << "send ended with errno " << pushed.error << " after " << pushed.accepted;
+  EXPECT_LT(pushed.accepted, kLingerReadBytes) << "the server went on taking the body of a refused upload";
   // The server goes on serving.
   EXPECT_EQ(GetFrom("127.0.0.1").status, 200);
 }
@@ -244,20 +184,16 @@ TEST_F(ConnectionLimitsTest, AChunkedHugeBodyIsCutOffRightAfterIts413) {
   limits.max_body_bytes = 256 * 1024;
   limits.linger_timeout = 10s;
   StartServer(limits);
-  RawSocket client(port());
-  ASSERT_TRUE(client.connected());
   std::string upload =
       "POST /v1/parse HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
       "Transfer-Encoding: chunked\r\n\r\n";
   const std::string chunk = "10000\r\n" + std::string(64 * 1024, ' ') + "\r\n";
   for (int i = 0; i < 5; ++i) upload += chunk;  // the fifth crosses 256 KiB
-  ASSERT_TRUE(client.SendAll(upload));
-  const std::string answer = client.ReadHead();
-  ASSERT_EQ(answer.rfind("HTTP/1.1 413", 0), 0u) << answer;
-  int error = 0;
-  const std::size_t accepted = client.PushUntilStopped(error);
-  EXPECT_TRUE(error == ECONNRESET || error == EPIPE) << "send ended with errno " << error << " after " << accepted;
-  EXPECT_LT(accepted, kLingerReadBytes) << "the server went on taking the body of a refused chunked upload";
+  const PushAfterAnswer pushed = SendThenPush(port(), upload);
+  ASSERT_EQ(pushed.answer.status, 413) << pushed.answer.body;
+  EXPECT_TRUE(pushed.error == ECONNRESET || pushed.error == EPIPE)
+      << "send ended with errno " << pushed.error << " after " << pushed.accepted;
+  EXPECT_LT(pushed.accepted, kLingerReadBytes) << "the server went on taking the body of a refused chunked upload";
   EXPECT_EQ(GetFrom("127.0.0.1").status, 200);
 }
 

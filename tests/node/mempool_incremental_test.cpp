@@ -23,7 +23,9 @@
 namespace jobcard::node {
 namespace {
 
-using jobcard::testing::Corp;
+using jobcard::testing::SmallGenesis;
+using jobcard::testing::SubjectFromByte;
+using jobcard::testing::TestEmployer;
 using jobcard::testing::KeyFromByte;
 using jobcard::testing::kTestChainId;
 using ledger::EntryId;
@@ -35,17 +37,13 @@ constexpr int kSubjects = 6;
 
 class RandomChain {
  public:
-  explicit RandomChain(std::uint32_t seed) : random_(seed), registrar_(KeyFromByte(1)), employer_(Corp(430001023581)) {
-    genesis_.chain_id = kTestChainId;
-    genesis_.genesis_time_ms = (kStartSeconds - 3600) * 1000;
-    genesis_.registrar_keys = {registrar_.public_key()};
-    genesis_.validators = {{KeyFromByte(2).public_key(), 1, "validator-0"}};
+  explicit RandomChain(std::uint32_t seed) : random_(seed), registrar_(KeyFromByte(1)), employer_(TestEmployer()) {
     std::vector<crypto::PublicKey> keys;
     for (std::uint8_t k = 3; k <= 6; ++k) {
       employer_keys_.push_back(k);
       keys.push_back(KeyFromByte(k).public_key());
     }
-    genesis_.employers = {{employer_, "北海道精密工業株式会社", keys}};
+    genesis_ = SmallGenesis((kStartSeconds - 3600) * 1000, keys);
     committed_ = ledger::MemoryState::FromGenesis(genesis_);
   }
 
@@ -195,11 +193,7 @@ class RandomChain {
     return KeyFromByte(employer_keys_[static_cast<std::size_t>(Pick(0, static_cast<int>(employer_keys_.size()) - 1))]);
   }
 
-  static ledger::SubjectId Subject(std::uint8_t n) {
-    ledger::SubjectId id{};
-    id.fill(n);
-    return id;
-  }
+  static ledger::SubjectId Subject(std::uint8_t n) { return SubjectFromByte(n); }
   static crypto::SigningKey SubjectKey(std::uint8_t n) { return KeyFromByte(static_cast<std::uint8_t>(100 + n)); }
   static std::map<std::uint8_t, std::uint8_t> InitialSubjectKeys() {
     std::map<std::uint8_t, std::uint8_t> keys;

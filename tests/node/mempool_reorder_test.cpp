@@ -14,7 +14,9 @@
 namespace jobcard::node {
 namespace {
 
-using jobcard::testing::Corp;
+using jobcard::testing::SmallGenesis;
+using jobcard::testing::SubjectFromByte;
+using jobcard::testing::TestEmployer;
 using jobcard::testing::KeyFromByte;
 using jobcard::testing::kTestChainId;
 using ledger::EntryId;
@@ -25,14 +27,12 @@ constexpr std::uint64_t kStartSeconds = 1775034000;  // 2026-04-01T09:00:00Z
 
 class MempoolReorderTest : public ::testing::Test {
  protected:
-  MempoolReorderTest() : registrar_(KeyFromByte(1)), employer_key_(KeyFromByte(3)), employer_(Corp(430001023581)) {
-    genesis_.chain_id = kTestChainId;
-    genesis_.genesis_time_ms = (kStartSeconds - 3600) * 1000;
-    genesis_.registrar_keys = {registrar_.public_key()};
-    genesis_.validators = {{KeyFromByte(2).public_key(), 1, "validator-0"}};
-    genesis_.employers = {{employer_, "北海道精密工業株式会社", {employer_key_.public_key()}}};
-    state_ = ledger::MemoryState::FromGenesis(genesis_);
-  }
+  MempoolReorderTest()
+      : registrar_(KeyFromByte(1)),
+        employer_key_(KeyFromByte(3)),
+        employer_(TestEmployer()),
+        genesis_(SmallGenesis((kStartSeconds - 3600) * 1000, {employer_key_.public_key()})),
+        state_(ledger::MemoryState::FromGenesis(genesis_)) {}
 
   ledger::TxContext Ctx() const { return ledger::TxContext{genesis_, height_ + 1, kStartSeconds * 1000 + height_ * 1000}; }
 
@@ -72,11 +72,7 @@ class MempoolReorderTest : public ::testing::Test {
     return tx;
   }
 
-  static ledger::SubjectId Subject(std::uint8_t n) {
-    ledger::SubjectId id{};
-    id.fill(n);
-    return id;
-  }
+  static ledger::SubjectId Subject(std::uint8_t n) { return SubjectFromByte(n); }
   static std::vector<EntryId> Pending(const Mempool& pool) {
     std::vector<EntryId> ids;
     pool.Reap(pool.size(), SIZE_MAX, &ids);

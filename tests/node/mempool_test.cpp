@@ -15,7 +15,9 @@
 namespace jobcard::node {
 namespace {
 
-using jobcard::testing::Corp;
+using jobcard::testing::SmallGenesis;
+using jobcard::testing::SubjectFromByte;
+using jobcard::testing::TestEmployer;
 using jobcard::testing::KeyFromByte;
 using jobcard::testing::kTestChainId;
 using ledger::EntryId;
@@ -26,14 +28,12 @@ constexpr std::uint64_t kBlockTimeSeconds = 1775034000;  // 2026-04-01T09:00:00Z
 
 class MempoolTest : public ::testing::Test {
  protected:
-  MempoolTest() : registrar_(KeyFromByte(1)), employer_key_(KeyFromByte(3)), employer_(Corp(430001023581)) {
-    genesis_.chain_id = kTestChainId;
-    genesis_.genesis_time_ms = (kBlockTimeSeconds - 3600) * 1000;
-    genesis_.registrar_keys = {registrar_.public_key()};
-    genesis_.validators = {{KeyFromByte(2).public_key(), 1, "validator-0"}};
-    genesis_.employers = {{employer_, "北海道精密工業株式会社", {employer_key_.public_key()}}};
-    committed_ = ledger::MemoryState::FromGenesis(genesis_);
-  }
+  MempoolTest()
+      : registrar_(KeyFromByte(1)),
+        employer_key_(KeyFromByte(3)),
+        employer_(TestEmployer()),
+        genesis_(SmallGenesis((kBlockTimeSeconds - 3600) * 1000, {employer_key_.public_key()})),
+        committed_(ledger::MemoryState::FromGenesis(genesis_)) {}
 
   ledger::TxContext Ctx(std::uint64_t height = 1) const {
     return ledger::TxContext{genesis_, height, (kBlockTimeSeconds + height) * 1000};
@@ -71,11 +71,7 @@ class MempoolTest : public ::testing::Test {
     return tx;
   }
 
-  static ledger::SubjectId Subject(std::uint8_t n) {
-    ledger::SubjectId id{};
-    id.fill(n);
-    return id;
-  }
+  static ledger::SubjectId Subject(std::uint8_t n) { return SubjectFromByte(n); }
 
   EntryId Id(const Tx& tx) const { return ledger::TxId(kTestChainId, tx); }
 

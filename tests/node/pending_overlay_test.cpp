@@ -16,12 +16,10 @@ using jobcard::testing::kTestChainId;
 
 class PendingOverlayTest : public ::testing::Test {
  protected:
-  PendingOverlayTest() : registrar_(KeyFromByte(1)) {
-    genesis_.chain_id = kTestChainId;
-    genesis_.registrar_keys = {registrar_.public_key()};
-    genesis_.validators = {{KeyFromByte(2).public_key(), 1, "validator-0"}};
-    base_ = ledger::MemoryState::FromGenesis(genesis_);
-  }
+  PendingOverlayTest()
+      : registrar_(KeyFromByte(1)),
+        genesis_(jobcard::testing::SmallGenesis(0, {})),
+        base_(ledger::MemoryState::FromGenesis(genesis_)) {}
 
   ledger::Tx Enroll(std::uint8_t subject) const {
     ledger::Tx tx;
@@ -38,11 +36,7 @@ class PendingOverlayTest : public ::testing::Test {
     ledger::SignTx(tx, kTestChainId, registrar_);
     return tx;
   }
-  static ledger::SubjectId Subject(std::uint8_t n) {
-    ledger::SubjectId id{};
-    id.fill(n);
-    return id;
-  }
+  static ledger::SubjectId Subject(std::uint8_t n) { return jobcard::testing::SubjectFromByte(n); }
   ledger::TxContext Ctx() const { return ledger::TxContext{genesis_, 1, 1000}; }
   ledger::EntryId Id(const ledger::Tx& tx) const { return ledger::TxId(kTestChainId, tx); }
 

@@ -18,6 +18,24 @@ CorporateNumber Corp(std::uint64_t base) {
   return std::move(CorporateNumber::Parse(text)).value();
 }
 
+SubjectId SubjectFromByte(std::uint8_t n) {
+  SubjectId id{};
+  id.fill(n);
+  return id;
+}
+
+CorporateNumber TestEmployer() { return Corp(430001023581); }
+
+Genesis SmallGenesis(std::uint64_t genesis_time_ms, std::vector<crypto::PublicKey> employer_keys) {
+  Genesis genesis;
+  genesis.chain_id = kTestChainId;
+  genesis.genesis_time_ms = genesis_time_ms;
+  genesis.registrar_keys = {KeyFromByte(1).public_key()};
+  genesis.validators = {{KeyFromByte(2).public_key(), 1, "validator-0"}};
+  if (!employer_keys.empty()) genesis.employers = {{TestEmployer(), "北海道精密工業株式会社", std::move(employer_keys)}};
+  return genesis;
+}
+
 const std::vector<TxKind>& AllKinds() {
   static const std::vector<TxKind> kinds = [] {
     std::vector<TxKind> out;

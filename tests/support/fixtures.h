@@ -7,6 +7,7 @@
 
 #include "crypto/sign.h"
 #include "ledger/entry_builder.h"
+#include "ledger/genesis.h"
 #include "ledger/tx.h"
 
 namespace jobcard::testing {
@@ -17,6 +18,15 @@ crypto::SigningKey KeyFromByte(std::uint8_t b);
 ledger::CorporateNumber Corp(std::uint64_t base);
 
 inline constexpr const char* kTestChainId = "jobcard-test";
+
+// The subject id made of 32 copies of `n`.
+ledger::SubjectId SubjectFromByte(std::uint8_t n);
+
+// The small chain the mempool tests build on: chain kTestChainId, registrar
+// KeyFromByte(1), one validator KeyFromByte(2), and, when `employer_keys` is
+// not empty, TestEmployer() holding them.
+ledger::CorporateNumber TestEmployer();
+ledger::Genesis SmallGenesis(std::uint64_t genesis_time_ms, std::vector<crypto::PublicKey> employer_keys);
 
 // Every kind the ledger knows, in enum order.
 const std::vector<ledger::TxKind>& AllKinds();

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <nlohmann/json.hpp>
 
@@ -170,6 +171,28 @@ RawAnswer RawHttpClient::ReadAnswer(Deadline deadline) {
   RawAnswer answer = ParseRawAnswer(received_, peer_closed_);
   received_.clear();
   return answer;
+}
+
+std::size_t RawHttpClient::PushUntilStopped(std::size_t limit, Deadline deadline, int& error) {
+  const std::string filler(64 * 1024, 'a');
+  std::size_t accepted = 0;
+  error = 0;
+  while (fd_ >= 0 && accepted < limit) {
+    const ssize_t n = ::send(fd_, filler.data(), std::min(filler.size(), limit - accepted), MSG_NOSIGNAL);
+    if (n > 0) {
+      accepted += static_cast<std::size_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      pollfd p{fd_, POLLOUT, 0};
+      if (::poll(&p, 1, MillisLeft(deadline)) <= 0) break;  // the deadline: the kernel takes no more
+      continue;
+    }
+    error = errno;
+    break;
+  }
+  return accepted;
 }
 
 void RawHttpClient::Close() {

@@ -46,6 +46,10 @@ class RawHttpClient {
   bool ServerSpoke();
   // Reads one answer until it is whole, the server closes, or the deadline.
   RawAnswer ReadAnswer(Deadline deadline);
+  // Sends filler bytes whatever the server answered, as an attacker does,
+  // until the connection fails (`error`: its errno), `limit` bytes, or the
+  // deadline (`error` 0); returns how many bytes the kernel took.
+  std::size_t PushUntilStopped(std::size_t limit, Deadline deadline, int& error);
   void Close();
 
  private:

@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include "crypto/hash.h"
+#include "crypto/key_conversion_memo.h"
 #include "crypto/sodium_init.h"
 
 namespace jobcard::crypto {
@@ -54,13 +55,21 @@ bool Verify(const PublicKey& key, std::string_view tag, ByteView message,
 }
 
 Result<X25519PublicKey> X25519PublicKeyOf(const PublicKey& key) {
-  EnsureSodium();
-  X25519PublicKey out{};
-  if (crypto_sign_ed25519_pk_to_curve25519(out.data(), key.data()) != 0) {
+  KeyConversionMemo& memo = X25519ConversionMemo();
+  std::optional<KeyConversionMemo::Answer> answer = memo.Find(key);
+  if (!answer) {
+    EnsureSodium();
+    KeyConversionMemo::Answer converted;  // stays empty for a key that is not convertible
+    X25519PublicKey out{};
+    if (crypto_sign_ed25519_pk_to_curve25519(out.data(), key.data()) == 0) converted = out;
+    memo.Remember(key, converted);
+    answer = converted;
+  }
+  if (!*answer) {
     return MakeError("key.not_convertible",
                      "the Ed25519 public key is not a valid point for encryption");
   }
-  return out;
+  return **answer;
 }
 
 }  // namespace jobcard::crypto

@@ -12,6 +12,7 @@
 #include "cli/devnet_home.h"
 #include "crypto/keystore.h"
 #include "tests/support/fixtures.h"
+#include "tests/support/process_probe.h"
 #include "tests/support/run_process.h"
 
 namespace jobcard::testing {
@@ -82,6 +83,14 @@ std::string BenchDevnet::log(std::size_t i) const {
   std::stringstream text;
   text << in.rdbuf();
   return text.str();
+}
+
+double BenchDevnet::NodesCpuSeconds() const {
+  double total = 0;
+  for (pid_t pid : pids_) {
+    if (pid > 0) total += CpuSeconds(pid).value_or(0);
+  }
+  return total;
 }
 
 Status BenchDevnet::EditNodeConfigs(const std::function<void(node::NodeConfig&)>& edit) {

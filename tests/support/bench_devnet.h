@@ -46,6 +46,9 @@ class BenchDevnet {
   const std::filesystem::path& home(std::size_t i) const { return homes_[i]; }
   std::uint16_t api_port(std::size_t i) const { return api_ports_[i]; }
   std::string log(std::size_t i) const;  // what node i has logged so far
+  // The CPU seconds (user + system) the running nodes have used so far, in
+  // all; the difference of two readings is what a run cost the whole network.
+  double NodesCpuSeconds() const;
 
  private:
   BenchDevnet() = default;

@@ -9,6 +9,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <unistd.h>
 
 namespace jobcard::testing {
 
@@ -51,6 +52,29 @@ inline bool ProcessRunning(pid_t pid) {
   if (close == std::string::npos || close + 2 >= stat.size()) return false;
   const char state = stat[close + 2];
   return state != 'Z' && state != 'X';
+}
+
+// User + system CPU seconds `pid` has used so far (its own threads, not its
+// children), from /proc/PID/stat; nullopt if it cannot be read.
+inline std::optional<double> CpuSeconds(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat;
+  if (!std::getline(in, stat)) return std::nullopt;
+  // Fields after the last ')' (comm may hold spaces): state is the 3rd field
+  // of the line, utime and stime the 14th and 15th.
+  const auto close = stat.rfind(')');
+  if (close == std::string::npos) return std::nullopt;
+  std::istringstream fields(stat.substr(close + 1));
+  std::string field;
+  unsigned long long utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i == 14) utime = std::stoull(field);
+    if (i == 15) stime = std::stoull(field);
+  }
+  if (!fields) return std::nullopt;
+  const long ticks = ::sysconf(_SC_CLK_TCK);
+  if (ticks <= 0) return std::nullopt;
+  return static_cast<double>(utime + stime) / static_cast<double>(ticks);
 }
 
 }  // namespace jobcard::testing

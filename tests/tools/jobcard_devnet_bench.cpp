@@ -18,6 +18,9 @@
 //      node has the same block hash at the last height, and prints:
 //        committed entries/s = committed / (last commit - first submit)
 //        commit latency p50/p99 = submit -> seen committed on node0
+//        nodes' CPU per entry = the N nodes' user + system CPU (/proc) from
+//          the first submission until the follower stops, / committed, and
+//          that in units of one raw verification (the cost 2 cores divide)
 //      with the ratios to the raw verify rate and to issue 5's targets.
 // Exits 0 only if nothing failed and the nodes agree. Bounded: every request
 // has a timeout, submission stops after --seconds (when set), waiting for
@@ -259,7 +262,16 @@ double Percentile(std::vector<double> v, double p) {
   return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
 }
 
-void Report(const Run& run, double verify_rate, bool agree, double load_average) {
+// What the run cost the nodes in CPU, against the cost of one signature
+// verification: a figure the machine's load disturbs much less than a rate,
+// and the one the issue's ceiling is made of (2 cores ÷ CPU per entry).
+struct CpuCost {
+  // Every node's user + system CPU from the first submission until the
+  // follower stops (every accepted entry seen committed, or the drain timed out).
+  double node_seconds = 0;
+};
+
+void Report(const Run& run, double verify_rate, bool agree, double load_average, const CpuCost& cpu) {
   std::vector<double> latencies;
   double first_submit = 1e18, last_submit = 0, last_commit = 0;
   for (const Item& item : run.items) {
@@ -276,16 +288,21 @@ void Report(const Run& run, double verify_rate, bool agree, double load_average)
   const double submit_rate = last_submit > first_submit ? static_cast<double>(run.accepted) / (last_submit - first_submit) : 0;
   const double p50 = Percentile(latencies, 0.50), p99 = Percentile(latencies, 0.99);
   const bool all_committed = run.accepted > 0 && committed == run.accepted;
+  const double cpu_us_per_entry = committed > 0 ? cpu.node_seconds * 1e6 / static_cast<double>(committed) : 0;
+  const double verify_us = verify_rate > 0 ? 1e6 / verify_rate : 0;
+  const double cpu_in_verifies = verify_us > 0 ? cpu_us_per_entry / verify_us : 0;
   if (run.opt.json) {
     std::printf("{\"validators\":%llu,\"clients\":%llu,\"offered_per_s\":%llu,\"prepared\":%zu,\"accepted\":%llu,\"committed\":%llu,"
                 "\"failures\":%llu,\"full_retries\":%llu,\"blocks\":%llu,\"seconds\":%.2f,\"raw_verify_per_s\":%.0f,"
                 "\"committed_entries_per_s\":%.0f,\"submit_per_s\":%.0f,\"latency_p50_s\":%.3f,\"latency_p99_s\":%.3f,"
-                "\"entries_over_verify\":%.4f,\"load_average_1m\":%.2f,\"all_committed_on_all_nodes\":%s}\n",
+                "\"entries_over_verify\":%.4f,\"node_cpu_s\":%.2f,\"node_cpu_us_per_entry\":%.1f,\"node_cpu_per_entry_in_verifies\":%.2f,"
+                "\"load_average_1m\":%.2f,\"all_committed_on_all_nodes\":%s}\n",
                 static_cast<unsigned long long>(run.opt.validators), static_cast<unsigned long long>(run.opt.clients),
                 static_cast<unsigned long long>(run.opt.rate), run.items.size(), static_cast<unsigned long long>(run.accepted.load()),
                 static_cast<unsigned long long>(committed), static_cast<unsigned long long>(run.failures),
                 static_cast<unsigned long long>(run.full_retries.load()), static_cast<unsigned long long>(run.blocks),
-                window, verify_rate, rate, submit_rate, p50, p99, rate / verify_rate, load_average,
+                window, verify_rate, rate, submit_rate, p50, p99, rate / verify_rate, cpu.node_seconds, cpu_us_per_entry,
+                cpu_in_verifies, load_average,
                 all_committed && agree && run.failures == 0 ? "true" : "false");
     return;
   }
@@ -306,7 +323,11 @@ void Report(const Run& run, double verify_rate, bool agree, double load_average)
   std::printf("  %-36s %12.3f\n", "commit latency p50 (s)", p50);
   std::printf("  %-36s %12.3f\n", "commit latency p99 (s)", p99);
   std::printf("  %-36s %12llu\n", "mempool-full retries (503)", static_cast<unsigned long long>(run.full_retries.load()));
+  std::printf("  %-36s %12.2f\n", "nodes' CPU, first submit -> last (s)", cpu.node_seconds);
+  std::printf("  %-36s %12.1f\n", "nodes' CPU per committed entry (us)", cpu_us_per_entry);
   std::printf("ratios: committed entries/s / raw verify/s = %.4f\n", rate / verify_rate);
+  std::printf("        nodes' CPU per entry / one verification = %.2f (the target's ceiling of 1 per validator is %llu)\n",
+              cpu_in_verifies, static_cast<unsigned long long>(run.opt.validators));
   std::printf("        committed entries/s / target %.0f = %.3f; p50 / target %.1f s = %.2f\n", kTargetEntriesPerSecond,
               rate / kTargetEntriesPerSecond, kTargetP50Seconds, p50 / kTargetP50Seconds);
   std::printf("every accepted entry committed: %s; same block hash on every node at height %llu: %s\n",
@@ -356,6 +377,8 @@ int RunBench(const Options& opt) {
   std::optional<testing::HttpConnection> conn;
   const std::uint64_t from_height = TipHeight(conn, net.api_port(0)) + 1;
 
+  CpuCost cpu;
+  const double cpu_before = net.NodesCpuSeconds();
   run.t0 = Clock::now();
   std::thread follower([&] { Follow(run, net.api_port(0), from_height); });
   std::vector<std::thread> clients;
@@ -365,11 +388,12 @@ int RunBench(const Options& opt) {
   for (auto& t : clients) t.join();
   run.submitting_done = true;
   follower.join();
+  cpu.node_seconds = net.NodesCpuSeconds() - cpu_before;
 
   std::string disagreement;
   const bool agree = run.last_height > 0 && NodesAgree(net, run.last_height, disagreement);
   net.StopAll(10s);
-  Report(run, verify_rate, agree, load_average);
+  Report(run, verify_rate, agree, load_average, cpu);
   bool ok = true;
   if (run.failures > 0) {
     std::fprintf(stderr, "%llu submissions failed; the first: %s\n", static_cast<unsigned long long>(run.failures),
@@ -403,7 +427,8 @@ int main(int argc, char** argv) {
       "transactions (default 20000: enrolments and hires, signed with node0's keys) from C keep-alive clients\n"
       "(default 8) spread over the nodes, for at most S seconds when --seconds is given. Follows node0's\n"
       "blocks and reports committed entries/s and commit latency p50/p99 next to the raw libsodium Ed25519\n"
-      "verify rate of one core measured in the same run. Waits at most --drain-seconds (default 60) for\n"
+      "verify rate of one core measured in the same run, and the nodes' CPU per committed entry (user + system,\n"
+      "from /proc) in microseconds and in raw verifications. Waits at most --drain-seconds (default 60) for\n"
       "commits after the last submission. Ports: P..P+2N-1 (default derived from the process id).\n"
       "--rate: offer R transactions/s in all (each client R/C on a fixed schedule) instead of as fast as\n"
       "they are accepted: commit latency at a load the devnet can carry, not the queue of a backlog.\n"

@@ -19,7 +19,7 @@ FUZZ_SECONDS ?= 60
 ATTACK_SECONDS ?= 10
 # 20 targets x 2 s: CI's fuzz step (cold clang build and runs) is meant to stay under 5 minutes
 # on 2 cores; the cold build and 3 s runs took 545 CPU-seconds (RELIABILITY.md, CI).
-FUZZ_SMOKE_SECONDS ?= 2
+FUZZ_SMOKE_SECONDS ?= 10
 # Each round runs the nine fault scenarios once (two on networks of their own), about 3.5 minutes
 # per round on a busy 2-core machine with the ASan build (RELIABILITY.md, run 3).
 CHAOS_ROUNDS ?= 5

@@ -23,6 +23,8 @@ FUZZ_SMOKE_SECONDS ?= 10
 # Each round runs the nine fault scenarios once (two on networks of their own), about 3.5 minutes
 # per round on a busy 2-core machine with the ASan build (RELIABILITY.md, run 3).
 CHAOS_ROUNDS ?= 5
+# make chaos CHAOS_ONLY=corrupt-store[,lossy...]: only the scenarios whose key contains one of these (jobcard_chaos --help).
+CHAOS_ONLY ?=
 GENERATOR := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 # ccache, where installed, makes rebuilds in several worktrees cheap; CI does without.
 LAUNCHER := $(shell command -v ccache >/dev/null 2>&1 && echo "-DCMAKE_CXX_COMPILER_LAUNCHER=ccache")
@@ -82,14 +84,14 @@ fuzz-seeds: fuzz-build
 chaos: $(NPM_STAMP)
 	@test -f $(TEST_BUILD_DIR)/CMakeCache.txt || cmake -S . -B $(TEST_BUILD_DIR) $(GENERATOR) $(LAUNCHER) -DCMAKE_BUILD_TYPE=Debug -DJOBCARD_WERROR=ON -DJOBCARD_SANITIZE=ON
 	cmake --build $(TEST_BUILD_DIR) -j $(JOBS) --target jobcard jobcard_chaos
-	$(TEST_BUILD_DIR)/tests/tools/jobcard_chaos --jobcard $(TEST_BUILD_DIR)/jobcard --rounds $(CHAOS_ROUNDS)
+	$(TEST_BUILD_DIR)/tests/tools/jobcard_chaos --jobcard $(TEST_BUILD_DIR)/jobcard --rounds $(CHAOS_ROUNDS) $(if $(CHAOS_ONLY),--only $(CHAOS_ONLY))
 
 # The same scenarios against the release node (build-bench/, as make attack): recovery times of the
 # binary that would run in production rather than of the ASan one (RELIABILITY.md, run 4).
 chaos-release: $(NPM_STAMP)
 	@test -f build-bench/CMakeCache.txt || cmake -S . -B build-bench $(GENERATOR) $(LAUNCHER) -DCMAKE_BUILD_TYPE=Release -DJOBCARD_BUILD_TESTS=ON
 	cmake --build build-bench -j $(JOBS) --target jobcard jobcard_chaos
-	build-bench/tests/tools/jobcard_chaos --jobcard build-bench/jobcard --rounds $(CHAOS_ROUNDS)
+	build-bench/tests/tools/jobcard_chaos --jobcard build-bench/jobcard --rounds $(CHAOS_ROUNDS) $(if $(CHAOS_ONLY),--only $(CHAOS_ONLY))
 
 clean:
 	rm -rf $(BUILD_DIR) $(TEST_BUILD_DIR) build-bench $(FUZZ_BUILD_DIR)

@@ -23,6 +23,14 @@ namespace {
 constexpr std::size_t kMaxHeldBlocks = 64;
 // Messages of others kept for resending at one height.
 constexpr std::size_t kMaxRelayed = 1024;
+// The pool's oldest transactions looked at for re-gossip each interval.
+constexpr std::size_t kRegossipWindowTxs = 256;
+TxRegossipPolicy RegossipPolicy(std::uint64_t gossip_interval_ms) {
+  TxRegossipPolicy policy;
+  policy.interval_ms = gossip_interval_ms;
+  return policy;
+}
+
 // How far ahead of this node's clock a proposed block's time may be.
 constexpr std::uint64_t kMaxBlockTimeAheadMs = 10 * 60 * 1000;
 
@@ -52,7 +60,8 @@ ConsensusHost::ConsensusHost(asio::io_context& io, ledger::ChainStore& store, Me
       config_(std::move(config)),
       callbacks_(std::move(callbacks)),
       start_timer_(io),
-      gossip_timer_(io) {
+      gossip_timer_(io),
+      regossip_(RegossipPolicy(config_.gossip_interval_ms)) {
   if (config_.off_loop_tx_queue > 0) tx_worker_ = std::make_unique<OffLoopWorker>(config_.off_loop_tx_queue);
 }
 
@@ -679,16 +688,16 @@ void ConsensusHost::Gossip() {
 
 // A transaction goes to the peers once, when it enters this pool; a link
 // that resets at that moment loses it, and a node that never proposes (a
-// full node) would then hold it for ever (ChaosTest.SlowLossyLinks* found
-// one so). So while the chain makes no progress and this pool is not empty,
-// its oldest transactions go out again, a bounded number per gossip interval;
+// full node) would then hold it while the others commit other entries
+// (ChaosTest.SlowLossyLinks* found one so). So the pool's oldest
+// transactions that have stayed pending a few intervals go out again,
+// bounded (node/tx_regossip.h), whether or not the chain makes progress;
 // a peer that holds one refuses it as a duplicate before any signature check.
 void ConsensusHost::RegossipPendingTxs() {
-  constexpr std::size_t kMaxRegossipTxs = 256;
-  if (mempool_.size() == 0 || Now() < last_progress_ms_ + 2 * config_.gossip_interval_ms) return;
-  for (const auto& tx : mempool_.Reap(kMaxRegossipTxs, p2p::kMaxPayloadBytes)) {
-    bus_.Broadcast(p2p::Channel::kTxs, ledger::EncodeTx(tx));
-  }
+  std::vector<ledger::EntryId> ids;
+  const std::vector<ledger::Tx> oldest =
+      mempool_.size() == 0 ? std::vector<ledger::Tx>{} : mempool_.Reap(kRegossipWindowTxs, p2p::kMaxPayloadBytes, &ids);
+  for (std::size_t i : regossip_.Due(Now(), ids)) bus_.Broadcast(p2p::Channel::kTxs, ledger::EncodeTx(oldest[i]));
 }
 
 bool ConsensusHost::RateLimited(std::map<crypto::PublicKey, std::uint64_t>& last_ms, const crypto::PublicKey& peer) {

@@ -45,6 +45,7 @@
 #include "node/proposal_budget.h"
 #include "node/p2p/message_bus.h"
 #include "node/solo_producer.h"
+#include "node/tx_regossip.h"
 
 namespace jobcard::node {
 
@@ -216,6 +217,7 @@ class ConsensusHost {
   std::map<std::uint64_t, std::unique_ptr<boost::asio::steady_timer>> timers_;
   boost::asio::steady_timer start_timer_;
   boost::asio::steady_timer gossip_timer_;
+  TxRegossip regossip_;  // which pending transactions go out again
 
   mutable std::mutex snapshot_mutex_;
   ConsensusStatus snapshot_;

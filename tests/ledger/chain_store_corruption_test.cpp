@@ -12,6 +12,7 @@
 #include "ledger/encoding.h"
 #include "node/solo_producer.h"
 #include "tests/support/chain_fixture.h"
+#include "tests/support/table_file_damage.h"
 #include "tests/support/temp_dir.h"
 
 namespace jobcard {
@@ -55,37 +56,17 @@ class StoreCorruption : public ::testing::Test {
 
   std::string dir() const { return (dir_.path() / "data").string(); }
 
-  // The table file holding block 2's header, found by its tx root (a hash
-  // that is stored nowhere else), and the offset of that root in it. The
-  // table file does not always hold the 32 bytes whole: in a failing run the
-  // root's last 4 bytes were nowhere in any file while 57 of the row's 64
-  // 8-byte pieces were (snappy block compression is the likely cause; not
-  // shown). An 8-byte piece of the root will do: any byte flipped there is
-  // in block 2's data block, which its checksum covers.
-  std::pair<fs::path, std::size_t> FileWithBlock2() const {
-    const std::string root(reinterpret_cast<const char*>(block2_.tx_root.data()), block2_.tx_root.size());
-    for (std::size_t length : {root.size(), std::size_t{8}}) {
-      for (std::size_t from = 0; from + length <= root.size(); ++from) {
-        const std::string needle = root.substr(from, length);
-        for (const auto& entry : fs::directory_iterator(dir())) {
-          if (entry.path().extension() != ".sst") continue;
-          const std::string bytes = ReadFile(entry.path());
-          if (auto at = bytes.find(needle); at != std::string::npos) return {entry.path(), at};
-        }
-      }
-    }
-    ADD_FAILURE() << "no table file holds 8 bytes of block 2's tx root";
-    return {};
-  }
-
-  // Flips one bit of block 2's tx root in its table file, as a bad disk
-  // would; returns the file.
+  // Flips one bit of block 2's tx root (a hash stored nowhere else) in the
+  // table file that holds it, as a bad disk would; returns the file.
   fs::path FlipAByteOfBlock2() const {
-    auto [file, offset] = FileWithBlock2();
-    if (file.empty()) return file;
-    std::string bytes = ReadFile(file);
-    bytes[offset] = static_cast<char>(bytes[offset] ^ 0x10);
-    WriteFile(file, bytes);
+    const std::string root(reinterpret_cast<const char*>(block2_.tx_root.data()), block2_.tx_root.size());
+    auto [file, offset] = testing::FindInTableFiles(dir(), root);
+    if (file.empty()) {
+      ADD_FAILURE() << "no table file holds 8 bytes of block 2's tx root";
+      return file;
+    }
+    const std::string flipped = testing::FlipBit(file, offset);
+    EXPECT_EQ(flipped, "");
     return file;
   }
 

@@ -16,6 +16,7 @@
 #include "crypto/keystore.h"
 #include "ledger/genesis.h"
 #include "ledger/json_fields.h"
+#include "tests/support/table_file_damage.h"
 
 namespace jobcard::testing {
 
@@ -629,6 +630,90 @@ ChaosOutcome ChaosHarness::LossyNetwork() {
                  std::to_string(acknowledged_during - acknowledged_before) + " entries acknowledged, " + std::to_string(resets) +
                  " connections reset, " + std::to_string(stalls) + " stalls, " +
                  std::to_string(counts.delayed_chunks - counts_before.delayed_chunks) + " chunks delayed";
+  return outcome;
+}
+
+ChaosOutcome ChaosHarness::CorruptStore(std::size_t victim) {
+  const std::string name = Name(*cluster_, victim);
+  const fs::path data = cluster_->Home(victim) / "data";
+  ChaosOutcome outcome = Begin("corrupted RocksDB file", "stop " + name + " (SIGTERM), flip a bit of its tip block in its table file, "
+                                                         "restart it; then move its data directory aside and restart on an empty one");
+  Stream(options_.stream_before);
+  // The block to damage: the victim's tip, whose tx root (a hash stored in
+  // that block's row only) finds it in a table file once the clean stop has
+  // flushed the memtables.
+  const std::uint64_t damaged_height = cluster_->Height(victim);
+  nlohmann::json block = cluster_->Get(victim, "/v1/blocks/" + std::to_string(damaged_height));
+  auto tx_root = FromHex(block.is_object() && block["header"].is_object() ? block["header"].value("tx_root", "") : "");
+  if (damaged_height == 0 || !tx_root.ok() || tx_root->size() != 32) {
+    outcome.failures.push_back(name + " has no block to damage (height " + std::to_string(damaged_height) + ")");
+    return outcome;
+  }
+  if (const int code = cluster_->Stop(victim, SIGTERM); code != 0) {
+    outcome.failures.push_back(name + " did not stop cleanly on SIGTERM: " + std::to_string(code));
+  }
+  ++runs_[victim];
+  const auto [file, offset] = FindInTableFiles(data, std::string(tx_root->begin(), tx_root->end()));
+  if (file.empty()) {
+    outcome.failures.push_back("no table file of " + name + " holds 8 bytes of block " + std::to_string(damaged_height) + "'s tx root");
+    return outcome;
+  }
+  if (std::string error = FlipBit(file, offset); !error.empty()) {
+    outcome.failures.push_back(error);
+    return outcome;
+  }
+  auto others_height = [&] {
+    std::uint64_t lowest = UINT64_MAX;
+    for (std::size_t i = 0; i < cluster_->size(); ++i) {
+      if (i != victim && Follows(i)) lowest = std::min(lowest, cluster_->Height(i));
+    }
+    return lowest;
+  };
+  const std::uint64_t others_before = others_height();
+  // The node must refuse before it serves anything: no API, exit 1, and say
+  // what is wrong, where, and what to do.
+  if (cluster_->Start(victim).empty()) {
+    outcome.failures.push_back(name + " started and served on a damaged table file");
+    cluster_->Stop(victim, SIGKILL);
+  } else {
+    const int code = cluster_->WaitForExit(victim, 30s);
+    const std::string log = cluster_->Log(victim);
+    const std::string tail = log.substr(log.size() > 3000 ? log.size() - 3000 : 0);
+    if (code != 1) outcome.failures.push_back(name + " ended with " + std::to_string(code) + " on a damaged table file, not 1:\n" + tail);
+    for (const std::string& said : {std::string("(store.corrupt)"), file.filename().string(), std::string(kCorruptStoreHint)}) {
+      if (log.find(said) == std::string::npos) outcome.failures.push_back(name + " did not say '" + said + "':\n" + tail);
+    }
+    for (const char* crash : {"AddressSanitizer", "runtime error", "Assertion", "api listening"}) {
+      if (log.find(crash) != std::string::npos) outcome.failures.push_back(name + " logged '" + crash + "'");
+    }
+    if (const auto at = log.find("(store.corrupt)"); at != std::string::npos) {
+      outcome.note = name + " (block " + std::to_string(damaged_height) + " damaged in " + file.filename().string() + ") exited with " +
+                     std::to_string(code) + ": " + LineAt(log, at);
+    }
+  }
+  ++runs_[victim];
+  // Meanwhile the other three are a quorum and go on.
+  Stream(options_.fault_duration);
+  const auto refused = Clock::now();
+  while (others_height() <= others_before && Clock::now() - refused < options_.recover_timeout) Stream(options_.submit_interval);
+  if (others_height() <= others_before) {
+    outcome.failures.push_back("the other nodes made no progress while " + name + " was refused");
+  }
+  // The operator's recovery: keep the damaged directory for a look, start
+  // on an empty one, and let block sync bring the chain back.
+  std::error_code ec;
+  fs::rename(data, data.string() + ".corrupt-" + std::to_string(++data_dirs_set_aside_), ec);
+  if (ec) {
+    outcome.failures.push_back("cannot move " + data.string() + " aside: " + ec.message());
+    return outcome;
+  }
+  const auto restarted = Clock::now();
+  if (std::string error = cluster_->Start(victim); !error.empty()) {
+    outcome.failures.push_back("on an empty data directory: " + error);
+    return outcome;
+  }
+  outcome.recover_ms = CatchUp({victim}, restarted, damaged_height);
+  Finish(outcome);
   return outcome;
 }
 

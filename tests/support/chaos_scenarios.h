@@ -17,6 +17,13 @@
 // spare full node is not started by Setup (ChaosOptions::spare_full_node),
 // and each changes the set for good: one per harness.
 //
+// A corrupted RocksDB file: a validator stopped cleanly (its memtables
+// flushed to table files), one byte of a block flipped in its table file; the
+// node must refuse to start (store.corrupt, the file, the hint to run
+// `jobcard node check`) while the other three keep committing, then the
+// operator's recovery (the data directory moved aside, an empty one) must
+// bring it back by block sync.
+//
 // Used by tests/cli/chaos_test.cpp (each scenario once, short) and by the
 // `jobcard_chaos` runner (`make chaos`: each scenario N times, a table).
 #pragma once
@@ -100,9 +107,18 @@ class ChaosHarness {
   ChaosOutcome KeyRotation();
   // Every link delayed (jitter), reset and stalled at random for impaired_duration.
   ChaosOutcome LossyNetwork();
+  // Stops `victim` (SIGTERM), flips a bit of one of its blocks in the table
+  // file that holds it, restarts it: it must exit 1 with store.corrupt, the
+  // file and the `jobcard node check` hint, serving nothing, while the
+  // others commit; then its data directory is moved aside and it starts on
+  // an empty one and catches up by block sync. The victim's data directory
+  // must not be a mount point (FullDisk's kStore victim's is).
+  ChaosOutcome CorruptStore(std::size_t victim);
 
   // The log line a node prints when it stops on a full disk.
   static constexpr const char* kDiskFullLogLine = "disk full; stopping";
+  // What `node start` prints when it refuses a damaged database (cli/node_start.cpp).
+  static constexpr const char* kCorruptStoreHint = "run `jobcard node check --home";
 
  private:
   struct Entry {
@@ -163,6 +179,7 @@ class ChaosHarness {
   std::set<std::size_t> retired_;  // their key left the set: peers refuse them, they no longer follow
   std::size_t next_through_ = 0;
   std::vector<std::filesystem::path> tmpfs_mounts_;  // tmpfs we mounted, unmounted last first
+  std::size_t data_dirs_set_aside_ = 0;               // CorruptStore's recoveries: data.corrupt-<n>
   std::vector<std::string> genesis_validators_;  // hex keys, node0..node3
   std::string rotated_key_;                      // hex: the new key of rotate_key_of
 };

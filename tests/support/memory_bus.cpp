@@ -10,7 +10,7 @@ using node::p2p::Channel;
 void MemoryHub::Deliver(const crypto::PublicKey& from, const crypto::PublicKey& to, Channel channel,
                         ByteView payload) {
   if (from == to || buses_.count(to) == 0) return;
-  if (lose && lose(from, channel)) return;
+  if (lose && lose(from, channel, payload)) return;
   // Looked up again on delivery: the receiver may be gone by then.
   asio::post(io_, [this, from, to, channel, bytes = Bytes(payload.begin(), payload.end())] {
     auto it = buses_.find(to);

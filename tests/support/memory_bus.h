@@ -32,8 +32,8 @@ class MemoryHub {
   // (offender, reason) for every Penalise.
   const std::vector<std::pair<crypto::PublicKey, std::string>>& penalties() const { return penalties_; }
   // While set, a message for which it returns true is lost (a link that
-  // reset as it was sent).
-  std::function<bool(const crypto::PublicKey& from, node::p2p::Channel channel)> lose;
+  // reset as it was sent). Called once per recipient.
+  std::function<bool(const crypto::PublicKey& from, node::p2p::Channel channel, ByteView payload)> lose;
 
  private:
   friend class MemoryBus;

@@ -30,7 +30,8 @@ const char* kUsage =
     "their peer links through a relay, then runs every scenario N times (default:\n"
     "$CHAOS_ROUNDS, else 5): kill -9 and restart, SIGSTOP/SIGCONT, one validator\n"
     "partitioned, a 2|2 partition, a full disk and a full RocksDB directory alone\n"
-    "(both need root for mount -t tmpfs),\n"
+    "(both need root for mount -t tmpfs), a corrupted RocksDB table file (the node\n"
+    "must refuse to start; then it resyncs on an empty data directory),\n"
     "every link slow and lossy (50-200 ms jitter, random resets and stalls); and,\n"
     "each on a network of its own, a validator-set change under kill -9 and a\n"
     "partition, and a validator key rotation followed by a node run with the\n"
@@ -45,7 +46,8 @@ const char* kUsage =
     "  --impaired-ms MS   how long the links misbehave in the lossy scenario (default 10000)\n"
     "  --seed N           the relay's random delays, resets and stalls (default 1; round r uses N + r)\n"
     "  --only NAME[,NAME] only the scenarios whose key contains a NAME: kill, pause, partition-one,\n"
-    "                     partition-2x2, full-disk, full-store, lossy, set-change, rotation\n";
+    "                     partition-2x2, full-disk, full-store, corrupt-store, lossy, set-change,\n"
+    "                     rotation\n";
 
 struct Row {
   std::string what;
@@ -156,6 +158,10 @@ int main(int argc, char** argv) {
       {"full-disk", "fill the tmpfs under node3's home mid-stream; free it, restart", [&](long) { return harness.FullDisk(3); }},
       {"full-store", "fill the tmpfs under node2's RocksDB directory alone mid-stream (store.no_space); free it, restart",
        [&](long) { return harness.FullDisk(2, jobcard::testing::DiskScope::kStore); }},
+      // Not node2: full-store's tmpfs is mounted on its data directory, which cannot be moved aside.
+      {"corrupt-store", "flip a bit of a block in a validator's table file after a clean stop, restart (refused: store.corrupt); "
+                        "move its data directory aside, restart on an empty one",
+       [&](long r) { return harness.CorruptStore(r % 2 == 0 ? 1 : 3); }},
       {"lossy", "every link 50-200 ms jitter, random resets and stalls", [&](long r) {
          harness.set_seed(options.seed + static_cast<std::uint64_t>(r));
          return harness.LossyNetwork();

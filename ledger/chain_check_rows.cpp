@@ -82,6 +82,8 @@ RowName NameRow(StoreFamily family, ByteView key, ByteView value, const ChainSto
                        std::to_string(U64At(key, 1)) + ")"};
     case StoreFamily::kSmtNodes:
       return {tip, "state index node " + ToHex(key)};
+    case StoreFamily::kSmtPages:
+      return {tip, "state index page (depth " + std::to_string(key.empty() ? 0 : key[0] * 4) + ", path " + ToHex(Part(key, 1, 32)) + ")"};
     case StoreFamily::kState:
       return {tip, StateRowName(key)};
     case StoreFamily::kBySubject:

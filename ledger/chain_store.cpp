@@ -20,24 +20,26 @@
 #include "ledger/log_node_store.h"
 #include "ledger/merkle_log.h"
 #include "ledger/merkle_log_tree.h"
+#include "ledger/smt_page.h"
 #include "ledger/sparse_merkle.h"
 
 namespace jobcard::ledger {
 
 namespace {
 
-enum Cf : std::size_t { kMeta, kBlocks, kBlockHashes, kCerts, kTxs, kLogNodes, kSmtNodes, kState, kBySubject, kByEmployer, kCfCount };
+enum Cf : std::size_t { kMeta, kBlocks, kBlockHashes, kCerts, kTxs, kLogNodes, kSmtNodes, kState, kBySubject, kByEmployer, kSmtPages, kCfCount };
 // "default" is RocksDB's default column family (rocksdb::kDefaultColumnFamilyName).
 constexpr const char* kCfNames[kCfCount] = {"default", "blocks", "block_hashes", "certs", "txs",
-                                        "log_nodes", "smt_nodes", "state", "by_subject", "by_employer"};
+                                        "log_nodes", "smt_nodes", "state", "by_subject", "by_employer", "smt_pages"};
 
 // 2: adds the subject key index ('k' rows); 3: the validator-set changes
-// (meta "vset" rows); 4: only the tip's state-index nodes are kept;
+// (meta "vset" rows); 4: only the tip's state-index nodes are kept; 5: they
+// are kept in pages (smt_page.h) in `smt_pages`, `smt_nodes` is empty;
 // spec/storage.md, Format versions.
-constexpr std::uint32_t kStoreFormat = 4;
+constexpr std::uint32_t kStoreFormat = 5;
 constexpr std::uint32_t kSubjectKeyIndexFormat = 2;
 constexpr std::uint32_t kValidatorSetChangesFormat = 3;  // RecordValidatorSetChanges
-constexpr std::uint32_t kPrunedStateIndexFormat = 4;
+constexpr std::uint32_t kStatePagesFormat = 5;           // WriteStatePages
 const std::string kTipKey = "tip";
 const std::string kGenesisKey = "genesis";
 const std::string kFormatKey = "format";
@@ -127,7 +129,8 @@ struct ChainStore::Db {
   mutable std::mutex tip_mutex;
   ChainTip tip;
   std::atomic<std::uint64_t> commit_sequence{0};
-  // Hot state-index nodes (immutable: content-addressed) and the records
+  // Hot state-index nodes (by hash, so a cached node is right wherever it
+  // now sits; checked against its parent's hash before it is cached) and the records
   // blocks read and write most, kept across blocks (chain_store.h, Caches).
   mutable ByteBoundedCache<Hash32, SmtNode> smt_nodes{kSmtNodeCacheBytes, &SmtNodeBytes};
   mutable ByteBoundedCache<SubjectId, SubjectRecord> subjects{kRecordCacheBytes, &SubjectBytes};
@@ -159,10 +162,10 @@ struct ChainStore::Db {
 
 struct PreparedBlock::Impl {
   std::vector<LogNodeWrite> log_writes;
-  std::vector<std::pair<Hash32, SmtNode>> smt_writes;
-  // Nodes of the tip's tree that the new tree no longer reaches: deleted in
-  // the same batch, since proofs are served against the tip's root only.
-  std::vector<Hash32> smt_stale;
+  std::vector<std::pair<Hash32, SmtNode>> smt_writes;  // new nodes, for the node cache
+  // The state-index pages the block rewrites or deletes (smt_page.h); only
+  // the tip's tree is kept, since proofs are served against its root only.
+  SmtPageWrites smt_page_writes;
   std::vector<ValidatorRecord> validators_after;
 };
 
@@ -185,15 +188,51 @@ class StoredLogNodes final : public LogNodeStore {
   const ChainStore::Db& db_;
 };
 
+class StoredPageRows final : public SmtPageRows {
+ public:
+  explicit StoredPageRows(const ChainStore::Db& db) : db_(db) {}
+  Result<std::optional<Bytes>> GetPageRow(ByteView key) const override {
+    auto v = db_.Get(kSmtPages, rocksdb::Slice(reinterpret_cast<const char*>(key.data()), key.size()));
+    if (!v) return std::optional<Bytes>();
+    return std::optional<Bytes>(Bytes(v->begin(), v->end()));
+  }
+
+ private:
+  const ChainStore::Db& db_;
+};
+
+// The tip's state index (format 5): the node cache, then the pages, whose
+// nodes are checked against the hash their parent names before use. One
+// object per walk (PagedSmtNodeStore keeps the last page it read).
 class StoredSmtNodes final : public SmtNodeStore {
  public:
-  explicit StoredSmtNodes(const ChainStore::Db& db) : db_(db) {}
-  Result<SmtNode> GetNode(const Hash32& hash) const override {
+  explicit StoredSmtNodes(const ChainStore::Db& db) : db_(db), rows_(db), pages_(rows_) {}
+  Result<SmtNode> GetNode(const Hash32& hash, const SmtNodePosition& at) const override {
     if (auto cached = db_.smt_nodes.Get(hash)) return std::move(*cached);
-    auto v = db_.Get(kSmtNodes, rocksdb::Slice(reinterpret_cast<const char*>(hash.data()), hash.size()));
-    if (!v) return MakeError("smt.missing_node", "state index node " + ToHex(hash).substr(0, 16) + " is missing");
-    auto node = DecodeSmtNode(AsView(*v));
+    auto node = pages_.GetNode(hash, at);
     if (node.ok()) db_.smt_nodes.Insert(hash, *node);
+    return node;
+  }
+
+ private:
+  const ChainStore::Db& db_;
+  StoredPageRows rows_;
+  PagedSmtNodeStore pages_;
+};
+
+// A format-4 store's state index, content-addressed in `smt_nodes`; read
+// once, by the upgrade to format 5 (WriteStatePages).
+class Format4SmtNodes final : public SmtNodeStore {
+ public:
+  explicit Format4SmtNodes(const ChainStore::Db& db) : db_(db) {}
+  Result<SmtNode> GetNode(const Hash32& hash, const SmtNodePosition&) const override {
+    auto v = db_.TryGet(kSmtNodes, rocksdb::Slice(reinterpret_cast<const char*>(hash.data()), hash.size()));
+    if (!v.ok()) return v.error();
+    if (!*v) return MakeError("smt.missing_node", "state index node " + ToHex(hash).substr(0, 16) + " is missing");
+    auto node = DecodeSmtNode(AsView(**v));
+    if (node.ok() && SmtNodeHash(*node) != hash) {
+      return MakeError("smt.node_mismatch", "the row of state index node " + ToHex(hash).substr(0, 16) + " holds another node");
+    }
     return node;
   }
 
@@ -284,40 +323,53 @@ SmtChanges StateIndexChanges(const StateDelta& d) {
   return changes;
 }
 
-void WriteSmtNodes(rocksdb::WriteBatch& batch, rocksdb::ColumnFamilyHandle* cf, const std::vector<std::pair<Hash32, SmtNode>>& writes) {
-  for (const auto& [hash, node] : writes) {
-    batch.Put(cf, rocksdb::Slice(reinterpret_cast<const char*>(hash.data()), hash.size()), AsSlice(EncodeSmtNode(node)));
+// A page is rewritten many times, so it is deleted with Delete, not
+// SingleDelete (which requires exactly one put before it).
+void WriteSmtPages(rocksdb::WriteBatch& batch, rocksdb::ColumnFamilyHandle* cf, const SmtPageWrites& writes) {
+  for (const auto& [key, page] : writes) {
+    const rocksdb::Slice k(reinterpret_cast<const char*>(key.data()), key.size());
+    if (page) {
+      batch.Put(cf, k, AsSlice(*page));
+    } else {
+      batch.Delete(cf, k);
+    }
   }
 }
 
-// Format 3 -> 4: deletes every state-index node the tip's root does not
-// reach (the trees of earlier blocks) and rewrites those it does, in batches
-// of kKeyIndexBatchRows;
-// `format_after` (4, or the older format when a later step is still due)
-// goes in the last, synced batch. Only unreachable nodes are ever
-// removed (a reachable one is deleted and put back in the same batch), so
-// an interrupted run leaves a correct store that the next Open prunes again.
-Status PruneUnreachableNodes(const ChainStore::Db& db, const SmtNodeStore& nodes, const Hash32& tip_root,
-                             std::uint64_t format_after) {
-  auto reachable = SmtReachable(nodes, tip_root);
-  if (!reachable.ok()) return MakeError("store.corrupt", "the tip's state index is incomplete: " + reachable.error().message);
+// Format 4 -> 5: the pages of the tip's tree (read from `smt_nodes`, each
+// node checked against its parent's hash) written into `smt_pages` in
+// batches of kKeyIndexBatchRows rows; the first batch first drops any page an
+// interrupted run left. The last, synced batch removes every `smt_nodes` row
+// (one range deletion) and records format 5, so an interrupted run leaves a
+// format-4 store that the next Open upgrades again. Older formats keep the
+// nodes of earlier roots in `smt_nodes` too: the walk skips them and the
+// range deletion removes them (what the format 3 -> 4 pruning did).
+// Keys past every row: pages are u8 (0..64) || up to 32 bytes, nodes 32 bytes.
+const std::string kPastEveryPageKey(1, '\xff');
+const std::string kPastEveryNodeKey(33, '\xff');
+
+Status WriteStatePages(const ChainStore::Db& db, const Hash32& tip_root) {
   rocksdb::WriteBatch batch;
-  auto write = [&](bool sync) { return WriteUpgradeBatch(db, batch, sync, "pruning the state index"); };
-  std::unique_ptr<rocksdb::Iterator> it(db.db->NewIterator(rocksdb::ReadOptions(), db.cfs[kSmtNodes]));
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    Hash32 hash{};
-    if (it->key().size() != hash.size()) return MakeError("store.corrupt", "a state index node key is not 32 bytes");
-    std::memcpy(hash.data(), it->key().data(), hash.size());
-    // A node of the tip's tree is written again behind a deletion: format 3
-    // may have put it more than once (a node can come back), and the
-    // SingleDelete that removes it later must meet exactly one put.
-    batch.Delete(db.cfs[kSmtNodes], it->key());
-    if (std::binary_search(reachable->begin(), reachable->end(), hash)) batch.Put(db.cfs[kSmtNodes], it->key(), it->value());
-    if (static_cast<std::size_t>(batch.Count()) >= kKeyIndexBatchRows) JOBCARD_TRY_STATUS(write(/*sync=*/false));
+  auto write = [&](bool sync) { return WriteUpgradeBatch(db, batch, sync, "writing the state index pages"); };
+  batch.DeleteRange(db.cfs[kSmtPages], "", kPastEveryPageKey);
+  const Format4SmtNodes nodes(db);
+  Status walked = ForEachSmtPage(nodes, tip_root, [&](const Bytes& key, const SmtPage& page) -> Status {
+    batch.Put(db.cfs[kSmtPages], rocksdb::Slice(reinterpret_cast<const char*>(key.data()), key.size()), AsSlice(EncodeSmtPage(page)));
+    if (static_cast<std::size_t>(batch.Count()) >= kKeyIndexBatchRows) return write(/*sync=*/false);
+    return Status::Ok();
+  });
+  if (!walked.ok()) {
+    if (walked.error().code == "store.io") return walked;
+    return MakeError("store.corrupt", "the tip's state index is incomplete: " + walked.error().message);
   }
-  if (!it->status().ok()) return MakeError("store.io", "reading the state index failed: " + it->status().ToString());
-  batch.Put(db.cfs[kMeta], kFormatKey, HeightKey(format_after));
-  return write(/*sync=*/true);
+  batch.DeleteRange(db.cfs[kSmtNodes], "", kPastEveryNodeKey);
+  batch.Put(db.cfs[kMeta], kFormatKey, HeightKey(kStatePagesFormat));
+  JOBCARD_TRY_STATUS(write(/*sync=*/true));
+  // Give the old rows' disk space back now rather than at some later compaction.
+  rocksdb::CompactRangeOptions compact;
+  const rocksdb::Status compacted = db.db->CompactRange(compact, db.cfs[kSmtNodes], nullptr, nullptr);
+  (void)compacted;  // the upgrade is complete; the space comes back at a later compaction otherwise
+  return Status::Ok();
 }
 
 }  // namespace
@@ -417,7 +469,7 @@ Result<std::unique_ptr<ChainStore>> ChainStore::Open(const std::string& dir, con
 
   const Hash32 genesis_hash = GenesisHash(genesis);
   bool records_set_changes = false;  // a store older than format 3 (RecordValidatorSetChanges)
-  bool prunes_state_index = false;    // a store older than format 4 (PruneStateIndex)
+  bool writes_state_pages = false;   // a store older than format 5 (WriteStatePages)
   auto stored_genesis = db->TryGet(kMeta, kGenesisKey);
   if (!stored_genesis.ok()) return stored_genesis.error();
   if (!*stored_genesis) {
@@ -426,9 +478,11 @@ Result<std::unique_ptr<ChainStore>> ChainStore::Open(const std::string& dir, con
     StoredSmtNodes smt_store(*db);
     auto smt = SmtApply(smt_store, kSmtEmptyRoot, StateIndexChanges(initial));
     if (!smt.ok()) return smt.error();
+    auto pages = SmtPageChanges(StoredPageRows(*db), *smt);
+    if (!pages.ok()) return pages.error();
     rocksdb::WriteBatch batch;
     WriteDelta(batch, db->cfs, initial);
-    WriteSmtNodes(batch, db->cfs[kSmtNodes], smt->writes);
+    WriteSmtPages(batch, db->cfs[kSmtPages], *pages);
     ChainTip tip{0, genesis_hash, genesis.genesis_time_ms, smt->root, EmptyRoot(), 0};
     batch.Put(db->cfs[kMeta], kGenesisKey, AsSlice(Bytes(genesis_hash.begin(), genesis_hash.end())));
     batch.Put(db->cfs[kMeta], kFormatKey, HeightKey(kStoreFormat));
@@ -447,7 +501,7 @@ Result<std::unique_ptr<ChainStore>> ChainStore::Open(const std::string& dir, con
     if (!format.ok()) return format.error();
     if (*format < kSubjectKeyIndexFormat) JOBCARD_TRY_STATUS(BuildSubjectKeyIndex(*db));
     records_set_changes = *format < kValidatorSetChangesFormat;
-    prunes_state_index = *format < kPrunedStateIndexFormat;
+    writes_state_pages = *format < kStatePagesFormat;
     auto tip_bytes = db->TryGet(kMeta, kTipKey);
     if (!tip_bytes.ok()) return tip_bytes.error();
     if (!*tip_bytes) return MakeError("store.corrupt", "the database has no tip record");
@@ -456,14 +510,11 @@ Result<std::unique_ptr<ChainStore>> ChainStore::Open(const std::string& dir, con
     db->tip = *tip;
   }
   JOBCARD_TRY_STATUS(CheckTip(*db, db->tip));
-  if (prunes_state_index) {
-    // Format 3 -> 4 here; a store older than 3 stays at its format until
-    // RecordValidatorSetChanges, the last step, records the current one.
-    const std::uint64_t format_after = records_set_changes ? kSubjectKeyIndexFormat : kPrunedStateIndexFormat;
-    JOBCARD_TRY_STATUS(PruneUnreachableNodes(*db, StoredSmtNodes(*db), db->tip.state_root, format_after));
-  }
   auto store = std::unique_ptr<ChainStore>(new ChainStore(genesis, std::move(db)));
+  // In format order, each step recording its format last: interrupted, the
+  // next Open starts again at the step it was in.
   if (records_set_changes) JOBCARD_TRY_STATUS(store->RecordValidatorSetChanges());
+  if (writes_state_pages) JOBCARD_TRY_STATUS(WriteStatePages(*store->db_, store->db_->tip.state_root));
   return store;
 }
 
@@ -491,7 +542,7 @@ Status ChainStore::RecordValidatorSetChanges() {
     }
     batch.Put(db_->cfs[kMeta], SetChangeKey(height), AsSlice(EncodeValidators(set)));
   }
-  batch.Put(db_->cfs[kMeta], kFormatKey, HeightKey(kStoreFormat));
+  batch.Put(db_->cfs[kMeta], kFormatKey, HeightKey(kValidatorSetChangesFormat));
   rocksdb::WriteOptions wo;
   wo.sync = true;
   rocksdb::Status s = db_->db->Write(wo, &batch);
@@ -561,8 +612,10 @@ Result<PreparedBlock> ChainStore::Prepare(const std::vector<Tx>& txs, const Bloc
   StoredSmtNodes smt_store(*db_);
   auto smt = SmtApply(smt_store, tip.state_root, StateIndexChanges(out.execution.delta));
   if (!smt.ok()) return smt.error();
+  auto pages = SmtPageChanges(StoredPageRows(*db_), *smt);
+  if (!pages.ok()) return pages.error();
   impl->smt_writes = std::move(smt->writes);
-  impl->smt_stale = std::move(smt->stale);
+  impl->smt_page_writes = std::move(*pages);
   const auto validators_now = GetValidators();
   impl->validators_after = out.execution.delta.validators ? *out.execution.delta.validators : validators_now;
 
@@ -630,16 +683,7 @@ Status ChainStore::Commit(const PreparedBlock& prepared, const CommitCertificate
     batch.Put(cfs[kLogNodes], rocksdb::Slice(reinterpret_cast<const char*>(key.data()), key.size()),
               rocksdb::Slice(reinterpret_cast<const char*>(w.hash.data()), 32));
   }
-  WriteSmtNodes(batch, cfs[kSmtNodes], prepared.writes->smt_writes);
-  // SingleDelete: a node is put once while in the tip's tree (a node already
-  // stored is never written again: SmtApply writes only nodes the old tree
-  // lacks, and the store holds exactly the old tree), so the deletion and the
-  // put cancel out when compaction or a flush meets them: a node replaced
-  // within a memtable's lifetime (the tree's upper levels, every block)
-  // never reaches a table file.
-  for (const auto& hash : prepared.writes->smt_stale) {
-    batch.SingleDelete(cfs[kSmtNodes], rocksdb::Slice(reinterpret_cast<const char*>(hash.data()), hash.size()));
-  }
+  WriteSmtPages(batch, cfs[kSmtPages], prepared.writes->smt_page_writes);
   WriteDelta(batch, cfs, delta);
   if (h.next_validator_set_hash != h.validator_set_hash) {
     batch.Put(cfs[kMeta], SetChangeKey(h.height), AsSlice(EncodeValidators(prepared.writes->validators_after)));
@@ -828,16 +872,18 @@ Result<Hash32> ChainStore::LogRoot(std::uint64_t log_size) const {
   return MerkleLog::Root(StoredLogNodes(*db_), Tip().log_size, log_size);
 }
 
-// A commit deletes the nodes its new tree no longer reaches, so a walk that
-// started from the previous tip's root can find one gone: it is then made
-// again from the new tip's root. Only a commit landing mid-walk does that,
-// so a few tries suffice; a node missing under an unchanged root is damage.
+// A commit rewrites the pages on its changed paths, so a walk that started
+// from the previous tip's root can find a node gone or another node in its
+// place (the hash check): it is then made again from the new tip's root.
+// Only a commit landing mid-walk does that, so a few tries suffice; a node
+// missing or mismatched under an unchanged root is damage.
 Result<SmtProof> ChainStore::StateProof(const Hash32& state_key) const {
   constexpr int kTries = 4;
   for (int attempt = 1;; ++attempt) {
     const Hash32 root = Tip().state_root;
     auto proof = SmtProve(StoredSmtNodes(*db_), root, state_key);
-    if (proof.ok() || proof.error().code != "smt.missing_node" || attempt == kTries || Tip().state_root == root) return proof;
+    const bool raced = !proof.ok() && (proof.error().code == "smt.missing_node" || proof.error().code == "smt.node_mismatch");
+    if (!raced || attempt == kTries || Tip().state_root == root) return proof;
   }
 }
 
@@ -909,6 +955,7 @@ std::optional<MatcherRecord> ChainStore::GetMatcher(const crypto::PublicKey& key
 
 static_assert(kStoreFamilyCount == kCfCount);
 static_assert(static_cast<std::size_t>(StoreFamily::kByEmployer) == kByEmployer);
+static_assert(static_cast<std::size_t>(StoreFamily::kSmtPages) == kSmtPages);
 
 std::string_view StoreFamilyName(StoreFamily family) { return kCfNames[static_cast<std::size_t>(family)]; }
 

@@ -7,11 +7,13 @@
 //   certs        height -> commit certificate
 //   txs          tx id -> TxLocation || encoded tx
 //   log_nodes    RFC 9162 complete-subtree nodes (ledger/log_node_store.h)
-//   smt_nodes    state-index nodes (ledger/sparse_merkle.h)
+//   smt_nodes    state-index nodes by hash (format 4 and older; empty from 5)
 //   state        employer/subject/entry/validator/matcher/headcount records,
 //                key -> employer and key -> subject indexes
 //   by_subject   subject || log index -> tx id
 //   by_employer  employer || log index -> tx id
+//   smt_pages    the tip's state-index tree, four levels to a row, by
+//                position (ledger/smt_page.h; format 5)
 //
 // A block and every write derived from it go into one WriteBatch written
 // with sync=true, so after a crash the store is at block h or h+1, never in
@@ -50,9 +52,9 @@ inline constexpr std::size_t kRecordCacheBytes = 64u << 20;
 // The column families (spec/storage.md), for code that reads rows as they
 // are stored: `jobcard node check` (ledger/chain_check.h) and its tests.
 enum class StoreFamily : std::uint8_t {
-  kMeta, kBlocks, kBlockHashes, kCerts, kTxs, kLogNodes, kSmtNodes, kState, kBySubject, kByEmployer
+  kMeta, kBlocks, kBlockHashes, kCerts, kTxs, kLogNodes, kSmtNodes, kState, kBySubject, kByEmployer, kSmtPages
 };
-inline constexpr std::size_t kStoreFamilyCount = 10;
+inline constexpr std::size_t kStoreFamilyCount = 11;
 std::string_view StoreFamilyName(StoreFamily family);  // "default", "blocks", ...
 
 // Rows of one family in key order, as stored. A damaged file ends the walk

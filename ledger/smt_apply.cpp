@@ -9,6 +9,9 @@
 // rebuilt from the sorted list of leaves it must hold. On the way up, Join()
 // restores the shape rule: an internal node left with one leaf and one empty
 // side is replaced by that leaf.
+//
+// Besides the nodes by hash (writes, stale) it reports the change by
+// position (vacated, placed) for a store that keeps nodes where they sit.
 #include <algorithm>
 #include <cassert>
 #include <iterator>
@@ -29,13 +32,16 @@ using ChangeSpan = std::span<const Change>;
 enum class Kind { kEmpty, kLeaf, kInternal, kUnknown };
 
 // A subtree of the new tree; kUnknown when it was left untouched and its
-// node not read.
+// node not read. `node` is set when the subtree's top node is not already
+// stored where the subtree now sits (a new node, or a leaf that moved):
+// whoever gives the subtree its final position places it there.
 struct Subtree {
   Hash32 hash;
   Kind kind;
+  std::optional<SmtNode> node;
 };
 
-constexpr Subtree kEmptySubtree{kSmtEmptyHash, Kind::kEmpty};
+const Subtree kEmptySubtree{kSmtEmptyHash, Kind::kEmpty, std::nullopt};
 
 Error CorruptTree(std::size_t depth) {
   return MakeError("smt.corrupt_tree",
@@ -46,34 +52,44 @@ bool HashLess(const std::pair<Hash32, SmtNode>& a, const std::pair<Hash32, SmtNo
   return a.first < b.first;
 }
 
+SmtNodePosition ChildOf(std::size_t depth, const Hash32& path, bool right) {
+  return SmtNodePosition{depth + 1, SmtWithBit(path, depth, right)};
+}
+
 class Updater {
  public:
   explicit Updater(const SmtNodeStore& store) : store_(store) {}
 
-  Result<Subtree> Update(const Hash32& hash, std::size_t depth, ChangeSpan changes) {
-    if (changes.empty()) return Subtree{hash, hash == kSmtEmptyHash ? Kind::kEmpty : Kind::kUnknown};
+  // The subtree at `depth` on `path` (its first `depth` bits), whose old
+  // top node is `hash`, after `changes` (all of them keys on that path).
+  Result<Subtree> Update(const Hash32& hash, std::size_t depth, const Hash32& path, ChangeSpan changes) {
+    if (changes.empty()) return Subtree{hash, hash == kSmtEmptyHash ? Kind::kEmpty : Kind::kUnknown, std::nullopt};
     if (hash == kSmtEmptyHash) return Build(depth, MergeLeaves(changes, std::nullopt));
-    auto node = store_.GetNode(hash);
+    auto node = store_.GetNode(hash, SmtNodePosition{depth, path});
     if (!node.ok()) return node.error();
     removed_.push_back(hash);
+    vacated_.push_back(SmtNodePosition{depth, path});
     if (const auto* leaf = std::get_if<SmtLeaf>(&*node)) return Build(depth, MergeLeaves(changes, *leaf));
     if (depth >= kSmtDepth) return CorruptTree(depth);
     const auto& internal = std::get<SmtInternal>(*node);
     const auto split = SplitAt(changes, depth);
-    auto left = Update(internal.left, depth + 1, changes.first(split));
+    auto left = Update(internal.left, depth + 1, SmtWithBit(path, depth, false), changes.first(split));
     if (!left.ok()) return left.error();
-    auto right = Update(internal.right, depth + 1, changes.subspan(split));
+    auto right = Update(internal.right, depth + 1, SmtWithBit(path, depth, true), changes.subspan(split));
     if (!right.ok()) return right.error();
-    return Join(*left, *right);
+    return Join(depth, path, std::move(*left), std::move(*right));
   }
+
+  // The root sits at depth 0.
+  void PlaceRoot(const Subtree& root) { Place(root, SmtNodePosition{}); }
 
   SmtUpdate Finish(const Hash32& root) {
     std::sort(created_.begin(), created_.end(), HashLess);
     std::sort(removed_.begin(), removed_.end());
     // A node can leave one place and come back at another (a leaf moving up
     // or down a level has the same hash), or be rebuilt unchanged: such a node
-    // is neither written nor stale.
-    SmtUpdate update{root, {}, {}};
+    // is neither written nor stale (by hash; by position it has moved).
+    SmtUpdate update{root, {}, {}, std::move(vacated_), std::move(placed_)};
     std::vector<Hash32> created_hashes;
     created_hashes.reserve(created_.size());
     for (const auto& [hash, node] : created_) {
@@ -120,37 +136,56 @@ class Updater {
     const auto split = static_cast<std::size_t>(it - leaves.begin());
     const Subtree left = Build(depth + 1, leaves.first(split));
     const Subtree right = Build(depth + 1, leaves.subspan(split));
-    return Create(SmtNode{SmtInternal{left.hash, right.hash}}, Kind::kInternal);
+    return CreateInternal(depth, leaves.front().key, left, right);
   }
 
-  Result<Subtree> Join(const Subtree& left, const Subtree& right) {
+  Result<Subtree> Join(std::size_t depth, const Hash32& path, Subtree left, Subtree right) {
     if (left.kind == Kind::kEmpty && right.kind == Kind::kEmpty) return kEmptySubtree;
     if (left.kind == Kind::kEmpty || right.kind == Kind::kEmpty) {
-      const Subtree& only = left.kind == Kind::kEmpty ? right : left;
-      auto kind = KindOf(only);
-      if (!kind.ok()) return kind.error();
-      if (*kind == Kind::kLeaf) return Subtree{only.hash, Kind::kLeaf};  // a lone leaf moves up
+      const bool only_right = left.kind == Kind::kEmpty;
+      Subtree& only = only_right ? right : left;
+      auto known = Resolve(only, ChildOf(depth, path, only_right));
+      if (!known.ok()) return known.error();
+      only = std::move(*known);
+      if (only.kind == Kind::kLeaf) return std::move(only);  // a lone leaf moves up
     }
+    return CreateInternal(depth, path, left, right);
+  }
+
+  // Only an untouched subtree whose sibling has just emptied needs a read;
+  // if it is a leaf it leaves `at` to move up, so it needs placing again.
+  Result<Subtree> Resolve(const Subtree& subtree, const SmtNodePosition& at) {
+    if (subtree.kind != Kind::kUnknown) return subtree;
+    auto node = store_.GetNode(subtree.hash, at);
+    if (!node.ok()) return node.error();
+    if (!std::holds_alternative<SmtLeaf>(*node)) return Subtree{subtree.hash, Kind::kInternal, std::nullopt};
+    vacated_.push_back(at);
+    return Subtree{subtree.hash, Kind::kLeaf, std::move(*node)};
+  }
+
+  // The internal node at `depth` on `path` over `left` and `right`, which
+  // take their final positions: its children's.
+  Subtree CreateInternal(std::size_t depth, const Hash32& path, const Subtree& left, const Subtree& right) {
+    Place(left, ChildOf(depth, path, false));
+    Place(right, ChildOf(depth, path, true));
     return Create(SmtNode{SmtInternal{left.hash, right.hash}}, Kind::kInternal);
   }
 
-  // Only an untouched subtree whose sibling has just emptied needs a read.
-  Result<Kind> KindOf(const Subtree& subtree) const {
-    if (subtree.kind != Kind::kUnknown) return subtree.kind;
-    auto node = store_.GetNode(subtree.hash);
-    if (!node.ok()) return node.error();
-    return std::holds_alternative<SmtLeaf>(*node) ? Kind::kLeaf : Kind::kInternal;
+  void Place(const Subtree& subtree, const SmtNodePosition& at) {
+    if (subtree.node.has_value()) placed_.push_back(SmtPlacedNode{at, subtree.hash, *subtree.node});
   }
 
   Subtree Create(SmtNode node, Kind kind) {
     const Hash32 hash = SmtNodeHash(node);
-    created_.emplace_back(hash, std::move(node));
-    return Subtree{hash, kind};
+    created_.emplace_back(hash, node);
+    return Subtree{hash, kind, std::move(node)};
   }
 
   const SmtNodeStore& store_;
   std::vector<std::pair<Hash32, SmtNode>> created_;
   std::vector<Hash32> removed_;
+  std::vector<SmtNodePosition> vacated_;
+  std::vector<SmtPlacedNode> placed_;
 };
 
 }  // namespace
@@ -166,8 +201,9 @@ Result<SmtUpdate> SmtApply(const SmtNodeStore& store, const Hash32& old_root, co
     return MakeError("smt.duplicate_key", "two changes for key " + ToHex(*duplicate->key));
   }
   Updater updater(store);
-  auto root = updater.Update(old_root, 0, sorted);
+  auto root = updater.Update(old_root, 0, Hash32{}, sorted);
   if (!root.ok()) return root.error();
+  updater.PlaceRoot(*root);
   return updater.Finish(root->hash);
 }
 

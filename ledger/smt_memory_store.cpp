@@ -2,7 +2,7 @@
 
 namespace jobcard::ledger {
 
-Result<SmtNode> MemorySmtNodeStore::GetNode(const Hash32& hash) const {
+Result<SmtNode> MemorySmtNodeStore::GetNode(const Hash32& hash, const SmtNodePosition&) const {
   const auto it = nodes_.find(hash);
   if (it == nodes_.end()) return MakeError("smt.missing_node", "no node with hash " + ToHex(hash));
   return it->second;

@@ -1,5 +1,5 @@
-// An SmtNodeStore in memory, for tests and tools. Not thread-safe: callers
-// serialise access.
+// An SmtNodeStore in memory, content-addressed (positions are ignored), for
+// tests and tools. Not thread-safe: callers serialise access.
 #pragma once
 
 #include <cstring>
@@ -12,7 +12,7 @@ namespace jobcard::ledger {
 
 class MemorySmtNodeStore final : public SmtNodeStore {
  public:
-  Result<SmtNode> GetNode(const Hash32& hash) const override;
+  Result<SmtNode> GetNode(const Hash32& hash, const SmtNodePosition& at) const override;
 
   // Stores the update's writes. Stale nodes are kept, so earlier roots stay
   // provable; Erase them when no retained root needs them.

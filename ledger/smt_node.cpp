@@ -55,6 +55,14 @@ std::size_t SmtCommonPrefixBits(const Hash32& a, const Hash32& b) {
   return kSmtDepth;
 }
 
+Hash32 SmtWithBit(const Hash32& path, std::size_t index, bool bit) {
+  assert(index < kSmtDepth);
+  Hash32 out = path;
+  const auto mask = static_cast<std::uint8_t>(0x80u >> (index % 8));
+  out[index / 8] = static_cast<std::uint8_t>(bit ? (out[index / 8] | mask) : (out[index / 8] & ~mask));
+  return out;
+}
+
 Bytes EncodeSmtNode(const SmtNode& node) {
   Writer w;
   if (const auto* leaf = std::get_if<SmtLeaf>(&node)) {

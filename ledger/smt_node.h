@@ -60,18 +60,38 @@ std::size_t SmtCommonPrefixBits(const Hash32& a, const Hash32& b);
 Bytes EncodeSmtNode(const SmtNode& node);
 Result<SmtNode> DecodeSmtNode(ByteView bytes);
 
-// Where nodes live, content-addressed: a node is stored under its own hash.
-// Read-only here; writing is the caller's job (see SmtUpdate), so that it can
-// commit the nodes of a block in the block's own atomic batch.
+// Where a node sits in the tree: `depth` (0 = the root; 0..256) and the path
+// from the root, which is the first `depth` bits of `path` (the bits after
+// them are ignored, so a walker passes any key below the node).
+struct SmtNodePosition {
+  std::size_t depth = 0;
+  Hash32 path{};
+};
+
+// `path` with bit `index` set to `bit` (the path of a child: index = depth).
+Hash32 SmtWithBit(const Hash32& path, std::size_t index, bool bit);
+
+// Where nodes live. Read-only here; writing is the caller's job (see
+// SmtUpdate), so that it can commit the nodes of a block in the block's own
+// atomic batch.
+//
+// The walkers always know where they are, so they name both the node's hash
+// (what its parent names) and its position: a content-addressed store looks
+// the hash up and ignores the position; a store that keeps nodes by position
+// (the chain store's pages, smt_page.h) reads the position and must check
+// that the node there hashes to `hash`, since a commit can have put another
+// node there since the parent was read.
 //
 // Implementations must return the node whose SmtNodeHash is `hash`, an error
-// with code "smt.missing_node" when there is none, or their own error for a
-// failed read. The tree never asks for kSmtEmptyHash. Thread safety is the
-// implementation's to state; the tree functions only call GetNode.
+// with code "smt.missing_node" when there is none (or, for a store by
+// position, "smt.node_mismatch" when the node at `at` hashes to something
+// else), or their own error for a failed read. The tree never asks for
+// kSmtEmptyHash. Thread safety is the implementation's to state; the tree
+// functions only call GetNode.
 class SmtNodeStore {
  public:
   virtual ~SmtNodeStore() = default;
-  virtual Result<SmtNode> GetNode(const Hash32& hash) const = 0;
+  virtual Result<SmtNode> GetNode(const Hash32& hash, const SmtNodePosition& at) const = 0;
 };
 
 }  // namespace jobcard::ledger

@@ -11,7 +11,7 @@ Result<SmtProof> SmtProve(const SmtNodeStore& store, const Hash32& root, const H
   SmtProof proof;
   Hash32 hash = root;
   while (hash != kSmtEmptyHash) {
-    auto node = store.GetNode(hash);
+    auto node = store.GetNode(hash, SmtNodePosition{proof.siblings.size(), key});
     if (!node.ok()) return node.error();
     if (const auto* leaf = std::get_if<SmtLeaf>(&*node)) {
       proof.leaf = *leaf;
@@ -38,21 +38,20 @@ Result<std::optional<Hash32>> SmtGet(const SmtNodeStore& store, const Hash32& ro
 
 Result<std::vector<Hash32>> SmtReachable(const SmtNodeStore& store, const Hash32& root) {
   std::vector<Hash32> reachable;
-  // (hash, depth) pairs still to read; a path is at most 256 internal nodes deep.
-  std::vector<std::pair<Hash32, std::size_t>> pending;
-  if (root != kSmtEmptyHash) pending.emplace_back(root, 0);
+  // (hash, position) pairs still to read; a path is at most 256 internal nodes deep.
+  std::vector<std::pair<Hash32, SmtNodePosition>> pending;
+  if (root != kSmtEmptyHash) pending.emplace_back(root, SmtNodePosition{});
   while (!pending.empty()) {
-    const auto [hash, depth] = pending.back();
+    const auto [hash, at] = pending.back();
     pending.pop_back();
-    auto node = store.GetNode(hash);
+    auto node = store.GetNode(hash, at);
     if (!node.ok()) return node.error();
     reachable.push_back(hash);
     const auto* internal = std::get_if<SmtInternal>(&*node);
     if (!internal) continue;
-    if (depth >= kSmtDepth) return MakeError("smt.corrupt_tree", "an internal node at depth 256 under root " + ToHex(root));
-    for (const Hash32& child : {internal->left, internal->right}) {
-      if (child != kSmtEmptyHash) pending.emplace_back(child, depth + 1);
-    }
+    if (at.depth >= kSmtDepth) return MakeError("smt.corrupt_tree", "an internal node at depth 256 under root " + ToHex(root));
+    if (internal->left != kSmtEmptyHash) pending.emplace_back(internal->left, SmtNodePosition{at.depth + 1, SmtWithBit(at.path, at.depth, false)});
+    if (internal->right != kSmtEmptyHash) pending.emplace_back(internal->right, SmtNodePosition{at.depth + 1, SmtWithBit(at.path, at.depth, true)});
   }
   std::sort(reachable.begin(), reachable.end());
   return reachable;

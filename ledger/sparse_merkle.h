@@ -27,6 +27,15 @@ inline constexpr Hash32 kSmtEmptyRoot = kSmtEmptyHash;
 // (key, new value hash); nullopt deletes the key (a no-op if it is absent).
 using SmtChanges = std::vector<std::pair<Hash32, std::optional<Hash32>>>;
 
+// A node of the new tree at a position it did not hold in the old one: new,
+// or moved (a leaf goes up a level when its sibling empties, down when a key
+// joins it).
+struct SmtPlacedNode {
+  SmtNodePosition at;
+  Hash32 hash;
+  SmtNode node;
+};
+
 struct SmtUpdate {
   Hash32 root;
   // Nodes reachable from `root` that were not reachable from the old root,
@@ -36,6 +45,12 @@ struct SmtUpdate {
   // Deleting them is safe only once no retained root reaches them: a later
   // update can bring the same node back (see spec/state-index.md, Pruning).
   std::vector<Hash32> stale;
+  // The same change by position, for a store that keeps nodes where they sit
+  // (smt_page.h): the positions of the old tree whose node is gone (replaced
+  // or emptied), and the new tree's nodes at positions they did not hold.
+  // A position can be in both (replaced); untouched subtrees are in neither.
+  std::vector<SmtNodePosition> vacated;
+  std::vector<SmtPlacedNode> placed;
 };
 
 // Applies `changes`, in any order, to the tree with root `old_root`. Paths

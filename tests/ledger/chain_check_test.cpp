@@ -242,15 +242,16 @@ TEST_F(ChainCheckTest, ACertificateOfTheOldValidatorSetIsRefusedAfterTheChange) 
   EXPECT_NE(r.problem->expected.find("2-validator set"), std::string::npos) << Describe(r);
 }
 
-TEST_F(ChainCheckTest, AnAlteredStateIndexNodeIsFound) {
-  std::string node_key;
+TEST_F(ChainCheckTest, AnAlteredStateIndexPageIsFound) {
+  std::string page_key;
   Damage([&](rocksdb::DB& db, auto& cf) {
-    node_key = FirstRow(db, cf["smt_nodes"]).first;
-    FlipByte(db, cf["smt_nodes"], node_key, 5);
+    page_key = FirstRow(db, cf["smt_pages"]).first;  // the root's page: depth 0, no path
+    FlipByte(db, cf["smt_pages"], page_key, 5);
   });
   const ChainCheckReport r = Check();
   ASSERT_TRUE(r.problem);
-  EXPECT_EQ(r.problem->what, "smt_nodes family: state index node " + ToHex(AsView(node_key)) + " differs (first at byte 5)");
+  EXPECT_EQ(page_key, std::string(1, '\0'));
+  EXPECT_EQ(r.problem->what, "smt_pages family: state index page (depth 0, path ) differs (first at byte 5)");
   EXPECT_EQ(r.problem->height, kBlocks) << "a state row is checked at the tip";
   EXPECT_NE(r.problem->expected, r.problem->found);
 }

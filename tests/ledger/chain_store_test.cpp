@@ -8,6 +8,7 @@
 
 #include "ledger/merkle_log.h"
 #include "ledger/merkle_log_tree.h"
+#include "ledger/smt_page.h"
 #include "ledger/sparse_merkle.h"
 #include "node/solo_producer.h"
 #include "tests/support/chain_fixture.h"
@@ -119,6 +120,30 @@ void EditRawDb(const std::string& path,
   for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
 }
 
+// Rewrites a store's state index as format 4 kept it: every node of the
+// tip's tree (the nodes of the pages) in `smt_nodes` under its hash, and no
+// pages. Format 4 and older stores were written so.
+void PagesToFormat4Nodes(rocksdb::DB& db, std::map<std::string, rocksdb::ColumnFamilyHandle*>& cfs) {
+  std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(rocksdb::ReadOptions(), cfs["smt_pages"]));
+  std::size_t nodes = 0;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    auto page = DecodeSmtPage(ByteView(reinterpret_cast<const std::uint8_t*>(it->value().data()), it->value().size()));
+    ASSERT_TRUE(page.ok()) << page.error().message;
+    for (const auto& slot : page->slots) {
+      if (!slot) continue;
+      const Hash32 hash = SmtNodeHash(*slot);
+      const Bytes bytes = EncodeSmtNode(*slot);
+      ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), cfs["smt_nodes"], std::string(hash.begin(), hash.end()),
+                         std::string(bytes.begin(), bytes.end()))
+                      .ok());
+      ++nodes;
+    }
+  }
+  ASSERT_TRUE(it->status().ok());
+  ASSERT_GT(nodes, 0u);
+  ASSERT_TRUE(db.DeleteRange(rocksdb::WriteOptions(), cfs["smt_pages"], "", std::string(1, '\xff')).ok());
+}
+
 // The store caches subject records across blocks; a read after a commit
 // must see the committed record, not the cached one.
 TEST_F(ChainStoreTest, ReadsAfterACommitSeeItThroughTheCache) {
@@ -140,8 +165,9 @@ TEST_F(ChainStoreTest, SubjectKeyIndexIsCommittedAndRebuiltForAFormat1Store) {
     EXPECT_EQ(store->GetSubjectByKey(testing::SyntheticSubjectKey(5)), testing::SyntheticSubject(5));
     EXPECT_EQ(store->GetSubjectByKey(testing::SyntheticSubjectKey(8)), std::nullopt);  // not enrolled yet
   }
-  // Turn it into a format-1 store: no 'k' rows, format 1.
+  // Turn it into a format-1 store: no 'k' rows, the nodes by hash, format 1.
   EditRawDb(path, [](rocksdb::DB& db, std::map<std::string, rocksdb::ColumnFamilyHandle*>& cfs) {
+    PagesToFormat4Nodes(db, cfs);
     ASSERT_TRUE(db.DeleteRange(rocksdb::WriteOptions(), cfs["state"], "k", "l").ok());
     ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), cfs["default"], "format", std::string("\0\0\0\0\0\0\0\1", 8)).ok());
     std::string probe;
@@ -329,8 +355,9 @@ TEST_F(ChainStoreTest, ValidatorSetChangesAreRecordedAndRebuiltForAFormat2Store)
     EXPECT_EQ(store->ValidatorSetChanges(0, 100, 1), std::vector<ValidatorSetChange>{expected[0]});
     EXPECT_TRUE(store->ValidatorSetChanges(5, 100, 10).empty());
   }
-  // Turn it into a format-2 store: no "vset" rows, format 2.
+  // Turn it into a format-2 store: no "vset" rows, the nodes by hash, format 2.
   EditRawDb(path, [](rocksdb::DB& db, std::map<std::string, rocksdb::ColumnFamilyHandle*>& cfs) {
+    PagesToFormat4Nodes(db, cfs);
     ASSERT_TRUE(db.DeleteRange(rocksdb::WriteOptions(), cfs["default"], "vset", "vseu").ok());
     ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), cfs["default"], "format", std::string("\0\0\0\0\0\0\0\2", 8)).ok());
   });
@@ -342,42 +369,45 @@ TEST_F(ChainStoreTest, ValidatorSetChangesAreRecordedAndRebuiltForAFormat2Store)
   EditRawDb(path, [](rocksdb::DB& db, std::map<std::string, rocksdb::ColumnFamilyHandle*>& cfs) {
     std::string format;
     ASSERT_TRUE(db.Get(rocksdb::ReadOptions(), cfs["default"], "format", &format).ok());
-    EXPECT_EQ(format, std::string("\0\0\0\0\0\0\0\4", 8));  // then pruned to format 4
+    EXPECT_EQ(format, std::string("\0\0\0\0\0\0\0\5", 8));  // then paged: format 5
   });
 }
 
-namespace pruning {
+namespace pages {
 
-// The store's state-index rows, read back as an SmtNodeStore.
-class RowNodes final : public SmtNodeStore {
+// The store's page rows, read back as SmtPageRows.
+class RowPages final : public SmtPageRows {
  public:
-  explicit RowNodes(const ChainStore& store) : store_(store) {}
-  Result<SmtNode> GetNode(const Hash32& hash) const override {
-    auto row = store_.ReadRow(StoreFamily::kSmtNodes, hash);
-    if (!row.ok()) return row.error();
-    if (!*row) return MakeError("smt.missing_node", "no row");
-    return DecodeSmtNode(**row);
-  }
+  explicit RowPages(const ChainStore& store) : store_(store) {}
+  Result<std::optional<Bytes>> GetPageRow(ByteView key) const override { return store_.ReadRow(StoreFamily::kSmtPages, key); }
 
  private:
   const ChainStore& store_;
 };
 
-std::vector<Hash32> StoredNodeHashes(const ChainStore& store) {
-  std::vector<Hash32> out;
-  for (auto rows = store.Rows(StoreFamily::kSmtNodes); rows->Valid(); rows->Next()) {
-    Hash32 h{};
-    EXPECT_EQ(rows->key().size(), h.size());
-    std::copy(rows->key().begin(), rows->key().end(), h.begin());
-    out.push_back(h);
+std::map<Bytes, Bytes> Rows(const ChainStore& store, StoreFamily family) {
+  std::map<Bytes, Bytes> out;
+  auto rows = store.Rows(family);
+  for (; rows->Valid(); rows->Next()) {
+    out.emplace(Bytes(rows->key().begin(), rows->key().end()), Bytes(rows->value().begin(), rows->value().end()));
   }
-  return out;  // in key order, as SmtReachable sorts
+  EXPECT_TRUE(rows->status().ok());
+  return out;
 }
 
-std::vector<Hash32> TipTreeNodes(const ChainStore& store) {
-  auto reachable = SmtReachable(RowNodes(store), store.Tip().state_root);
-  EXPECT_TRUE(reachable.ok()) << reachable.error().message;
-  return reachable.ok() ? *reachable : std::vector<Hash32>{};
+// The pages of the tip's tree, as ForEachSmtPage lays them out, walked from
+// the tip's root through the stored pages (each node checked against the
+// hash its parent names, so every row here is authenticated by the root).
+std::map<Bytes, Bytes> TipTreePages(const ChainStore& store) {
+  RowPages rows(store);
+  PagedSmtNodeStore nodes(rows);
+  std::map<Bytes, Bytes> out;
+  Status walked = ForEachSmtPage(nodes, store.Tip().state_root, [&](const Bytes& key, const SmtPage& page) {
+    out.emplace(key, EncodeSmtPage(page));
+    return Status::Ok();
+  });
+  EXPECT_TRUE(walked.ok()) << walked.error().code << ": " << walked.error().message;
+  return out;
 }
 
 // Every enrolled subject's record is proved against the tip.
@@ -392,58 +422,155 @@ void ExpectSubjectProofs(const ChainStore& store, std::uint64_t subjects) {
   }
 }
 
-}  // namespace pruning
-
-// Proofs are served against the tip's root only, so each commit deletes the
-// state-index nodes its new tree no longer reaches: the rows are exactly the
-// tip's tree, which still proves every record.
-TEST_F(ChainStoreTest, OnlyTheTipsStateIndexNodesAreKept) {
-  auto store = Open();
-  CommitBlocks(*store, 6);  // 24 subjects, most changed in several blocks
-  const auto stored = pruning::StoredNodeHashes(*store);
-  EXPECT_EQ(stored, pruning::TipTreeNodes(*store));
-  EXPECT_GT(stored.size(), 24u);
-  pruning::ExpectSubjectProofs(*store, 24);
+std::string FormatOf(const std::string& path) {
+  std::string format;
+  EditRawDb(path, [&](rocksdb::DB& db, std::map<std::string, rocksdb::ColumnFamilyHandle*>& cfs) {
+    ASSERT_TRUE(db.Get(rocksdb::ReadOptions(), cfs["default"], "format", &format).ok());
+  });
+  return format;
 }
 
-// A store of format 3 kept the nodes of every earlier root; opening it
-// deletes those the tip's tree does not reach, and nothing else.
-TEST_F(ChainStoreTest, AFormat3StoreIsPrunedToTheTipsTreeWhenOpened) {
+const std::string kFormat4("\0\0\0\0\0\0\0\4", 8);
+const std::string kFormat5("\0\0\0\0\0\0\0\5", 8);
+
+}  // namespace pages
+
+// Proofs are served against the tip's root only, so the store keeps the
+// tip's tree alone, in pages (format 5): the rows are exactly the pages of
+// the tip's tree, `smt_nodes` is empty, and every record is still proved.
+TEST_F(ChainStoreTest, OnlyTheTipsTreeIsKeptInPages) {
+  auto store = Open();
+  CommitBlocks(*store, 6);  // 24 subjects, most changed in several blocks
+  const auto stored = pages::Rows(*store, StoreFamily::kSmtPages);
+  EXPECT_EQ(stored, pages::TipTreePages(*store));
+  EXPECT_GT(stored.size(), 1u);
+  EXPECT_TRUE(pages::Rows(*store, StoreFamily::kSmtNodes).empty());
+  pages::ExpectSubjectProofs(*store, 24);
+}
+
+// A format-4 store kept the tip's tree by hash in `smt_nodes` (a format-3
+// store also the nodes of earlier roots). Opening it writes the tip's tree
+// in pages, removes every `smt_nodes` row and records format 5.
+TEST_F(ChainStoreTest, AFormat4StoreIsUpgradedToPagesWhenOpened) {
   const std::string path = (dir_.path() / "db").string();
-  std::vector<Hash32> tip_nodes;
+  std::map<Bytes, Bytes> tip_pages;
   {
     auto store = Open();
     CommitBlocks(*store, 5);
-    tip_nodes = pruning::TipTreeNodes(*store);
+    tip_pages = pages::TipTreePages(*store);
   }
-  // Nodes of earlier trees, as format 3 left them, and format 3.
-  std::vector<Hash32> orphans;
   EditRawDb(path, [&](rocksdb::DB& db, std::map<std::string, rocksdb::ColumnFamilyHandle*>& cfs) {
-    for (std::uint8_t i = 1; i <= 3; ++i) {
-      const SmtNode node = SmtLeaf{Hash32{i}, Hash32{static_cast<std::uint8_t>(i + 10)}};
-      const Hash32 hash = SmtNodeHash(node);
-      const Bytes bytes = EncodeSmtNode(node);
-      ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), cfs["smt_nodes"], std::string(hash.begin(), hash.end()),
-                         std::string(bytes.begin(), bytes.end()))
-                      .ok());
-      orphans.push_back(hash);
-    }
-    ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), cfs["default"], "format", std::string("\0\0\0\0\0\0\0\3", 8)).ok());
+    PagesToFormat4Nodes(db, cfs);
+    // A node of an earlier root, as format 3 left them.
+    const SmtNode orphan = SmtLeaf{Hash32{1}, Hash32{11}};
+    const Hash32 hash = SmtNodeHash(orphan);
+    const Bytes bytes = EncodeSmtNode(orphan);
+    ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), cfs["smt_nodes"], std::string(hash.begin(), hash.end()),
+                       std::string(bytes.begin(), bytes.end()))
+                    .ok());
+    ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), cfs["default"], "format", pages::kFormat4).ok());
   });
   {
     auto store = Open();
     ASSERT_NE(store, nullptr);
-    EXPECT_EQ(pruning::StoredNodeHashes(*store), tip_nodes);
-    for (const auto& orphan : orphans) EXPECT_EQ(*store->ReadRow(StoreFamily::kSmtNodes, orphan), std::nullopt);
-    pruning::ExpectSubjectProofs(*store, 20);
+    EXPECT_EQ(pages::Rows(*store, StoreFamily::kSmtPages), tip_pages);
+    EXPECT_TRUE(pages::Rows(*store, StoreFamily::kSmtNodes).empty());
+    pages::ExpectSubjectProofs(*store, 20);
     CommitBlocks(*store, 1);  // and the chain goes on from it
-    EXPECT_EQ(pruning::StoredNodeHashes(*store), pruning::TipTreeNodes(*store));
+    EXPECT_EQ(pages::Rows(*store, StoreFamily::kSmtPages), pages::TipTreePages(*store));
+    pages::ExpectSubjectProofs(*store, 24);
   }
-  EditRawDb(path, [](rocksdb::DB& db, std::map<std::string, rocksdb::ColumnFamilyHandle*>& cfs) {
-    std::string format;
-    ASSERT_TRUE(db.Get(rocksdb::ReadOptions(), cfs["default"], "format", &format).ok());
-    EXPECT_EQ(format, std::string("\0\0\0\0\0\0\0\4", 8));
+  EXPECT_EQ(pages::FormatOf(path), pages::kFormat5);
+}
+
+// An upgrade interrupted after some of its batches leaves a format-4 store
+// with some pages written (and, had anything gone wrong, rows that belong to
+// no page of the tree): the next open drops them and writes every page again.
+TEST_F(ChainStoreTest, AnInterruptedUpgradeToPagesIsDoneAgainOnTheNextOpen) {
+  const std::string path = (dir_.path() / "db").string();
+  std::map<Bytes, Bytes> tip_pages;
+  {
+    auto store = Open();
+    CommitBlocks(*store, 5);
+    tip_pages = pages::TipTreePages(*store);
+  }
+  ASSERT_GT(tip_pages.size(), 2u);
+  EditRawDb(path, [&](rocksdb::DB& db, std::map<std::string, rocksdb::ColumnFamilyHandle*>& cfs) {
+    PagesToFormat4Nodes(db, cfs);
+    std::size_t i = 0;
+    for (const auto& [key, page] : tip_pages) {
+      if (i++ % 2 != 0) continue;  // half the pages made it
+      ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), cfs["smt_pages"], std::string(key.begin(), key.end()),
+                         std::string(page.begin(), page.end()))
+                      .ok());
+    }
+    SmtPage stray;
+    stray.slots[0] = SmtLeaf{Hash32{7}, Hash32{8}};
+    const Bytes stray_bytes = EncodeSmtPage(stray);
+    ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), cfs["smt_pages"], std::string("\x05\xab\xcd", 3),
+                       std::string(stray_bytes.begin(), stray_bytes.end()))
+                    .ok());
+    ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), cfs["default"], "format", pages::kFormat4).ok());
   });
+  EXPECT_EQ(pages::FormatOf(path), pages::kFormat4);
+  {
+    auto store = Open();
+    ASSERT_NE(store, nullptr);
+    EXPECT_EQ(pages::Rows(*store, StoreFamily::kSmtPages), tip_pages);
+    EXPECT_TRUE(pages::Rows(*store, StoreFamily::kSmtNodes).empty());
+    pages::ExpectSubjectProofs(*store, 20);
+  }
+  EXPECT_EQ(pages::FormatOf(path), pages::kFormat5);
+}
+
+// A format-4 store whose tip's tree lacks a node cannot be paged: the open
+// refuses it (store.corrupt) and leaves it at format 4.
+TEST_F(ChainStoreTest, AFormat4StoreMissingANodeIsRefused) {
+  const std::string path = (dir_.path() / "db").string();
+  {
+    auto store = Open();
+    CommitBlocks(*store, 3);
+  }
+  EditRawDb(path, [&](rocksdb::DB& db, std::map<std::string, rocksdb::ColumnFamilyHandle*>& cfs) {
+    PagesToFormat4Nodes(db, cfs);
+    std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(rocksdb::ReadOptions(), cfs["smt_nodes"]));
+    it->SeekToFirst();
+    ASSERT_TRUE(it->Valid());
+    ASSERT_TRUE(db.Delete(rocksdb::WriteOptions(), cfs["smt_nodes"], it->key()).ok());
+    ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), cfs["default"], "format", pages::kFormat4).ok());
+  });
+  auto reopened = ChainStore::Open(path, chain_.genesis);
+  ASSERT_FALSE(reopened.ok());
+  EXPECT_EQ(reopened.error().code, "store.corrupt") << reopened.error().message;
+  EXPECT_EQ(pages::FormatOf(path), pages::kFormat4);
+}
+
+// Pages are found by position, not by hash, so a page row that decodes but
+// holds another node (damage that RocksDB's checksums cannot see, such as a
+// row rewritten wrongly) must be caught by the hash check, not served.
+TEST_F(ChainStoreTest, ADamagedPageIsDetectedNotServed) {
+  const std::string path = (dir_.path() / "db").string();
+  {
+    auto store = Open();
+    CommitBlocks(*store, 3);
+  }
+  EditRawDb(path, [&](rocksdb::DB& db, std::map<std::string, rocksdb::ColumnFamilyHandle*>& cfs) {
+    const std::string root_page(1, '\0');
+    std::string value;
+    ASSERT_TRUE(db.Get(rocksdb::ReadOptions(), cfs["smt_pages"], root_page, &value).ok());
+    value[2 + 1 + 4] = static_cast<char>(value[2 + 1 + 4] ^ 0x01);  // a byte of the root node's left hash
+    ASSERT_TRUE(DecodeSmtPage(AsBytes(value)).ok()) << "still a well-formed page";
+    ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), cfs["smt_pages"], root_page, value).ok());
+  });
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  auto proof = store->StateProof(SubjectStateKey(testing::SyntheticSubject(0)));
+  ASSERT_FALSE(proof.ok());
+  EXPECT_EQ(proof.error().code, "smt.node_mismatch") << proof.error().message;
+  const std::uint64_t h = store->Tip().height + 1;
+  auto block = store->PrepareBlock(SyntheticBlockTxs(chain_, h, 4), SyntheticBlockTimeMs(chain_, h), chain_.validator.public_key());
+  ASSERT_FALSE(block.ok());
+  EXPECT_EQ(block.error().code, "smt.node_mismatch");
 }
 
 }  // namespace

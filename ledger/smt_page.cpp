@@ -1,0 +1,197 @@
+#include "ledger/smt_page.h"
+
+#include <algorithm>
+#include <bit>
+#include <cassert>
+#include <string>
+
+#include "ledger/encoding.h"
+
+namespace jobcard::ledger {
+namespace {
+
+constexpr std::size_t kNodeBytes = 1 + 32 + 32;  // EncodeSmtNode's size, both kinds
+constexpr std::uint16_t kSlotBits = (1u << kSmtPageSlots) - 1;
+
+// `path` with every bit from `bits` on zero.
+Hash32 MaskedPath(const Hash32& path, std::size_t bits) {
+  Hash32 out{};
+  const std::size_t whole = bits / 8;
+  std::copy(path.begin(), path.begin() + static_cast<std::ptrdiff_t>(whole), out.begin());
+  if (bits % 8 != 0) out[whole] = static_cast<std::uint8_t>(path[whole] & (0xFFu << (8 - bits % 8)));
+  return out;
+}
+
+std::string PageName(const Bytes& key) { return "state index page " + ToHex(key); }
+
+}  // namespace
+
+Bytes SmtPageKey(const SmtNodePosition& at) {
+  assert(at.depth <= kSmtDepth);
+  const std::size_t page = at.depth / kSmtPageLevels;
+  const std::size_t bits = page * kSmtPageLevels;
+  const Hash32 prefix = MaskedPath(at.path, bits);
+  Bytes key{static_cast<std::uint8_t>(page)};
+  key.insert(key.end(), prefix.begin(), prefix.begin() + static_cast<std::ptrdiff_t>((bits + 7) / 8));
+  return key;
+}
+
+std::size_t SmtPageSlot(const SmtNodePosition& at) {
+  const std::size_t top = at.depth / kSmtPageLevels * kSmtPageLevels;
+  const std::size_t levels_below_top = at.depth - top;
+  std::size_t index = 0;
+  for (std::size_t d = top; d < at.depth; ++d) index = index * 2 + (SmtKeyBit(at.path, d) ? 1 : 0);
+  return (std::size_t{1} << levels_below_top) - 1 + index;
+}
+
+bool SmtPage::empty() const {
+  return std::none_of(slots.begin(), slots.end(), [](const auto& slot) { return slot.has_value(); });
+}
+
+Bytes EncodeSmtPage(const SmtPage& page) {
+  std::uint16_t bitmap = 0;
+  for (std::size_t i = 0; i < kSmtPageSlots; ++i) {
+    if (page.slots[i].has_value()) bitmap = static_cast<std::uint16_t>(bitmap | (1u << i));
+  }
+  Writer w;
+  w.U16(bitmap);
+  for (const auto& slot : page.slots) {
+    if (slot.has_value()) w.Raw(EncodeSmtNode(*slot));
+  }
+  return std::move(w).take();
+}
+
+Result<SmtPage> DecodeSmtPage(ByteView bytes) {
+  Reader r(bytes);
+  std::uint16_t bitmap = 0;
+  if (!r.U16(bitmap)) return r.Finish().error();
+  if ((bitmap & ~kSlotBits) != 0) return MakeError("smt.bad_page", "a page names a slot past its 15");
+  if (bitmap == 0) return MakeError("smt.bad_page", "a stored page holds no node");
+  const auto count = static_cast<std::size_t>(std::popcount(bitmap));
+  const ByteView nodes = bytes.subspan(2);
+  if (nodes.size() < count * kNodeBytes) {
+    return MakeError("encoding.truncated", "a page of " + std::to_string(count) + " nodes has " + std::to_string(nodes.size()) + " bytes of them");
+  }
+  if (nodes.size() > count * kNodeBytes) return MakeError("encoding.trailing_bytes", "bytes after a page's last node");
+  SmtPage page;
+  std::size_t next = 0;
+  for (std::size_t i = 0; i < kSmtPageSlots; ++i) {
+    if ((bitmap & (1u << i)) == 0) continue;
+    auto node = DecodeSmtNode(nodes.subspan(next * kNodeBytes, kNodeBytes));
+    if (!node.ok()) return node.error();
+    page.slots[i] = std::move(*node);
+    ++next;
+  }
+  return page;
+}
+
+Result<const SmtPage*> PagedSmtNodeStore::PageAt(const Bytes& key) const {
+  if (last_page_.has_value() && last_key_ == key) return &*last_page_;
+  auto row = rows_.GetPageRow(key);
+  if (!row.ok()) return row.error();
+  if (!row->has_value()) return static_cast<const SmtPage*>(nullptr);
+  auto page = DecodeSmtPage(**row);
+  if (!page.ok()) return MakeError(page.error().code, PageName(key) + " does not decode: " + page.error().message);
+  last_key_ = key;
+  last_page_ = std::move(*page);
+  return &*last_page_;
+}
+
+Result<SmtNode> PagedSmtNodeStore::GetNode(const Hash32& hash, const SmtNodePosition& at) const {
+  const Bytes key = SmtPageKey(at);
+  auto page = PageAt(key);
+  if (!page.ok()) return page.error();
+  const std::size_t slot = SmtPageSlot(at);
+  if (*page == nullptr || !(*page)->slots[slot].has_value()) {
+    return MakeError("smt.missing_node", "state index node " + ToHex(hash).substr(0, 16) + " is missing (" + PageName(key) +
+                                             ", slot " + std::to_string(slot) + ")");
+  }
+  const SmtNode& node = *(*page)->slots[slot];
+  if (SmtNodeHash(node) != hash) {
+    return MakeError("smt.node_mismatch", PageName(key) + ", slot " + std::to_string(slot) + " holds a node that does not hash to " +
+                                              ToHex(hash).substr(0, 16) + ", which its parent names");
+  }
+  return node;
+}
+
+Result<SmtPageWrites> SmtPageChanges(const SmtPageRows& rows, const SmtUpdate& update) {
+  // One edit per position: vacate (node == nullptr) or place. Sorted by
+  // page, vacates before places, so a replaced position ends up placed.
+  // A page is named here by (k, masked path), which orders as its key does
+  // and costs no allocation; the key bytes are made once per page.
+  struct Edit {
+    std::size_t page;
+    Hash32 prefix;
+    std::size_t slot;
+    const SmtNode* node;
+  };
+  auto edit = [](const SmtNodePosition& at, const SmtNode* node) {
+    const std::size_t page = at.depth / kSmtPageLevels;
+    return Edit{page, MaskedPath(at.path, page * kSmtPageLevels), SmtPageSlot(at), node};
+  };
+  std::vector<Edit> edits;
+  edits.reserve(update.vacated.size() + update.placed.size());
+  for (const auto& at : update.vacated) edits.push_back(edit(at, nullptr));
+  for (const auto& placed : update.placed) edits.push_back(edit(placed.at, &placed.node));
+  auto same_page = [](const Edit& a, const Edit& b) { return a.page == b.page && a.prefix == b.prefix; };
+  std::stable_sort(edits.begin(), edits.end(), [](const Edit& a, const Edit& b) {
+    return a.page != b.page ? a.page < b.page : a.prefix < b.prefix;
+  });
+
+  SmtPageWrites writes;
+  for (auto first = edits.begin(); first != edits.end();) {
+    const auto last = std::find_if(first, edits.end(), [&](const Edit& e) { return !same_page(e, *first); });
+    const Bytes key = SmtPageKey(SmtNodePosition{first->page * kSmtPageLevels, first->prefix});
+    auto row = rows.GetPageRow(key);
+    if (!row.ok()) return row.error();
+    SmtPage page;
+    if (row->has_value()) {
+      auto stored = DecodeSmtPage(**row);
+      if (!stored.ok()) return MakeError(stored.error().code, PageName(key) + " does not decode: " + stored.error().message);
+      page = std::move(*stored);
+    }
+    for (auto e = first; e != last; ++e) {
+      if (e->node == nullptr) {
+        page.slots[e->slot].reset();
+      } else {
+        page.slots[e->slot] = *e->node;
+      }
+    }
+    writes.emplace_back(key, page.empty() ? std::nullopt : std::optional<Bytes>(EncodeSmtPage(page)));
+    first = last;
+  }
+  return writes;
+}
+
+Status ForEachSmtPage(const SmtNodeStore& nodes, const Hash32& root,
+                      const std::function<Status(const Bytes& key, const SmtPage& page)>& visit) {
+  // The tops of pages still to read: (hash, position at a depth 4k).
+  std::vector<std::pair<Hash32, SmtNodePosition>> tops;
+  if (root != kSmtEmptyHash) tops.emplace_back(root, SmtNodePosition{});
+  while (!tops.empty()) {
+    const auto [top_hash, top] = tops.back();
+    tops.pop_back();
+    SmtPage page;
+    // The page's nodes, level by level: (hash, position).
+    std::vector<std::pair<Hash32, SmtNodePosition>> level{{top_hash, top}};
+    for (std::size_t r = 0; r < kSmtPageLevels && !level.empty(); ++r) {
+      std::vector<std::pair<Hash32, SmtNodePosition>> next;
+      for (const auto& [hash, at] : level) {
+        auto node = nodes.GetNode(hash, at);
+        if (!node.ok()) return node.error();
+        page.slots[SmtPageSlot(at)] = *node;
+        const auto* internal = std::get_if<SmtInternal>(&*node);
+        if (internal == nullptr) continue;
+        if (at.depth >= kSmtDepth) return MakeError("smt.corrupt_tree", "an internal node at depth 256 under root " + ToHex(root));
+        auto& below = r + 1 < kSmtPageLevels ? next : tops;
+        if (internal->left != kSmtEmptyHash) below.emplace_back(internal->left, SmtNodePosition{at.depth + 1, SmtWithBit(at.path, at.depth, false)});
+        if (internal->right != kSmtEmptyHash) below.emplace_back(internal->right, SmtNodePosition{at.depth + 1, SmtWithBit(at.path, at.depth, true)});
+      }
+      level = std::move(next);
+    }
+    JOBCARD_TRY_STATUS(visit(SmtPageKey(top), page));
+  }
+  return Status::Ok();
+}
+
+}  // namespace jobcard::ledger

@@ -1,0 +1,236 @@
+// The state index kept in pages (ledger/smt_page.h): keys and slots, the
+// encoding, and seeded random histories applied both to a content-addressed
+// memory store and to page rows, which must give the same roots and proofs
+// and exactly the pages of the latest tree.
+#include "ledger/smt_page.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "tests/ledger/smt_test_support.h"
+
+namespace jobcard::ledger {
+namespace {
+
+using smt_test::InterestingKey;
+using smt_test::RandomBatch;
+using smt_test::RandomHash;
+using smt_test::Tree;
+
+// Page rows in memory: what the chain store keeps in its `smt_pages` family.
+class MemoryPageRows final : public SmtPageRows {
+ public:
+  Result<std::optional<Bytes>> GetPageRow(ByteView key) const override {
+    const auto it = rows.find(Bytes(key.begin(), key.end()));
+    if (it == rows.end()) return std::optional<Bytes>();
+    return std::optional<Bytes>(it->second);
+  }
+  void Apply(const SmtPageWrites& writes) {
+    for (const auto& [key, page] : writes) {
+      if (page) {
+        rows[key] = *page;
+      } else {
+        ASSERT_EQ(rows.erase(key), 1u) << "a page deleted that was not stored: " << ToHex(key);
+      }
+    }
+  }
+  std::map<Bytes, Bytes> rows;
+};
+
+// A tree kept in pages, updated the way the chain store updates it.
+struct PagedTree {
+  MemoryPageRows rows;
+  Hash32 root = kSmtEmptyRoot;
+
+  void Apply(const SmtChanges& changes) {
+    PagedSmtNodeStore nodes(rows);
+    auto update = SmtApply(nodes, root, changes);
+    ASSERT_TRUE(update.ok()) << update.error().code << ": " << update.error().message;
+    auto writes = SmtPageChanges(rows, *update);
+    ASSERT_TRUE(writes.ok()) << writes.error().message;
+    ASSERT_TRUE(std::is_sorted(writes->begin(), writes->end()));
+    rows.Apply(*writes);
+    root = update->root;
+  }
+};
+
+// The pages of `root`'s tree laid out from a content-addressed store: what
+// the page rows must be, found without any page write.
+std::map<Bytes, Bytes> ExpectedPages(const SmtNodeStore& nodes, const Hash32& root) {
+  std::map<Bytes, Bytes> out;
+  Status walked = ForEachSmtPage(nodes, root, [&](const Bytes& key, const SmtPage& page) {
+    EXPECT_FALSE(page.empty());
+    EXPECT_TRUE(out.emplace(key, EncodeSmtPage(page)).second) << "a page visited twice";
+    return Status::Ok();
+  });
+  EXPECT_TRUE(walked.ok()) << walked.error().message;
+  return out;
+}
+
+SmtNodePosition At(std::size_t depth, const Hash32& path) { return SmtNodePosition{depth, path}; }
+
+TEST(SmtPage, KeysAndSlots) {
+  Hash32 path{};
+  path[0] = 0b1011'0110;
+  path[1] = 0b1100'0000;
+  // The root's page: u8 0, no path byte.
+  EXPECT_EQ(SmtPageKey(At(0, path)), Bytes{0});
+  EXPECT_EQ(SmtPageSlot(At(0, path)), 0u);
+  // Depths 1..3 share the root's page: slot 2^r - 1 + the r path bits.
+  EXPECT_EQ(SmtPageKey(At(3, path)), Bytes{0});
+  EXPECT_EQ(SmtPageSlot(At(1, path)), 1u + 1);
+  EXPECT_EQ(SmtPageSlot(At(2, path)), 3u + 0b10);
+  EXPECT_EQ(SmtPageSlot(At(3, path)), 7u + 0b101);
+  // Depth 4 starts page 1, keyed by the first 4 bits, the rest zero.
+  EXPECT_EQ(SmtPageKey(At(4, path)), (Bytes{1, 0b1011'0000}));
+  EXPECT_EQ(SmtPageSlot(At(4, path)), 0u);
+  EXPECT_EQ(SmtPageSlot(At(7, path)), 7u + 0b011);
+  EXPECT_EQ(SmtPageKey(At(9, path)), (Bytes{2, 0b1011'0110}));
+  EXPECT_EQ(SmtPageKey(At(12, path)), (Bytes{3, 0b1011'0110, 0b1100'0000}));
+  EXPECT_EQ(SmtPageSlot(At(10, path)), 3u + 0b11);  // bits 8 and 9 of path[1]
+  // The deepest leaf (depth 256) has a page of its own: u8 64 and the whole path.
+  const Bytes deepest = SmtPageKey(At(256, path));
+  ASSERT_EQ(deepest.size(), 33u);
+  EXPECT_EQ(deepest[0], 64);
+  EXPECT_TRUE(std::equal(path.begin(), path.end(), deepest.begin() + 1));
+  EXPECT_EQ(SmtPageSlot(At(256, path)), 0u);
+}
+
+TEST(SmtPage, EncodingRoundTripsAndRejectsMalformedRows) {
+  SmtPage page;
+  page.slots[0] = SmtInternal{Hash32{1}, Hash32{2}};
+  page.slots[14] = SmtLeaf{Hash32{3}, Hash32{4}};
+  const Bytes bytes = EncodeSmtPage(page);
+  ASSERT_EQ(bytes.size(), 2u + 2 * 65);
+  auto decoded = DecodeSmtPage(bytes);
+  ASSERT_TRUE(decoded.ok()) << decoded.error().message;
+  EXPECT_EQ(*decoded, page);
+
+  auto code = [](Bytes b) {
+    auto r = DecodeSmtPage(b);
+    return r.ok() ? std::string("ok") : r.error().code;
+  };
+  EXPECT_EQ(code(Bytes{0, 0}), "smt.bad_page");  // no node
+  Bytes slot15 = bytes;
+  slot15[0] = static_cast<std::uint8_t>(slot15[0] | 0x80);
+  EXPECT_EQ(code(slot15), "smt.bad_page");
+  EXPECT_EQ(code(Bytes(bytes.begin(), bytes.end() - 1)), "encoding.truncated");
+  Bytes trailing = bytes;
+  trailing.push_back(0);
+  EXPECT_EQ(code(trailing), "encoding.trailing_bytes");
+  Bytes bad_kind = bytes;
+  bad_kind[2] = 7;
+  EXPECT_EQ(code(bad_kind), "smt.bad_node");
+  EXPECT_EQ(code(Bytes{1}), "encoding.truncated");
+}
+
+// 40 seeds of random inserts, updates and deletes (including keys sharing
+// up to 255 bits, so pages down to depth 256): the paged tree has the
+// content-addressed tree's root after every batch, the same proofs, and
+// its rows are exactly the pages of the latest tree (none left behind).
+TEST(SmtPage, RandomHistoriesMatchTheNodeStore) {
+  for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    std::mt19937_64 rng(seed);
+    Tree tree;
+    tree.prune = true;
+    PagedTree paged;
+    for (std::size_t batches = 0; batches < 40; ++batches) {
+      const SmtChanges batch = RandomBatch(rng, tree.model, seed % 3 == 0 ? 1 : 16);
+      tree.Apply(batch);
+      paged.Apply(batch);
+      ASSERT_FALSE(::testing::Test::HasFatalFailure());
+      ASSERT_EQ(ToHex(paged.root), ToHex(tree.root));
+      if (batches % 8 != 7) continue;
+      ASSERT_EQ(paged.rows.rows, ExpectedPages(tree.store, tree.root));
+      PagedSmtNodeStore nodes(paged.rows);
+      for (int i = 0; i < 8; ++i) {
+        const Hash32 key = InterestingKey(rng, tree.model);
+        auto expected = SmtProve(tree.store, tree.root, key);
+        auto got = SmtProve(nodes, paged.root, key);
+        ASSERT_TRUE(expected.ok() && got.ok()) << (got.ok() ? "" : got.error().message);
+        EXPECT_EQ(*got, *expected);
+      }
+    }
+    // Emptied, the tree leaves no row behind.
+    SmtChanges erase_all;
+    for (const auto& [key, value] : tree.model) erase_all.emplace_back(key, std::nullopt);
+    paged.Apply(erase_all);
+    EXPECT_EQ(paged.root, kSmtEmptyRoot);
+    EXPECT_TRUE(paged.rows.rows.empty());
+  }
+}
+
+// A leaf moves up a level when its sibling goes, and down when a key joins
+// it: by hash nothing changes for it, by position it must be moved. With
+// keys 0x00.., 0x10.. (differing at bit 3) and 0x18.. (bit 4), the third
+// key's arrival and departure move 0x10.. across the page boundary at depth 4.
+TEST(SmtPage, LeavesThatMoveAcrossAPageBoundaryAreMoved) {
+  Tree tree;
+  tree.prune = true;
+  PagedTree paged;
+  Hash32 a{}, b{}, c{};
+  b[0] = 0x10;
+  c[0] = 0x18;
+  const Hash32 v = smt_test::HashOf("value");
+  for (const SmtChanges& batch : {SmtChanges{{a, v}, {b, v}}, SmtChanges{{c, v}}, SmtChanges{{c, std::nullopt}},
+                                  SmtChanges{{a, std::nullopt}}}) {
+    tree.Apply(batch);
+    paged.Apply(batch);
+    ASSERT_EQ(paged.root, tree.root);
+    EXPECT_EQ(paged.rows.rows, ExpectedPages(tree.store, tree.root));
+  }
+  // Only b is left: the root is its leaf, alone in the root's page.
+  ASSERT_EQ(paged.rows.rows.size(), 1u);
+  EXPECT_EQ(paged.rows.rows.begin()->first, Bytes{0});
+}
+
+// Rows are found by position: a node that is there but hashes to something
+// else than its parent names is refused (smt.node_mismatch), an empty slot
+// or page is smt.missing_node.
+TEST(SmtPage, ANodeThatDoesNotHashToWhatItsParentNamesIsRefused) {
+  std::mt19937_64 rng(7);
+  PagedTree paged;
+  SmtChanges batch;
+  for (int i = 0; i < 50; ++i) batch.emplace_back(RandomHash(rng), RandomHash(rng));
+  paged.Apply(batch);
+  const Hash32 key = batch.front().first;
+  {
+    PagedSmtNodeStore nodes(paged.rows);
+    ASSERT_TRUE(SmtProve(nodes, paged.root, key).ok());
+  }
+  // Swap the values of two leaves somewhere below the root's page.
+  auto& [page_key, page_bytes] = *paged.rows.rows.rbegin();
+  auto page = DecodeSmtPage(page_bytes);
+  ASSERT_TRUE(page.ok());
+  for (auto& slot : page->slots) {
+    if (slot && std::holds_alternative<SmtLeaf>(*slot)) {
+      auto& byte = std::get<SmtLeaf>(*slot).value_hash[0];
+      byte = static_cast<std::uint8_t>(byte ^ 1u);
+    }
+  }
+  page_bytes = EncodeSmtPage(*page);
+  MemoryPageRows& rows = paged.rows;
+  std::size_t mismatches = 0;
+  for (const auto& [k, v] : batch) {
+    PagedSmtNodeStore nodes(rows);
+    auto proof = SmtProve(nodes, paged.root, k);
+    if (!proof.ok()) {
+      EXPECT_EQ(proof.error().code, "smt.node_mismatch");
+      ++mismatches;
+    } else {
+      EXPECT_TRUE(VerifySmtProof(paged.root, k, v, *proof).ok());
+    }
+  }
+  EXPECT_GT(mismatches, 0u);
+  // Every row gone: the root's node is missing.
+  rows.rows.clear();
+  PagedSmtNodeStore nodes(rows);
+  auto proof = SmtProve(nodes, paged.root, key);
+  ASSERT_FALSE(proof.ok());
+  EXPECT_EQ(proof.error().code, "smt.missing_node");
+}
+
+}  // namespace
+}  // namespace jobcard::ledger

@@ -23,6 +23,7 @@ namespace {
 constexpr std::uint64_t kMaxWaitMs = 60000;
 constexpr std::uint64_t kIntervalMs = 1200;
 constexpr std::uint64_t kProposeMs = 2500;
+constexpr std::uint64_t kLongIntervalMs = 20000;
 
 bool AllCommitted(ConsensusCluster& c, const std::vector<ledger::Tx>& txs) {
   for (const auto& tx : txs) {
@@ -72,7 +73,6 @@ TEST(ConsensusHostConfig, WaitsTheConfiguredBlockIntervalBetweenHeights) {
 // (node/block_pacing.h). The bound is one whole interval of 20 s for the
 // three or four blocks, which the old pacing needs two or three times over.
 TEST(ConsensusHostConfig, ABacklogStartsEachHeightRightAfterTheCommit) {
-  constexpr std::uint64_t kLongIntervalMs = 20000;
   ConsensusCluster c(4);
   c.AdjustHostConfig([](node::ConsensusHostConfig& config) {
     config.block_interval_ms = kLongIntervalMs;

@@ -1,4 +1,5 @@
 #include "ledger/execution.h"
+#include "ledger/prechecked_validation.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -156,11 +157,9 @@ std::optional<crypto::PublicKey> IntroducedKey(const TxBody& body) {
   return std::nullopt;
 }
 
-Status ValidateGovernance(const StateView& state, const Tx& tx, const TxContext& ctx) {
+Status ValidateGovernance(const StateView& state, const Tx& tx, const TxContext& ctx, bool introduced_key_checked) {
   JOBCARD_TRY_STATUS(CheckRegistrarQuorum(tx, ctx));
-  if (auto key = IntroducedKey(tx.body); key && !crypto::X25519PublicKeyOf(*key).ok()) {
-    return Reject("bad_key", "key " + ShortKey(*key) + " is not a usable Ed25519 public key");
-  }
+  if (!introduced_key_checked) JOBCARD_TRY_STATUS(CheckIntroducedKey(tx));
   auto key_free = [&](const crypto::PublicKey& key) -> Status {
     if (state.GetKeyOwner(key)) return Reject("key_in_use", "key " + ShortKey(key) + " already belongs to an employer");
     return Status::Ok();
@@ -376,7 +375,17 @@ struct GovernanceApplier {
 
 }  // namespace
 
-Status ValidateTx(const StateView& state, const Tx& tx, const EntryId& id, const TxContext& ctx) {
+Status CheckIntroducedKey(const Tx& tx) {
+  if (auto key = IntroducedKey(tx.body); key && !crypto::X25519PublicKeyOf(*key).ok()) {
+    return Reject("bad_key", "key " + ShortKey(*key) + " is not a usable Ed25519 public key");
+  }
+  return Status::Ok();
+}
+
+namespace {
+
+Status ValidateTxChecking(const StateView& state, const Tx& tx, const EntryId& id, const TxContext& ctx,
+                          bool introduced_key_checked) {
   JOBCARD_TRY_STATUS(CheckTxForm(tx));
   if (state.GetTxLocation(id)) return Reject("duplicate_tx", "this transaction is already on the ledger");
   if (!ctx.skip_signature_check) JOBCARD_TRY_STATUS(VerifyTxSignatures(tx, ctx.genesis.chain_id));
@@ -388,7 +397,19 @@ Status ValidateTx(const StateView& state, const Tx& tx, const EntryId& id, const
     JOBCARD_TRY_STATUS(CheckRecordedAt(h->recorded_at, ctx));
     return CheckEffectiveDate(h->as_of, h->recorded_at);
   }
-  return ValidateGovernance(state, tx, ctx);
+  return ValidateGovernance(state, tx, ctx, introduced_key_checked);
+}
+
+}  // namespace
+
+Status ValidateTx(const StateView& state, const Tx& tx, const EntryId& id, const TxContext& ctx) {
+  return ValidateTxChecking(state, tx, id, ctx, /*introduced_key_checked=*/false);
+}
+
+Status ValidateTxPrechecked(const StateView& state, const Tx& tx, const EntryId& id, const TxContext& ctx) {
+  TxContext checked = ctx;
+  checked.skip_signature_check = true;
+  return ValidateTxChecking(state, tx, id, checked, /*introduced_key_checked=*/true);
 }
 
 void ApplyTx(StateOverlay& state, const Tx& tx, const EntryId& id, std::uint32_t index_in_block, const TxContext& ctx) {

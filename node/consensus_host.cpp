@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdlib>
 
+#include "node/block_pacing.h"
 #include "node/evidence_file.h"
 #include "node/log.h"
 #include "node/proposal_signatures.h"
@@ -209,6 +210,8 @@ void ConsensusHost::StartHeightNow(const std::vector<Bytes>& replay) {
 // node computes the same ones whenever it started.
 ValidatorSet ConsensusHost::SetForHeight(std::uint64_t height) {
   std::vector<ledger::ValidatorRecord> members = store_.GetValidators();
+  // Asked twice for one height (the pacing, then the start): the same set.
+  if (last_set_ && last_set_height_ == height && last_set_->members() == members) return *last_set_;
   if (last_set_ && last_set_height_ + 1 == height && last_set_->members() == members) {
     last_set_ = last_set_->ForNextHeight();
   } else {
@@ -223,6 +226,13 @@ ValidatorSet ConsensusHost::SetForHeight(std::uint64_t height) {
   }
   last_set_height_ = height;
   return *last_set_;
+}
+
+bool ConsensusHost::ProposesNextHeight() {
+  if (key_ == nullptr) return false;
+  const ValidatorSet set = SetForHeight(NextHeight());
+  ProposerSchedule schedule(set);
+  return set.members()[schedule.ProposerOf(0)].key == key_->public_key();
 }
 
 // ---- The machine's questions -----------------------------------------------
@@ -397,7 +407,6 @@ void ConsensusHost::CommitDecided(const Decide& decide) {
 void ConsensusHost::AfterCommit(const ledger::PreparedBlock& prepared) {
   running_height_ = false;
   last_progress_ms_ = Now();
-  start_not_before_ms_ = last_progress_ms_ + BlockIntervalMs();
   std::erase_if(blocks_, [&](const auto& entry) {
     return entry.second.block.header.height <= prepared.block.header.height;
   });
@@ -412,16 +421,25 @@ void ConsensusHost::AfterCommit(const ledger::PreparedBlock& prepared) {
   // On this loop: when the block is the pool's oldest transactions (the
   // usual case) its cost follows the block, otherwise the backlog.
   const std::vector<DroppedTx> dropped = mempool_.Update(store_, next_ctx, summary.committed_ids, rejected);
-  LogInfo("mempool rechecked", {{"height", tip.height}, {"pending", static_cast<std::uint64_t>(mempool_.size())},
+  const std::size_t pending = mempool_.size();
+  // The next proposer starts at once under a backlog, else after the block
+  // interval; the others when its proposal arrives (block_pacing.h).
+  const std::uint64_t delay_ms = NextHeightDelayMs(
+      PacingInputs{pending, prepared.block.txs.size(),
+                   budget_.MaxTxs(config_.timeouts.DurationMs(TimeoutKind::kPropose, 0), MaxBlockTxs()),
+                   BlockIntervalMs(), ProposesNextHeight()});
+  start_not_before_ms_ = last_progress_ms_ + delay_ms;
+  LogInfo("mempool rechecked", {{"height", tip.height}, {"pending", static_cast<std::uint64_t>(pending)},
                                 {"incremental", mempool_.last_update_incremental()},
                                 {"reordered", mempool_.last_update_reordered()},
-                                {"ms", ElapsedMs(recheck_started)}});
+                                {"full_reason", mempool_.last_full_recheck_reason()},
+                                {"ms", ElapsedMs(recheck_started)}, {"next_height_in_ms", delay_ms}});
   if (callbacks_.on_committed) callbacks_.on_committed(summary, dropped);
   UpdateSnapshot();
-  // Through the timer even when the interval is 0: a single validator
+  // Through the timer even when the delay is 0: a single validator
   // decides inside StartHeight, and starting the next height from here
   // would recurse once per block.
-  ScheduleStart(BlockIntervalMs());
+  ScheduleStart(delay_ms);
 }
 
 // ---- Incoming ---------------------------------------------------------------

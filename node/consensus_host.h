@@ -16,7 +16,8 @@
 //    validator set of its height before re-executing and committing it.
 //
 // Pacing: after a commit the next height starts no sooner than
-// block_interval_ms (the config's, else the genesis's) later, and only when there is something to agree on (a
+// block_interval_ms (the config's, else the genesis's) later, or, for the
+// next proposer, at once when a backlog waits (block_pacing.h), and only when there is something to agree on (a
 // transaction in the mempool, or a peer already working on that height), so
 // an idle network does not produce empty blocks. A single-validator chain is
 // the case n = 1: the node proposes, votes and decides on its own.
@@ -149,6 +150,8 @@ class ConsensusHost {
   void TryStart(bool peer_started);
   void StartHeightNow(const std::vector<Bytes>& replay);
   consensus::ValidatorSet SetForHeight(std::uint64_t height);
+  // Whether this validator proposes round 0 of NextHeight().
+  bool ProposesNextHeight();
 
   // The machine.
   Hash32 GetValue(std::uint64_t height, std::uint32_t round);

@@ -4,6 +4,7 @@
 #include <set>
 #include <string>
 
+#include "ledger/prechecked_validation.h"
 #include "node/block_reorder.h"
 #include "node/log.h"
 
@@ -33,6 +34,10 @@ Result<ledger::EntryId> Mempool::Add(ledger::Tx tx, const ledger::StateView& com
   JOBCARD_TRY_STATUS(ledger::VerifyTxSignatures(tx, next_block_ctx.genesis.chain_id));
   ledger::TxContext verified = next_block_ctx;
   verified.skip_signature_check = true;
+  // Rule S3's point check, stateless, also outside the lock and once: the
+  // re-checks after each block skip it (RebuildLocked). A key that fails it
+  // is left to ValidateTx below, so the error is the one its rule order gives.
+  const bool key_checked = ledger::CheckIntroducedKey(tx).ok();
 
   const std::size_t tx_bytes = ledger::EncodeTx(tx).size();
   std::vector<DroppedTx> dropped;
@@ -48,15 +53,25 @@ Result<ledger::EntryId> Mempool::Add(ledger::Tx tx, const ledger::StateView& com
                                            std::to_string(tx_bytes) + " more bytes; try again after the next block");
     }
     if (committed_ != &committed || !overlay_) dropped = RebuildLocked(committed, next_block_ctx);
+    // The pool's context, not the caller's, when they are one height apart:
+    // the caller read the store's tip just before or after a commit whose
+    // Update has not run yet, or just before one that has. A node commits
+    // every second or two while submissions arrive by the thousand, so
+    // without this nearly every block met a submission in that window, and
+    // the mixed heights forced the full re-check of the whole backlog.
+    // Validating at the pool's height is what the pool would have done a
+    // moment earlier (or later): see spec/consensus.md §Mempool re-check.
+    verified.height = PoolHeightLocked(next_block_ctx.height);
 
-    JOBCARD_TRY_STATUS(ledger::ValidateTx(overlay_->view(), tx, id, verified));
+    JOBCARD_TRY_STATUS(key_checked ? ledger::ValidateTxPrechecked(overlay_->view(), tx, id, verified)
+                                   : ledger::ValidateTx(overlay_->view(), tx, id, verified));
     const std::uint64_t sequence = next_sequence_++;
     const auto index = static_cast<std::uint32_t>(by_arrival_.size());
     Entry& entry = by_arrival_.emplace(sequence, Entry{id, std::move(tx), tx_bytes, {}}).first->second;
     sequence_.emplace(id, sequence);
     bytes_ += tx_bytes;
     ApplyLocked(entry, index, verified);
-    if (next_block_ctx.height != validated_height_) validated_heights_mixed_ = true;
+    if (verified.height != validated_height_) validated_heights_mixed_ = true;
     validated_max_time_ms_ = std::max(validated_max_time_ms_, next_block_ctx.block_time_ms);
     return id;
   }();
@@ -85,15 +100,23 @@ std::vector<DroppedTx> Mempool::Update(const ledger::StateView& committed, const
   std::vector<DroppedTx> dropped;
   {
     std::lock_guard<std::mutex> lock(mutex_);
+    // Never a time before one a pending transaction was validated at: a
+    // submission that read the clock after the caller did can take the lock
+    // first (the callers' clocks are the same), and its later time would
+    // otherwise force the full re-check (condition 3, spec/consensus.md).
+    // The next block is built later than both.
+    ledger::TxContext ctx = next_ctx;
+    if (overlay_) ctx.block_time_ms = std::max(ctx.block_time_ms, validated_max_time_ms_);
     BlockDrop drop = BlockDrop::kNotApplicable;
-    if (limits_.incremental_update) drop = DropCommittedLocked(committed, next_ctx, committed_ids, rejected_ids);
+    last_full_recheck_reason_ = "disabled";
+    if (limits_.incremental_update) drop = DropCommittedLocked(committed, ctx, committed_ids, rejected_ids);
     last_update_incremental_ = drop == BlockDrop::kDone;
     if (!last_update_incremental_) last_update_reordered_ = false;
     if (drop == BlockDrop::kNotApplicable) {
       for (const ledger::EntryId& id : committed_ids) RemoveLocked(id);
       for (const ledger::EntryId& id : rejected_ids) RemoveLocked(id);
     }
-    if (drop != BlockDrop::kDone) dropped = RebuildLocked(committed, next_ctx);
+    if (drop != BlockDrop::kDone) dropped = RebuildLocked(committed, ctx);
   }
   LogDropped(dropped);
   return dropped;
@@ -113,12 +136,18 @@ std::vector<DroppedTx> Mempool::Update(const ledger::StateView& committed, const
 Mempool::BlockDrop Mempool::DropCommittedLocked(const ledger::StateView& committed, const ledger::TxContext& next_ctx,
                                                 const std::vector<ledger::EntryId>& committed_ids,
                                                 const std::vector<ledger::EntryId>& rejected_ids) {
-  if (!overlay_ || validated_heights_mixed_ || validated_height_ + 1 != next_ctx.height) return BlockDrop::kNotApplicable;
-  if (next_ctx.block_time_ms < validated_max_time_ms_) return BlockDrop::kNotApplicable;
-  if (committed_ids.size() > by_arrival_.size()) return BlockDrop::kNotApplicable;
+  auto fall_back = [&](const char* reason) {
+    last_full_recheck_reason_ = reason;
+    return BlockDrop::kNotApplicable;
+  };
+  if (!overlay_) return fall_back("no_overlay");
+  if (validated_heights_mixed_) return fall_back("mixed_heights");
+  if (validated_height_ + 1 != next_ctx.height) return fall_back("height_gap");
+  if (next_ctx.block_time_ms < validated_max_time_ms_) return fall_back("time_back");
+  if (committed_ids.size() > by_arrival_.size()) return fall_back("not_pending");
   // A rejected transaction we hold was applied in our overlay but not in the block.
   for (const ledger::EntryId& id : rejected_ids) {
-    if (sequence_.count(id)) return BlockDrop::kNotApplicable;
+    if (sequence_.count(id)) return fall_back("rejected_held");
   }
   // Every block transaction must be pending here (same id, so the same
   // effects: ApplyTx does not read the signatures an id leaves out).
@@ -128,13 +157,13 @@ Mempool::BlockDrop Mempool::DropCommittedLocked(const ledger::StateView& committ
   auto next_oldest = by_arrival_.begin();
   for (const ledger::EntryId& id : committed_ids) {
     auto sequence = sequence_.find(id);
-    if (sequence == sequence_.end()) return BlockDrop::kNotApplicable;
+    if (sequence == sequence_.end()) return fall_back("not_pending");
     Iterator entry = by_arrival_.find(sequence->second);
     prefix = prefix && entry == next_oldest;
     if (prefix) ++next_oldest;
     block_entries.push_back(entry);
   }
-  if (!prefix && !BlockReorderKeepsValidityLocked(block_entries)) return BlockDrop::kNotApplicable;
+  if (!prefix && !BlockReorderKeepsValidityLocked(block_entries)) return fall_back("reorder_conflict");
   last_update_reordered_ = !prefix;
 
   std::vector<const PendingWrites*> block_writes;
@@ -152,6 +181,7 @@ Mempool::BlockDrop Mempool::DropCommittedLocked(const ledger::StateView& committ
     EraseLocked(entry);
   }
   if (key_introducers_ > 0 || SignerKeyChangesLocked(validated_height_, next_ctx.height)) {
+    last_full_recheck_reason_ = key_introducers_ > 0 ? "key_introduced" : "signer_key_changes";
     return BlockDrop::kNeedsRecheck;
   }
   validated_height_ = next_ctx.height;
@@ -177,6 +207,11 @@ bool Mempool::BlockReorderKeepsValidityLocked(const std::vector<Iterator>& block
   return BlockReorderKeepsValidity(block, remaining);
 }
 
+std::uint64_t Mempool::PoolHeightLocked(std::uint64_t caller_height) const {
+  const bool adjacent = caller_height + 1 == validated_height_ || caller_height == validated_height_ + 1;
+  return overlay_ && adjacent ? validated_height_ : caller_height;
+}
+
 bool Mempool::SignerKeyChangesLocked(std::uint64_t from, std::uint64_t to) const {
   auto between = [&](std::uint64_t height) { return height > from && height <= to; };
   const ledger::StateView& view = overlay_->view();
@@ -194,7 +229,7 @@ bool Mempool::SignerKeyChangesLocked(std::uint64_t from, std::uint64_t to) const
 
 std::vector<DroppedTx> Mempool::RebuildLocked(const ledger::StateView& committed, const ledger::TxContext& ctx) {
   ledger::TxContext recheck = ctx;
-  recheck.skip_signature_check = true;  // each stored Tx was verified by Add
+  recheck.skip_signature_check = true;
   committed_ = &committed;
   overlay_.emplace(committed);
   signers_.clear();
@@ -206,7 +241,9 @@ std::vector<DroppedTx> Mempool::RebuildLocked(const ledger::StateView& committed
   std::uint32_t index = 0;
   for (auto it = by_arrival_.begin(); it != by_arrival_.end();) {
     Entry& entry = it->second;
-    Status status = ledger::ValidateTx(overlay_->view(), entry.tx, entry.id, recheck);
+    // Each stored Tx passed the stateless checks in Add (signatures, rule
+    // S3), and its stored copy cannot change: only the stateful rules again.
+    Status status = ledger::ValidateTxPrechecked(overlay_->view(), entry.tx, entry.id, recheck);
     if (status.ok()) {
       ApplyLocked(entry, index++, recheck);
       ++it;
@@ -249,6 +286,11 @@ void Mempool::RemoveLocked(const ledger::EntryId& id) {
 bool Mempool::last_update_incremental() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return last_update_incremental_;
+}
+
+const char* Mempool::last_full_recheck_reason() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return last_update_incremental_ ? "" : last_full_recheck_reason_;
 }
 
 bool Mempool::last_update_reordered() const {

@@ -83,9 +83,10 @@ class Mempool {
   // transactions, in block order) and `rejected_ids` (the ones it carried
   // but rejected), then makes every remaining transaction valid on top of
   // the new `committed` state and the ones before it, dropping those that
-  // are no longer valid (each is logged and returned). Signatures are not
-  // verified again: every pending transaction passed that check when it was
-  // added, and its stored copy cannot change.
+  // are no longer valid (each is logged and returned). The stateless checks
+  // are not repeated (signatures, rule S3's introduced-key point check):
+  // every pending transaction passed them when it was added, and its stored
+  // copy cannot change.
   std::vector<DroppedTx> Update(const ledger::StateView& committed, const ledger::TxContext& next_ctx,
                                 const std::vector<ledger::EntryId>& committed_ids,
                                 const std::vector<ledger::EntryId>& rejected_ids = {});
@@ -93,6 +94,11 @@ class Mempool {
   // whether that was for a block in another order than the pool's prefix.
   bool last_update_incremental() const;
   bool last_update_reordered() const;
+  // Why the last Update re-checked the whole pool ("" when it did not): a
+  // fixed name (no_overlay, mixed_heights, height_gap, time_back, not_pending,
+  // rejected_held, reorder_conflict, key_introduced, signer_key_changes,
+  // disabled), for the log line that measures the re-check.
+  const char* last_full_recheck_reason() const;
 
   std::size_t size() const;
   std::size_t bytes() const;  // sum of the pending transactions' encoded sizes
@@ -127,6 +133,10 @@ class Mempool {
   // The out-of-order case (node/block_reorder.h): `block_entries` are the
   // block's transactions in block order, not the pool's prefix, non-empty.
   bool BlockReorderKeepsValidityLocked(const std::vector<Iterator>& block_entries) const;
+  // The height a new transaction is validated at: the pool's own
+  // (validated_height_) when the caller's is one away from it, else the
+  // caller's (Add's comment says why). Requires mutex_.
+  std::uint64_t PoolHeightLocked(std::uint64_t caller_height) const;
   // True when a pending transaction's signing key is added or revoked at a
   // height in (from, to]: its validity can differ between the two heights.
   bool SignerKeyChangesLocked(std::uint64_t from, std::uint64_t to) const;
@@ -156,6 +166,7 @@ class Mempool {
   std::size_t key_introducers_ = 0;
   bool last_update_incremental_ = false;
   bool last_update_reordered_ = false;
+  const char* last_full_recheck_reason_ = "";
 };
 
 }  // namespace jobcard::node

@@ -4,6 +4,7 @@
 
 #include "ledger/entry_builder.h"
 #include "ledger/execution.h"
+#include "ledger/prechecked_validation.h"
 #include "ledger/memory_state.h"
 #include "ledger/pseudonym.h"
 #include "tests/support/fixtures.h"
@@ -304,6 +305,27 @@ TEST_F(ExecutionTest, IntroducedKeysMustBeUsable) {
   identity[0] = 1;  // the neutral point: small order
   EXPECT_EQ(Code(Governance(TxKind::kEnrollSubject, EnrollSubject{subject_, identity}, {&r1_, &r2_})), "validation.bad_key");
   EXPECT_EQ(Code(Governance(TxKind::kRegisterEmployer, RegisterEmployer{c_, "C社", identity}, {&r1_, &r2_})), "validation.bad_key");
+}
+
+// The mempool runs rule S3 once, at admission, and re-checks with
+// ValidateTxPrechecked (ledger/prechecked_validation.h): it skips that check
+// (and the signatures) and nothing else, and CheckIntroducedKey alone
+// refuses the key.
+TEST_F(ExecutionTest, PrecheckedValidationSkipsOnlyTheStatelessChecks) {
+  crypto::PublicKey identity{};
+  identity[0] = 1;
+  const Tx bad = Governance(TxKind::kEnrollSubject, EnrollSubject{subject_, identity}, {&r1_, &r2_});
+  ASSERT_FALSE(CheckIntroducedKey(bad).ok());
+  EXPECT_EQ(CheckIntroducedKey(bad).error().code, "validation.bad_key");
+  EXPECT_TRUE(CheckIntroducedKey(Enroll()).ok());
+  const TxContext ctx{genesis_, 1, kNowSeconds * 1000};
+  EXPECT_EQ(ValidateTx(overlay_, bad, Id(bad), ctx).error().code, "validation.bad_key");
+  EXPECT_TRUE(ValidateTxPrechecked(overlay_, bad, Id(bad), ctx).ok());
+  // The stateful rules still hold: a registrar quorum is still required.
+  const Tx short_quorum = Governance(TxKind::kEnrollSubject, EnrollSubject{subject_, identity}, {&r1_});
+  ASSERT_FALSE(ValidateTxPrechecked(overlay_, short_quorum, Id(short_quorum), ctx).ok());
+  EXPECT_EQ(ValidateTxPrechecked(overlay_, short_quorum, Id(short_quorum), ctx).error().code,
+            "validation.governance_quorum");
 }
 
 TEST_F(ExecutionTest, DisputesAndCorrectionsDoNotChain) {

@@ -1,9 +1,10 @@
 // The consensus host uses the pacing and timeouts of its config (node.json's
 // consensus_* fields, node/node_config.h) rather than fixed values: the most
-// transactions it proposes per block, the pause between heights, and the
-// propose timeout after which a round without a proposal moves on; and a
-// node refuses a max above the genesis's. Each timing check is a lower bound
-// or a count, so a slow machine cannot fail it.
+// transactions it proposes per block, the pause between heights (and that a
+// backlog skips it), and the propose timeout after which a round without a
+// proposal moves on; and a node refuses a max above the genesis's. Each
+// timing check is a lower bound, a count, or (the backlog) a bound of one
+// whole 20 s interval for a few blocks of 20 transactions.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -22,6 +23,7 @@ namespace {
 constexpr std::uint64_t kMaxWaitMs = 60000;
 constexpr std::uint64_t kIntervalMs = 1200;
 constexpr std::uint64_t kProposeMs = 2500;
+constexpr std::uint64_t kLongIntervalMs = 20000;
 
 bool AllCommitted(ConsensusCluster& c, const std::vector<ledger::Tx>& txs) {
   for (const auto& tx : txs) {
@@ -64,6 +66,32 @@ TEST(ConsensusHostConfig, WaitsTheConfiguredBlockIntervalBetweenHeights) {
   // Block 2 is proposed no sooner than the interval after block 1 committed,
   // which is after block 1 was proposed.
   EXPECT_GE(second->header.time_ms - first->header.time_ms, kIntervalMs);
+}
+
+// Under a backlog (the pool holds a full block, or the last block was full)
+// the next height starts right after the commit, not an interval later
+// (node/block_pacing.h). The bound is one whole interval of 20 s for the
+// three or four blocks, which the old pacing needs two or three times over.
+TEST(ConsensusHostConfig, ABacklogStartsEachHeightRightAfterTheCommit) {
+  ConsensusCluster c(4);
+  c.AdjustHostConfig([](node::ConsensusHostConfig& config) {
+    config.block_interval_ms = kLongIntervalMs;
+    config.max_block_txs = 20;
+  });
+  for (std::size_t i = 0; i < 4; ++i) c.Start(i);
+  const auto txs = SyntheticBlockTxs(c.chain(), 1, 60);  // 60 independent enrolments: 3 full blocks
+  for (std::size_t t = 0; t < txs.size(); ++t) ASSERT_TRUE(c.Submit(t % 4, txs[t]).ok());
+  ASSERT_TRUE(c.RunUntil([&] { return AllCommitted(c, txs); }, 3 * kLongIntervalMs))
+      << "heights " << c.height(0) << " " << c.height(1) << " " << c.height(2) << " " << c.height(3);
+  const std::uint64_t last = c.height(0);
+  ASSERT_GE(last, 3u);
+  auto first = c.store(0).GetBlock(1);
+  auto latest = c.store(0).GetBlock(last);
+  ASSERT_TRUE(first.ok() && latest.ok());
+  // Block times are the proposers' clocks when they built the blocks.
+  EXPECT_LT(latest->header.time_ms - first->header.time_ms, kLongIntervalMs)
+      << last << " blocks: the heights after a full block waited for the block interval";
+  EXPECT_TRUE(c.fatal_errors().empty());
 }
 
 TEST(ConsensusHostConfig, ARoundWithoutItsProposerLastsTheConfiguredProposeTimeout) {

@@ -145,6 +145,28 @@ TEST_F(MempoolTest, ABadSignatureIsRejected) {
   EXPECT_FALSE(pool.Contains(Id(tx)));
 }
 
+// Rule S3 (an introduced key must be a usable Ed25519 key) is checked once,
+// at admission; the re-checks after each block skip it
+// (ledger::ValidateTxPrechecked), so admission must never let a bad key in.
+TEST_F(MempoolTest, AnEnrolmentWithAnUnusableKeyIsRefusedAtAdmission) {
+  Mempool pool;
+  Tx tx;
+  tx.kind = TxKind::kEnrollSubject;
+  tx.nonce = 7;
+  crypto::PublicKey identity{};
+  identity[0] = 1;  // the neutral point: small order
+  tx.body = ledger::EnrollSubject{Subject(7), identity};
+  SignTx(tx, kTestChainId, registrar_);
+  auto r = pool.Add(tx, committed_, Ctx());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "validation.bad_key");
+  EXPECT_FALSE(pool.Contains(Id(tx)));
+  // A good one beside it still enters, and survives a re-check.
+  ASSERT_TRUE(pool.Add(Enroll(8), committed_, Ctx()).ok());
+  EXPECT_TRUE(pool.Update(committed_, Ctx(2), {}).empty());
+  EXPECT_EQ(pool.size(), 1u);
+}
+
 TEST_F(MempoolTest, TheTransactionLimitIsEnforced) {
   Mempool pool(MempoolLimits{2, 1 << 20});
   ASSERT_TRUE(pool.Add(Enroll(1), committed_, Ctx()).ok());
@@ -206,6 +228,61 @@ TEST_F(MempoolTest, UpdateRemovesCommittedTransactionsAndKeepsTheirDependents) {
   EXPECT_TRUE(pool.Contains(Id(hire)));  // its subject is now committed
   EXPECT_EQ(pool.Reap(100, 1 << 20), (std::vector<Tx>{hire, other}));
   EXPECT_EQ(pool.bytes(), Size(hire) + Size(other));
+}
+
+// A submission that reads the store's tip after a commit but reaches the
+// pool before its Update (the usual case under load: thousands a second,
+// a commit every second or two) is validated at the pool's height, so the
+// Update after that block still takes the incremental path instead of
+// re-checking the whole backlog; and the pool ends as a full re-check's.
+TEST_F(MempoolTest, ASubmissionBetweenCommitAndUpdateKeepsTheIncrementalPath) {
+  Mempool pool;
+  Mempool reference(MempoolLimits{50000, 64 * 1024 * 1024, false});
+  const Tx enroll = Enroll(1), hire = Entry(TxKind::kHire, 1, 7), other = Enroll(2);
+  for (const Tx& tx : {enroll, other}) {
+    ASSERT_TRUE(pool.Add(tx, committed_, Ctx()).ok());
+    ASSERT_TRUE(reference.Add(tx, committed_, Ctx()).ok());
+  }
+  Commit({enroll}, 1);
+  // In the window: the caller's context is already the next block's.
+  ASSERT_TRUE(pool.Add(hire, committed_, Ctx(2)).ok());
+  ASSERT_TRUE(reference.Add(hire, committed_, Ctx(2)).ok());
+  EXPECT_TRUE(pool.Update(committed_, Ctx(2), {Id(enroll)}).empty());
+  EXPECT_TRUE(reference.Update(committed_, Ctx(2), {Id(enroll)}).empty());
+  EXPECT_TRUE(pool.last_update_incremental()) << pool.last_full_recheck_reason();
+  EXPECT_EQ(pool.Reap(100, 1 << 20), reference.Reap(100, 1 << 20));
+  EXPECT_EQ(pool.Reap(100, 1 << 20), (std::vector<Tx>{other, hire}));
+
+  // The other way round: a caller that read the tip before that commit but
+  // reaches the pool after its Update; the next block is again incremental.
+  const Tx late = Enroll(3);
+  ASSERT_TRUE(pool.Add(late, committed_, Ctx(1)).ok());
+  Commit({other}, 2);
+  EXPECT_TRUE(pool.Update(committed_, Ctx(3), {Id(other)}).empty());
+  EXPECT_TRUE(pool.last_update_incremental()) << pool.last_full_recheck_reason();
+  EXPECT_EQ(pool.Reap(100, 1 << 20), (std::vector<Tx>{hire, late}));
+}
+
+// The pool's time never steps back: an Update whose context is earlier than
+// a time a pending transaction was validated at (a submission that read the
+// clock after the committing thread did, and took the lock first) re-checks
+// at the later time, so it neither drops that transaction nor needs the full
+// re-check.
+TEST_F(MempoolTest, AnUpdateNeverRechecksAtAnEarlierTimeThanThePoolValidatedAt) {
+  Mempool pool;
+  const Tx enroll = Enroll(1), other = Enroll(2);
+  ASSERT_TRUE(pool.Add(enroll, committed_, Ctx()).ok());
+  // recorded_at is kBlockTimeSeconds - 60: valid at Ctx(1), in the future for a
+  // block time more than the skew earlier.
+  const Tx hire = Entry(TxKind::kHire, 1, 7);
+  ASSERT_TRUE(pool.Add(hire, committed_, Ctx()).ok());
+  ASSERT_TRUE(pool.Add(other, committed_, Ctx()).ok());
+  Commit({enroll}, 1);
+  ledger::TxContext earlier = Ctx(2);
+  earlier.block_time_ms = (kBlockTimeSeconds - 60 - genesis_.params.max_clock_skew_seconds - 5) * 1000;
+  EXPECT_TRUE(pool.Update(committed_, earlier, {Id(enroll)}).empty());
+  EXPECT_TRUE(pool.last_update_incremental()) << pool.last_full_recheck_reason();
+  EXPECT_EQ(pool.Reap(100, 1 << 20), (std::vector<Tx>{hire, other}));
 }
 
 TEST_F(MempoolTest, UpdateDropsATransactionAConflictingCommitInvalidated) {

@@ -80,5 +80,34 @@ TEST_F(ProposalSignaturesTest, UnknownTransactionWithABadSignatureIsRefused) {
   EXPECT_EQ(check.error().code, "tx.bad_signature");
 }
 
+// A block from another proposer may carry a transaction this pool never
+// admitted. Its signatures are verified here, and rule S3's key check, which
+// the pool's re-checks skip, still runs when the block is executed: the
+// replay's context marks only the signatures as verified.
+TEST_F(ProposalSignaturesTest, ABadKeyInABlockFromElsewhereIsStillRefused) {
+  Tx bad;
+  bad.kind = ledger::TxKind::kEnrollSubject;
+  bad.nonce = 9;
+  ledger::SubjectId subject{};
+  subject.fill(9);
+  crypto::PublicKey identity{};
+  identity[0] = 1;  // small order
+  bad.body = ledger::EnrollSubject{subject, identity};
+  SignTx(bad, kTestChainId, registrar_);
+  EXPECT_FALSE(pool_.Add(bad, committed_, ledger::TxContext{genesis_, 1, kBlockTimeMs}).ok());
+  const Tx good = Enroll(1);
+  AddToPool(good);
+  auto check = CheckProposalSignatures(pool_, {good, bad}, kTestChainId);
+  ASSERT_TRUE(check.ok()) << check.error().message;  // its signature is fine
+  EXPECT_EQ(check->verified_now, 1u);
+  ledger::TxContext replay{genesis_, 1, kBlockTimeMs};
+  replay.skip_signature_check = true;  // as ChainStore::ReplayBlock(block, signatures_verified=true)
+  const ledger::BlockExecution executed = ledger::ExecuteTxs(committed_, {good, bad}, replay, check->ids);
+  EXPECT_EQ(executed.accepted, 1u);
+  ASSERT_EQ(executed.outcomes.size(), 2u);
+  ASSERT_FALSE(executed.outcomes[1].status.ok());
+  EXPECT_EQ(executed.outcomes[1].status.error().code, "validation.bad_key");
+}
+
 }  // namespace
 }  // namespace jobcard::node

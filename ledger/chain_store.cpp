@@ -701,7 +701,7 @@ Status ChainStore::Commit(const PreparedBlock& prepared, const CommitCertificate
   // a full disk aborts it (disk_reserve.h): both come on top of the reserve.
   if (db_->min_free_bytes > 0) {
     JOBCARD_TRY_STATUS(JudgeDiskReserve(db_->available_disk_bytes(db_->dir), db_->min_free_bytes,
-                                        to_write.GetDataSize() + UnflushedBytes(), db_->dir));
+                                        BytesABlockWriteNeeds(to_write.GetDataSize(), UnflushedBytes()), db_->dir));
   }
   rocksdb::WriteOptions wo;
   wo.sync = true;

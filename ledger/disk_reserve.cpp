@@ -20,6 +20,10 @@ Status JudgeDiskReserve(std::optional<std::uint64_t> available, std::uint64_t mi
                                          " bytes (store_min_free_bytes): no block is written until space is freed");
 }
 
+std::uint64_t BytesABlockWriteNeeds(std::uint64_t batch_bytes, std::uint64_t memtable_bytes) {
+  return 2 * batch_bytes + memtable_bytes;
+}
+
 Status CheckDiskReserve(const std::string& dir, std::uint64_t min_free_bytes, std::uint64_t write_bytes) {
   if (min_free_bytes == 0) return Status::Ok();
   return JudgeDiskReserve(AvailableDiskBytes(dir), min_free_bytes, write_bytes, dir);

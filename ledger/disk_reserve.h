@@ -31,6 +31,14 @@ std::optional<std::uint64_t> AvailableDiskBytes(const std::string& dir);
 Status JudgeDiskReserve(std::optional<std::uint64_t> available, std::uint64_t min_free_bytes, std::uint64_t write_bytes,
                         const std::string& dir);
 
+// What a block's write can take from the disk before the next flush is done:
+// its batch appended to RocksDB's WAL, and the flush's table files holding
+// the memtables plus that batch again, written while the WAL that holds the
+// same bytes is still on disk (it is deleted only after the flush). Found by
+// CompactionFullDisk's first sizing: a 3.4 MB block's flush met ENOSPC after
+// a check that counted the batch once (spec/storage.md, Full disk).
+std::uint64_t BytesABlockWriteNeeds(std::uint64_t batch_bytes, std::uint64_t memtable_bytes);
+
 // JudgeDiskReserve with what the disk under `dir` has available now.
 Status CheckDiskReserve(const std::string& dir, std::uint64_t min_free_bytes, std::uint64_t write_bytes = 0);
 

@@ -90,6 +90,20 @@ TEST(DiskReserve, UnknownFreeSpaceAndTheExactBoundaryPass) {
   EXPECT_EQ(JudgeDiskReserve(50, 1, 100, "d").error().code, "store.no_space");
 }
 
+// The flush after a block writes the memtables and the block's batch to
+// table files while the WAL still holds that batch: the batch counts twice.
+TEST(DiskReserve, ABlocksBatchCountsTwiceAndTheMemtablesOnce) {
+  EXPECT_EQ(BytesABlockWriteNeeds(3'400'000, 0), 6'800'000u);
+  EXPECT_EQ(BytesABlockWriteNeeds(3'400'000, 10'000'000), 16'800'000u);
+  EXPECT_EQ(BytesABlockWriteNeeds(0, 10'000'000), 10'000'000u);
+  // The case CompactionFullDisk met: room for the reserve, the batch and the
+  // memtables once, but not for the batch's second copy.
+  const std::uint64_t reserve = 256 << 10, batch = 3'400'000, memtables = 5'000'000;
+  EXPECT_EQ(JudgeDiskReserve(reserve + batch + memtables, reserve, BytesABlockWriteNeeds(batch, memtables), "d").error().code,
+            "store.no_space");
+  EXPECT_TRUE(JudgeDiskReserve(reserve + 2 * batch + memtables, reserve, BytesABlockWriteNeeds(batch, memtables), "d").ok());
+}
+
 // RocksDB writes memtables out in the background, where a full disk aborts
 // it; a block is therefore refused unless the disk also holds what is in the
 // memtables. The disk's free space is a figure the test sets.

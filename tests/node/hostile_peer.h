@@ -7,6 +7,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 
 #include "node/p2p/tcp_bus.h"
 
@@ -17,7 +18,10 @@ class HostilePeer {
   HostilePeer(boost::asio::io_context& io, std::shared_ptr<crypto::SigningKey> key, TcpBusOptions options)
       : key_(std::move(key)) {
     BusHandler handler;
-    handler.on_message = [this](const crypto::PublicKey&, Channel channel, ByteView) { ++received_[channel]; };
+    handler.on_message = [this](const crypto::PublicKey&, Channel channel, ByteView payload) {
+      ++received_[channel];
+      if (channel == Channel::kTxs) received_txs_.emplace(payload.begin(), payload.end());
+    };
     bus_ = std::make_unique<TcpBus>(io, key_, std::move(options), std::move(handler));
   }
   ~HostilePeer() { bus_->Stop(); }
@@ -34,11 +38,14 @@ class HostilePeer {
     auto it = received_.find(channel);
     return it == received_.end() ? 0 : it->second;
   }
+  // Whether an honest node sent it this transaction (its encoding) on kTxs.
+  bool ReceivedTx(const Bytes& encoded) const { return received_txs_.count(encoded) > 0; }
 
  private:
   std::shared_ptr<crypto::SigningKey> key_;
   std::unique_ptr<TcpBus> bus_;
   std::map<Channel, std::uint64_t> received_;
+  std::set<Bytes> received_txs_;
 };
 
 }  // namespace jobcard::node::p2p::testing

@@ -12,6 +12,7 @@
 // Every wait is bounded; each test takes a few seconds.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <future>
 
@@ -36,7 +37,10 @@ using node::p2p::Channel;
 using node::p2p::testing::HostilePeer;
 using node::p2p::testing::RawPeer;
 
-constexpr std::uint64_t kMaxWaitMs = 30000;
+// A bound for what must happen, not a pace: these pass in a few seconds alone,
+// but FloodOfVotesStaysWithinTheBooks once needed more than 30 s under a load
+// average of 8 with a Release build beside it (session 7).
+constexpr std::uint64_t kMaxWaitMs = 60000;
 constexpr std::size_t kHonest = 3;
 constexpr std::size_t kByzantine = 3;  // validator index whose key the test holds
 
@@ -311,7 +315,6 @@ TEST_F(HostilePeerTest, FloodOfValidLookingTxsIsRefusedWithoutGrowth) {
       if (tx.kind != ledger::TxKind::kEnrollSubject) flood.push_back(ledger::EncodeTx(tx));
     }
   }
-  const std::uint64_t txs_heard_before = byzantine_->received(Channel::kTxs);
   std::size_t most_pending = 0;
   for (std::size_t i = 0; i < flood.size(); ++i) {
     byzantine_->bus().Broadcast(Channel::kTxs, flood[i]);
@@ -328,8 +331,12 @@ TEST_F(HostilePeerTest, FloodOfValidLookingTxsIsRefusedWithoutGrowth) {
   }
   // Nothing of the flood entered a pool or was relayed (the honest nodes
   // would have sent each accepted tx on to every peer, the sender too).
+  // Compared by content, not by count: an honest node may send the peer its
+  // own pending transactions again meanwhile (re-gossip, spec/consensus.md
+  // §13), which once made the count one higher than before the flood.
   EXPECT_EQ(most_pending, 0u);
-  EXPECT_EQ(byzantine_->received(Channel::kTxs), txs_heard_before);
+  const auto relayed = std::count_if(flood.begin(), flood.end(), [&](const Bytes& tx) { return byzantine_->ReceivedTx(tx); });
+  EXPECT_EQ(relayed, 0) << "of the flood's transactions came back from an honest node";
   EXPECT_TRUE(CommitBatch());
   EXPECT_TRUE(NoneBanned());
   EXPECT_TRUE(CommitBatch());

@@ -105,43 +105,67 @@ TEST(DiskReserve, ABlocksBatchCountsTwiceAndTheMemtablesOnce) {
   EXPECT_TRUE(JudgeDiskReserve(reserve + 2 * batch + memtables, reserve, BytesABlockWriteNeeds(batch, memtables), "d").ok());
 }
 
+// A store whose disk's free space is a figure the test sets, with a reserve
+// of 1 MiB, committing synthetic blocks of `subjects` enrolments and entries.
+class StoreWithSetFreeSpace {
+ public:
+  static constexpr std::uint64_t kReserve = 1 << 20;
+
+  explicit StoreWithSetFreeSpace(std::size_t subjects) : subjects_(subjects) {
+    StoreOpenOptions options;
+    options.min_free_bytes = kReserve;
+    options.available_disk_bytes = [free = free_bytes_](const std::string&) { return std::optional<std::uint64_t>(*free); };
+    auto opened = ChainStore::Open(path(), chain_.genesis, options);
+    EXPECT_TRUE(opened.ok()) << opened.error().message;
+    if (opened.ok()) store_ = std::move(*opened);
+  }
+
+  std::string path() const { return (dir_.path() / "db").string(); }
+  ChainStore& store() { return *store_; }
+  bool opened() const { return store_ != nullptr; }
+  void SetFree(std::uint64_t bytes) { *free_bytes_ = bytes; }
+
+  Status CommitNext() {
+    const std::uint64_t h = store_->Tip().height + 1;
+    auto prepared = store_->PrepareBlock(testing::SyntheticBlockTxs(chain_, h, subjects_), testing::SyntheticBlockTimeMs(chain_, h),
+                                         chain_.validator.public_key());
+    if (!prepared.ok()) return prepared.error();
+    CommitCertificate cert{h, 0, prepared->block_hash,
+                           {SignPrecommit(chain_.genesis.chain_id, h, 0, prepared->block_hash, chain_.validator)}};
+    return store_->Commit(*prepared, cert);
+  }
+
+ private:
+  testing::TempDir dir_;
+  const testing::TestChain chain_ = testing::MakeTestChain();
+  const std::size_t subjects_;
+  std::shared_ptr<std::uint64_t> free_bytes_ = std::make_shared<std::uint64_t>(std::uint64_t{1} << 40);
+  std::unique_ptr<ChainStore> store_;
+};
+
 // RocksDB writes memtables out in the background, where a full disk aborts
 // it; a block is therefore refused unless the disk also holds what is in the
 // memtables. The disk's free space is a figure the test sets.
 TEST(DiskReserve, WhatTheMemtablesHoldCountsOnTopOfTheReserve) {
-  testing::TempDir dir;
-  const testing::TestChain chain = testing::MakeTestChain();
-  constexpr std::uint64_t kReserve = 1 << 20;
-  auto free_bytes = std::make_shared<std::uint64_t>(std::uint64_t{1} << 40);
-  StoreOpenOptions options;
-  options.min_free_bytes = kReserve;
-  options.available_disk_bytes = [free_bytes](const std::string&) { return std::optional<std::uint64_t>(*free_bytes); };
-  auto opened = ChainStore::Open((dir.path() / "db").string(), chain.genesis, options);
-  ASSERT_TRUE(opened.ok()) << opened.error().message;
-  ChainStore& store = **opened;
-  auto commit_next = [&]() -> Status {
-    const std::uint64_t h = store.Tip().height + 1;
-    auto prepared = store.PrepareBlock(testing::SyntheticBlockTxs(chain, h, 20), testing::SyntheticBlockTimeMs(chain, h),
-                                       chain.validator.public_key());
-    if (!prepared.ok()) return prepared.error();
-    CommitCertificate cert{h, 0, prepared->block_hash,
-                           {SignPrecommit(chain.genesis.chain_id, h, 0, prepared->block_hash, chain.validator)}};
-    return store.Commit(*prepared, cert);
-  };
+  StoreWithSetFreeSpace s(20);
+  ASSERT_TRUE(s.opened());
+  constexpr std::uint64_t kReserve = StoreWithSetFreeSpace::kReserve;
+  ChainStore& store = s.store();
+  auto commit_next = [&] { return s.CommitNext(); };
   for (int i = 0; i < 5; ++i) ASSERT_TRUE(commit_next().ok());
   const std::uint64_t unflushed = store.UnflushedBytes();
   // A block of 20 subjects is a few tens of KB; the memtables hold much more.
   ASSERT_GT(unflushed, std::uint64_t{256} << 10);
 
   // Room for the reserve and the block, not for the memtables: refused.
-  *free_bytes = kReserve + unflushed / 2;
+  s.SetFree(kReserve + unflushed / 2);
   Status refused = commit_next();
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code, "store.no_space");
   EXPECT_EQ(store.Tip().height, 5u);
 
   // Room for all three: the same height commits.
-  *free_bytes = kReserve + store.UnflushedBytes() + (std::uint64_t{1} << 20);
+  s.SetFree(kReserve + store.UnflushedBytes() + (std::uint64_t{1} << 20));
   ASSERT_TRUE(commit_next().ok());
   EXPECT_EQ(store.Tip().height, 6u);
 }
@@ -149,32 +173,17 @@ TEST(DiskReserve, WhatTheMemtablesHoldCountsOnTopOfTheReserve) {
 // The store asks for the batch twice, not once: measured on a real store,
 // whose WAL grows by a block's batch (sync writes, no flush at these sizes).
 TEST(DiskReserve, AStoreRefusesABlockWhoseBatchFitsOnlyOnce) {
-  testing::TempDir dir;
-  const testing::TestChain chain = testing::MakeTestChain();
-  constexpr std::uint64_t kReserve = 1 << 20;
-  const std::string db = (dir.path() / "db").string();
-  auto free_bytes = std::make_shared<std::uint64_t>(std::uint64_t{1} << 40);
-  StoreOpenOptions options;
-  options.min_free_bytes = kReserve;
-  options.available_disk_bytes = [free_bytes](const std::string&) { return std::optional<std::uint64_t>(*free_bytes); };
-  auto opened = ChainStore::Open(db, chain.genesis, options);
-  ASSERT_TRUE(opened.ok()) << opened.error().message;
-  ChainStore& store = **opened;
+  StoreWithSetFreeSpace s(200);
+  ASSERT_TRUE(s.opened());
+  constexpr std::uint64_t kReserve = StoreWithSetFreeSpace::kReserve;
+  ChainStore& store = s.store();
+  auto commit_next = [&] { return s.CommitNext(); };
   auto wal_bytes = [&] {
     std::uint64_t total = 0;
-    for (const auto& file : std::filesystem::directory_iterator(db)) {
+    for (const auto& file : std::filesystem::directory_iterator(s.path())) {
       if (file.path().extension() == ".log") total += file.file_size();
     }
     return total;
-  };
-  auto commit_next = [&]() -> Status {
-    const std::uint64_t h = store.Tip().height + 1;
-    auto prepared = store.PrepareBlock(testing::SyntheticBlockTxs(chain, h, 200), testing::SyntheticBlockTimeMs(chain, h),
-                                       chain.validator.public_key());
-    if (!prepared.ok()) return prepared.error();
-    CommitCertificate cert{h, 0, prepared->block_hash,
-                           {SignPrecommit(chain.genesis.chain_id, h, 0, prepared->block_hash, chain.validator)}};
-    return store.Commit(*prepared, cert);
   };
   ASSERT_TRUE(commit_next().ok());
   const std::uint64_t before = wal_bytes();
@@ -186,12 +195,12 @@ TEST(DiskReserve, AStoreRefusesABlockWhoseBatchFitsOnlyOnce) {
   // shape, deterministic; its records are larger). Room for the reserve, the
   // memtables and 1.8 of block 2's batches: enough had the batch counted
   // once, not for the WAL's copy and the flush's.
-  *free_bytes = kReserve + store.UnflushedBytes() + batch * 9 / 5;
+  s.SetFree(kReserve + store.UnflushedBytes() + batch * 9 / 5);
   Status refused = commit_next();
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code, "store.no_space");
   EXPECT_EQ(store.Tip().height, 2u);
-  *free_bytes = kReserve + store.UnflushedBytes() + batch * 7 / 2;
+  s.SetFree(kReserve + store.UnflushedBytes() + batch * 7 / 2);
   Status second = commit_next();
   ASSERT_TRUE(second.ok()) << "3.5 batches (" << batch << " bytes each) of room must do: " << second.error().message;
 }

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "node/http/http_server.h"
+#include "node/consensus_wire.h"
 #include "node/log.h"
 #include "node/no_peers_bus.h"
 #include "node/node_api.h"
@@ -199,6 +200,19 @@ Status NodeService::MakeTransport() {
   return Status::Ok();
 }
 
+// The tip with its certificate, as block sync sends it. A removed validator
+// may not have gathered the precommits of the block that removed it when
+// its peers drop it, and then could never learn of its removal (nobody
+// serves it any more): each peer hands it this block as its last frame.
+std::optional<p2p::PartingFrame> NodeService::BlockThatChangedTheSet() const {
+  const std::uint64_t height = store_->Tip().height;
+  auto block = store_->GetBlock(height);
+  auto certificate = store_->GetCertificate(height);
+  if (!block.ok() || !certificate.ok()) return std::nullopt;  // genesis: nobody to hand it to
+  return p2p::PartingFrame{p2p::Channel::kSync,
+                           EncodeSyncMessage(CertifiedBlock{std::move(block).value(), std::move(certificate).value()})};
+}
+
 void NodeService::FollowValidatorSet() {
   Loop& loop = *loop_;
   if (!loop.tcp) return;
@@ -211,8 +225,8 @@ void NodeService::FollowValidatorSet() {
   // Drops the links of keys no longer allowed; a newly admitted validator's
   // dial is accepted from now on. Posted: dropping a link calls the host's
   // OnPeerDisconnected, and this runs inside the host's commit.
-  asio::post(loop.io, [&loop, keys = loop.allowed_peers] {
-    if (loop.tcp) loop.tcp->SetAllowedKeys(keys);
+  asio::post(loop.io, [&loop, keys = loop.allowed_peers, parting = BlockThatChangedTheSet()] {
+    if (loop.tcp) loop.tcp->SetAllowedKeys(keys, parting);
   });
   if (validator_key_) {
     const bool still_validator = std::any_of(set.begin(), set.end(), [&](const auto& v) { return v.key == validator_key_->public_key(); });

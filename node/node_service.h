@@ -31,6 +31,7 @@
 #include "node/consensus_host.h"
 #include "node/mempool.h"
 #include "node/node_config.h"
+#include "node/p2p/tcp_bus.h"
 #include "node/receipt_book.h"
 
 namespace jobcard::node {
@@ -83,6 +84,7 @@ class NodeService {
   // On the loop after each commit: when the committed validator set changed,
   // the transport's allowed keys become the new set and the observers.
   void FollowValidatorSet();
+  std::optional<p2p::PartingFrame> BlockThatChangedTheSet() const;
 
   void RememberRejection(const ledger::EntryId& id, const Error& reason);
 

@@ -91,6 +91,8 @@ void PeerLink::ReadFrameHeader() {
   asio::async_read(socket_, asio::buffer(header_),
                    [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
                      if (self->closed_) return;
+                     // Parting: the peer's end (or any error) finishes it.
+                     if (ec && self->parting_) return self->Close(*self->parting_);
                      if (ec) return self->Close(SocketError(ec));
                      // The length is checked before a byte of the body is read.
                      auto length = FrameOpener::BodyLength(self->header_);
@@ -104,9 +106,11 @@ void PeerLink::ReadFrameBody(std::size_t body_bytes) {
   asio::async_read(socket_, asio::buffer(body_),
                    [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
                      if (self->closed_) return;
+                     if (ec && self->parting_) return self->Close(*self->parting_);
                      if (ec) return self->Close(SocketError(ec));
                      auto frame = self->opener_->Open(self->header_, self->body_);
-                     if (!frame.ok()) return self->Close(frame.error());
+                     if (!frame.ok()) return self->Close(self->parting_ ? *self->parting_ : frame.error());
+                     if (self->parting_) return self->ReadFrameHeader();  // read to the peer's end, not delivered
                      if (auto owner = self->owner_.lock()) {
                        owner->OnLinkFrame(self, frame->channel, frame->payload);
                      }
@@ -116,6 +120,7 @@ void PeerLink::ReadFrameBody(std::size_t body_bytes) {
 }
 
 bool PeerLink::Send(std::uint8_t channel, ByteView payload) {
+  if (parting_) return false;  // a peer on its way out: not a lost frame
   if (!ready_ || closed_ || payload.size() > kMaxPayloadBytes) {
     ++dropped_frames_;
     return false;
@@ -140,7 +145,8 @@ bool PeerLink::Send(std::uint8_t channel, ByteView payload) {
 }
 
 void PeerLink::WriteNext() {
-  if (writing_ || closed_ || (urgent_.empty() && bulk_.empty())) return;
+  if (writing_ || closed_) return;
+  if (urgent_.empty() && bulk_.empty()) return FinishParting();
   // Several frames per write: one system call instead of one per frame
   // (a burst of transactions is thousands of small frames). Sealed here, in
   // the order written, since the receiver checks the frame counter.
@@ -169,11 +175,36 @@ void PeerLink::WriteNext() {
   asio::async_write(socket_, buffers, [self = shared_from_this(), batch_bytes](const boost::system::error_code& ec, std::size_t) {
     self->writing_ = false;
     if (self->closed_) return;
-    if (ec) return self->Close(SocketError(ec));
+    if (ec) return self->Close(self->parting_ ? *self->parting_ : SocketError(ec));
     self->queued_bytes_ -= batch_bytes;
     self->in_flight_.clear();
     self->WriteNext();
   });
+}
+
+void PeerLink::CloseAfterSending(const Error& reason, std::chrono::milliseconds limit) {
+  if (closed_ || parting_) return;
+  if (!ready_) return Close(reason);
+  parting_ = reason;
+  for (const Outgoing& dropped : bulk_) queued_bytes_ -= dropped.frame_bytes;
+  dropped_frames_ += bulk_.size();
+  bulk_.clear();
+  // The handshake's timer is free once the link is ready: it bounds the parting.
+  handshake_deadline_.expires_after(limit);
+  handshake_deadline_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+    if (ec || self->closed_) return;
+    self->Close(*self->parting_);
+  });
+  WriteNext();
+}
+
+// Everything queued is written: half-close, so the peer reads every frame
+// and then its end of the stream; its own close ends the link.
+void PeerLink::FinishParting() {
+  if (!parting_ || sent_fin_ || writing_) return;
+  sent_fin_ = true;
+  boost::system::error_code ignored;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
 }
 
 void PeerLink::Close(const Error& reason) {

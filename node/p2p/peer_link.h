@@ -51,6 +51,13 @@ class PeerLink : public std::enable_shared_from_this<PeerLink> {
   bool Send(std::uint8_t channel, ByteView payload);
   // Closes the socket; the owner hears OnLinkClosed once. Idempotent.
   void Close(const Error& reason);
+  // A parting close: queued transactions are dropped, consensus and sync
+  // frames already queued are written, then the link half-closes and waits
+  // for the peer's end (a plain close with unread bytes would reset the
+  // connection, and the peer could lose the last frames). Frames that arrive
+  // meanwhile are not delivered and Send refuses new ones. Close(reason)
+  // runs when the peer closes or after `limit`, whichever comes first.
+  void CloseAfterSending(const Error& reason, std::chrono::milliseconds limit);
 
   bool ready() const { return ready_; }
   bool closed() const { return closed_; }
@@ -74,6 +81,7 @@ class PeerLink : public std::enable_shared_from_this<PeerLink> {
   void ReadFrameHeader();
   void ReadFrameBody(std::size_t body_bytes);
   void WriteNext();
+  void FinishParting();
 
   boost::asio::ip::tcp::socket socket_;
   boost::asio::steady_timer handshake_deadline_;
@@ -84,6 +92,8 @@ class PeerLink : public std::enable_shared_from_this<PeerLink> {
 
   bool ready_ = false;
   bool closed_ = false;
+  std::optional<Error> parting_;  // CloseAfterSending's reason, while parting
+  bool sent_fin_ = false;
   crypto::PublicKey remote_key_{};
   std::optional<FrameSealer> sealer_;
   std::optional<FrameOpener> opener_;

@@ -107,13 +107,17 @@ class TcpBus::Core : public PeerLinkOwner, public std::enable_shared_from_this<T
 
   std::uint16_t listen_port() const { return listen_port_; }
 
-  void SetAllowedKeys(const std::vector<crypto::PublicKey>& keys) {
+  void SetAllowedKeys(const std::vector<crypto::PublicKey>& keys, const std::optional<PartingFrame>& parting) {
     allowed_ = std::set<crypto::PublicKey>(keys.begin(), keys.end());
     std::vector<std::shared_ptr<PeerLink>> gone;
     for (auto& [key, link] : active_) {
       if (!allowed_.count(key)) gone.push_back(link);
     }
-    for (auto& link : gone) link->Close(MakeError("p2p.not_allowed", "the peer's key is no longer allowed"));
+    // Still listed as connected until the parting ends (OnLinkClosed).
+    for (auto& link : gone) {
+      if (parting) link->Send(static_cast<std::uint8_t>(parting->channel), parting->payload);
+      link->CloseAfterSending(MakeError("p2p.not_allowed", "the peer's key is no longer allowed"), options_.parting_limit);
+    }
   }
 
   void Broadcast(Channel channel, ByteView payload) {
@@ -364,7 +368,9 @@ TcpBus::~TcpBus() { core_->Stop(); }
 Status TcpBus::Start() { return core_->Start(); }
 void TcpBus::Stop() { core_->Stop(); }
 std::uint16_t TcpBus::listen_port() const { return core_->listen_port(); }
-void TcpBus::SetAllowedKeys(const std::vector<crypto::PublicKey>& keys) { core_->SetAllowedKeys(keys); }
+void TcpBus::SetAllowedKeys(const std::vector<crypto::PublicKey>& keys, const std::optional<PartingFrame>& parting) {
+  core_->SetAllowedKeys(keys, parting);
+}
 void TcpBus::AddPeer(const PeerAddress& peer) { core_->AddPeer(peer); }
 void TcpBus::Broadcast(Channel channel, ByteView payload) { core_->Broadcast(channel, payload); }
 void TcpBus::SendTo(const crypto::PublicKey& peer, Channel channel, ByteView payload) {

@@ -50,6 +50,15 @@ struct TcpBusOptions {
   int frame_fault_points = 50;                         // a frame that fails to open, or is oversize
   int ban_threshold_points = 100;
   std::chrono::milliseconds ban_duration{60000};
+  // How long a link dropped by SetAllowedKeys may take to deliver its
+  // parting frame and what was queued before it.
+  std::chrono::milliseconds parting_limit{2000};
+};
+
+// The last frame a dropped peer receives (SetAllowedKeys).
+struct PartingFrame {
+  Channel channel = Channel::kSync;
+  Bytes payload;
 };
 
 // A peer's transport state, for tests and metrics.
@@ -77,8 +86,11 @@ class TcpBus final : public MessageBus {
   // The port bound by Start (the kernel's pick when listen_port was 0).
   std::uint16_t listen_port() const;
   // Replaces the allowed keys (the validator set changed). Connected peers
-  // no longer allowed are disconnected.
-  void SetAllowedKeys(const std::vector<crypto::PublicKey>& keys);
+  // no longer allowed are disconnected: their queued consensus and sync
+  // frames and then `parting` (when given) are written first, within
+  // options.parting_limit; nothing they send meanwhile is delivered. The
+  // node uses it to hand a removed validator the block that removed it.
+  void SetAllowedKeys(const std::vector<crypto::PublicKey>& keys, const std::optional<PartingFrame>& parting = std::nullopt);
   // Adds a peer to dial (and redial); dials it at once when started. A peer
   // already listed or this node's own key is ignored.
   void AddPeer(const PeerAddress& peer);

@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <boost/asio/post.hpp>
+#include <future>
+#include <thread>
 
 #include "node/p2p/tcp_bus.h"
 #include "tests/node/p2p_raw_peer.h"
@@ -485,11 +488,62 @@ TEST_F(TcpBusTest, PeersNoLongerAllowedAreDisconnected) {
   a.bus->AddPeer(AddressOf(b));
   ASSERT_TRUE(RunUntil(io_, [&] { return b.ConnectedTo(a.public_key()); }));
   b.bus->SetAllowedKeys({b.public_key()});  // A left the validator set
-  EXPECT_FALSE(b.ConnectedTo(a.public_key()));
+  ASSERT_TRUE(RunUntil(io_, [&] { return !b.ConnectedTo(a.public_key()); }));
   EXPECT_EQ(b.disconnected, std::vector<crypto::PublicKey>{a.public_key()});
   RunFor(400ms);  // A redials and is refused in the handshake
   EXPECT_FALSE(b.ConnectedTo(a.public_key()));
   EXPECT_EQ(b.connected.size(), 1u);
+}
+
+// The node hands a removed validator the block that removed it this way:
+// a plain close would drop what is queued, and a reset could make the peer
+// lose frames it had already been sent.
+TEST_F(TcpBusTest, ADroppedPeerGetsWhatWasQueuedAndThePartingFrameLast) {
+  TestNode& b = AddNode(0x02);
+  TestNode& a = AddNode(0x01);
+  a.bus->AddPeer(AddressOf(b));
+  ASSERT_TRUE(RunUntil(io_, [&] { return b.ConnectedTo(a.public_key()) && a.ConnectedTo(b.public_key()); }));
+  constexpr int kVotes = 50;
+  for (int i = 0; i < kVotes; ++i) b.bus->SendTo(a.public_key(), Channel::kConsensus, AsBytes("vote " + std::to_string(i)));
+  b.bus->SetAllowedKeys({b.public_key()}, PartingFrame{Channel::kSync, Concat({AsBytes("the block that removed you")})});
+  a.bus->SendTo(b.public_key(), Channel::kConsensus, AsBytes("sent after the drop"));
+  ASSERT_TRUE(RunUntil(io_, [&] { return !b.ConnectedTo(a.public_key()) && !a.ConnectedTo(b.public_key()); }));
+  ASSERT_EQ(a.received.size(), static_cast<std::size_t>(kVotes + 1));
+  for (int i = 0; i < kVotes; ++i) EXPECT_EQ(a.received[i].payload, "vote " + std::to_string(i));
+  EXPECT_EQ(a.received.back().channel, Channel::kSync);
+  EXPECT_EQ(a.received.back().payload, "the block that removed you");
+  EXPECT_TRUE(b.received.empty()) << "a dropped peer's frames are not delivered";
+  EXPECT_EQ(b.disconnected, std::vector<crypto::PublicKey>{a.public_key()});
+}
+
+TEST_F(TcpBusTest, APartingPeerThatNeverClosesIsDroppedAfterTheLimit) {
+  TcpBusOptions options = BaseOptions();
+  options.parting_limit = 200ms;
+  TestNode& b = AddNode(0x02, options);
+  auto own = std::make_shared<crypto::SigningKey>(jobcard::testing::KeyFromByte(0x03));
+  const HandshakeSettings settings = RawSettings(*own, b);
+  const auto port = b.bus->listen_port();
+  const crypto::PublicKey raw_key = own->public_key();
+  const bool dropped_while_open = RunBeside<bool>(io_, [&, port] {
+    RawPeer peer(port);
+    if (!peer.HandshakeAsInitiator(settings, 0x44)) return false;
+    auto on_loop = [&](auto query) {
+      std::promise<bool> answer;
+      boost::asio::post(io_, [&] { answer.set_value(query()); });
+      return answer.get_future().get();
+    };
+    if (!on_loop([&] { return b.ConnectedTo(raw_key); })) return false;
+    on_loop([&] {
+      b.bus->SetAllowedKeys({b.public_key()});
+      return true;
+    });
+    // The raw peer reads B's end of the stream but keeps its own open.
+    if (!peer.ClosedWithin(2000ms)) return false;
+    std::this_thread::sleep_for(800ms);
+    return on_loop([&] { return !b.ConnectedTo(raw_key); });
+  });
+  EXPECT_TRUE(dropped_while_open);
+  EXPECT_EQ(b.disconnected, std::vector<crypto::PublicKey>{raw_key});
 }
 
 TEST_F(TcpBusTest, ListenFailsCleanlyOnABadAddress) {

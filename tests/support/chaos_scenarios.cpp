@@ -504,8 +504,12 @@ ChaosOutcome ChaosHarness::ValidatorSetChange() {
   if (removed_at == 0) outcome.failures.push_back("remove-validator was not committed");
   // node3's key left the set: every peer drops it, it keeps running alone.
   if (error = Retire(removed, ValidatorKeyHex(removed)); !error.empty()) outcome.failures.push_back("node3 removed but not dropped: " + error);
-  if (cluster_->Log(removed).find("left the validator set") == std::string::npos) {
-    outcome.failures.push_back("node3 did not log that its key left the validator set");
+  // Peers drop it on committing the removal, and hand it that block as
+  // their last frame (spec/p2p.md): it learns of its removal either way.
+  if (cluster_->Height(removed) < removed_at) outcome.failures.push_back("node3 never got the block that removed it");
+  if (!cluster_->WaitForLog(removed, "left the validator set", 10s)) {
+    outcome.failures.push_back("node3 did not log that its key left the validator set (its tip: " +
+                               std::to_string(cluster_->Height(removed)) + ", removed at " + std::to_string(removed_at) + ")");
   }
   if (!StreamPast(removed_at + 4)) outcome.failures.push_back("no blocks after the removal");
   outcome.recover_ms = CatchUp({killed, cut}, healed);

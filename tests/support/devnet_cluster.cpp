@@ -221,6 +221,16 @@ void DevnetCluster::Drain() {
 
 std::string DevnetCluster::Log(std::size_t i) const { return nodes_[i] ? nodes_[i]->output() : last_logs_.count(i) ? last_logs_.at(i) : ""; }
 
+bool DevnetCluster::WaitForLog(std::size_t i, std::string_view text, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    if (nodes_[i]) nodes_[i]->ReadFor(20ms);
+    if (Log(i).find(text) != std::string::npos) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    if (!nodes_[i]) std::this_thread::sleep_for(20ms);
+  }
+}
+
 std::string DevnetCluster::Logs(std::size_t bytes) {
   Drain();
   std::string all;

@@ -96,8 +96,11 @@ class DevnetCluster {
   int WaitForExit(std::size_t i, std::chrono::milliseconds timeout);
   // The nodes log to pipes: read them so that they never block on a full one.
   void Drain();
-  // Node i's log so far (of its last run when it has stopped).
+  // Node i's log so far (of its last run when it has stopped). Only what
+  // was drained: a running node's latest lines may still be in its pipe.
   std::string Log(std::size_t i) const;
+  // Drains node i's pipe until its log holds `text` or `timeout` passes.
+  bool WaitForLog(std::size_t i, std::string_view text, std::chrono::milliseconds timeout);
   // The last `bytes` of each node's log.
   std::string Logs(std::size_t bytes = 4000);
 

@@ -424,6 +424,23 @@ Status CheckTip(const ChainStore::Db& db, const ChainTip& tip) {
   return Status::Ok();
 }
 
+// A newer build may add column families; RocksDB then refuses the open with
+// "Column families not opened: ...", which tells an operator nothing. Say
+// what happened: the directory is of a newer format than this build reads.
+Status RefuseUnknownColumnFamilies(const std::string& dir, const rocksdb::Options& options) {
+  std::vector<std::string> names;
+  if (!rocksdb::DB::ListColumnFamilies(options, dir, &names).ok()) return Status::Ok();  // a new store, or Open says why
+  std::string unknown;
+  for (const std::string& name : names) {
+    if (std::find(std::begin(kCfNames), std::end(kCfNames), name) != std::end(kCfNames)) continue;
+    unknown += (unknown.empty() ? "" : ", ") + name;
+  }
+  if (unknown.empty()) return Status::Ok();
+  return MakeError("store.unsupported_format", "the database in " + dir + " has column families this build does not know (" +
+                                                   unknown + "): it was written by a newer jobcard, which must be used; "
+                                                   "this build reads store formats 1 to " + std::to_string(kStoreFormat));
+}
+
 }  // namespace
 
 Result<std::unique_ptr<ChainStore>> ChainStore::Open(const std::string& dir, const Genesis& genesis,
@@ -448,6 +465,7 @@ Result<std::unique_ptr<ChainStore>> ChainStore::Open(const std::string& dir, con
   cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   cf_options.memtable_whole_key_filtering = true;
   cf_options.memtable_prefix_bloom_size_ratio = 0.02;
+  JOBCARD_TRY_STATUS(RefuseUnknownColumnFamilies(dir, options));
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const char* name : kCfNames) descriptors.emplace_back(name, cf_options);
   auto db = std::make_unique<Db>();

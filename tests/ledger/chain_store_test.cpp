@@ -192,6 +192,24 @@ TEST_F(ChainStoreTest, AStoreOfAnUnknownFormatIsRefused) {
   EXPECT_EQ(reopened.error().code, "store.unsupported_format");
 }
 
+// What an older build meets in a newer store: a column family it does not
+// know. Refused with the same code and a message that says so, instead of
+// RocksDB's "Column families not opened".
+TEST_F(ChainStoreTest, AStoreWithAColumnFamilyOfANewerBuildIsRefused) {
+  const std::string path = (dir_.path() / "db").string();
+  { auto store = Open(); }
+  EditRawDb(path, [](rocksdb::DB& db, std::map<std::string, rocksdb::ColumnFamilyHandle*>&) {
+    rocksdb::ColumnFamilyHandle* added = nullptr;
+    ASSERT_TRUE(db.CreateColumnFamily(rocksdb::ColumnFamilyOptions(), "from_the_future", &added).ok());
+    ASSERT_TRUE(db.DestroyColumnFamilyHandle(added).ok());
+  });
+  auto reopened = ChainStore::Open(path, chain_.genesis);
+  ASSERT_FALSE(reopened.ok());
+  EXPECT_EQ(reopened.error().code, "store.unsupported_format");
+  EXPECT_NE(reopened.error().message.find("from_the_future"), std::string::npos) << reopened.error().message;
+  EXPECT_NE(reopened.error().message.find("newer jobcard"), std::string::npos) << reopened.error().message;
+}
+
 // Headcount declarations are read with a limit (the API reaches them
 // through compliance reports), in declared-date order.
 TEST_F(ChainStoreTest, HeadcountsAreReadWithALimit) {

@@ -62,7 +62,8 @@ ConsensusHost::ConsensusHost(asio::io_context& io, ledger::ChainStore& store, Me
       callbacks_(std::move(callbacks)),
       start_timer_(io),
       gossip_timer_(io),
-      regossip_(RegossipPolicy(config_.gossip_interval_ms)) {
+      regossip_(RegossipPolicy(config_.gossip_interval_ms)),
+      tx_flush_timer_(io) {
   if (config_.off_loop_tx_queue > 0) tx_worker_ = std::make_unique<OffLoopWorker>(config_.off_loop_tx_queue);
 }
 
@@ -92,6 +93,7 @@ void ConsensusHost::Fail(const Error& error) {
   if (!callbacks_.on_fatal) LogError("consensus stopped", {{"code", error.code}, {"message", error.message}});
   start_timer_.cancel();
   gossip_timer_.cancel();
+  tx_flush_timer_.cancel();
   timers_.clear();
   if (callbacks_.on_fatal) callbacks_.on_fatal(error);
 }
@@ -452,7 +454,7 @@ void ConsensusHost::OnMessage(const crypto::PublicKey& peer, p2p::Channel channe
     case p2p::Channel::kSync:
       return OnSync(peer, payload);
     case p2p::Channel::kTxs:
-      return OnTx(peer, payload);
+      return OnTxs(peer, payload);
   }
   Penalise(&peer, "unknown channel");
 }
@@ -637,49 +639,90 @@ void ConsensusHost::OnSync(const crypto::PublicKey& peer, ByteView payload) {
   AfterCommit(*replayed);
 }
 
-void ConsensusHost::OnTx(const crypto::PublicKey& peer, ByteView payload) {
-  if (payload.size() > ledger::kMaxTxBytes) return Penalise(&peer, "tx too large");
-  auto tx = ledger::DecodeTx(payload);
-  if (!tx.ok()) return Penalise(&peer, tx.error().code);
-  if (!tx_worker_) return AfterGossipedTx(peer, AdmitTx(std::move(tx).value()), payload);
-  // The flood brings each transaction from every peer: refuse a pending one
-  // here, before copying it to the worker.
-  if (mempool_.Contains(ledger::TxId(store_.genesis().chain_id, *tx))) return;
-  // Off the loop: the signature verification; back on it: relay or score.
-  auto job = [this, alive = std::weak_ptr<int>(alive_), peer, tx = std::move(tx).value(),
-              copy = Bytes(payload.begin(), payload.end())]() mutable {
-    Status admitted = AdmitTx(std::move(tx));
-    asio::post(io_, [this, alive, peer, admitted = std::move(admitted), copy = std::move(copy)] {
+void ConsensusHost::OnTxs(const crypto::PublicKey& peer, ByteView payload) {
+  auto batch = DecodeTxBatch(payload);
+  if (!batch.ok()) return Penalise(&peer, batch.error().code);
+  std::vector<GossipedTx> txs = std::move(batch).value();
+  if (!tx_worker_) return AfterGossipedTxs(peer, txs, AdmitTxs(txs));
+  // The flood brings each transaction from every peer: drop the pending
+  // ones here, before the batch goes to the worker.
+  const std::string& chain_id = store_.genesis().chain_id;
+  std::erase_if(txs, [&](const GossipedTx& g) { return mempool_.Contains(ledger::TxId(chain_id, g.tx)); });
+  if (txs.empty()) return;
+  // Off the loop: the signature verifications; back on it, once per batch:
+  // relay or score.
+  const std::size_t weight = txs.size();
+  auto job = [this, alive = std::weak_ptr<int>(alive_), peer, txs = std::move(txs)]() mutable {
+    std::vector<Status> admitted = AdmitTxs(txs);
+    asio::post(io_, [this, alive, peer, txs = std::move(txs), admitted = std::move(admitted)] {
       if (alive.expired() || failed()) return;
-      AfterGossipedTx(peer, admitted, copy);
+      AfterGossipedTxs(peer, txs, admitted);
     });
   };
-  // A full worker queue drops the transaction, as a full send queue would.
-  tx_worker_->Post(std::move(job));
+  // A full worker queue (counted in transactions) drops the batch, as a full
+  // send queue would.
+  tx_worker_->Post(std::move(job), weight);
 }
 
-Status ConsensusHost::AdmitTx(ledger::Tx tx) const {
-  const ledger::ChainTip tip = store_.Tip();
-  const ledger::TxContext ctx{store_.genesis(), tip.height + 1, std::max(Now(), tip.time_ms + 1)};
-  auto added = mempool_.Add(std::move(tx), store_, ctx);
-  if (!added.ok()) return added.error();
-  return Status::Ok();
-}
-
-void ConsensusHost::AfterGossipedTx(const crypto::PublicKey& peer, const Status& admitted, ByteView payload) {
-  if (!admitted.ok()) {
-    if (admitted.error().code == "tx.bad_signature") Penalise(&peer, admitted.error().code);
-    return;  // already pending or committed, or no longer valid: no harm
+std::vector<Status> ConsensusHost::AdmitTxs(std::vector<GossipedTx>& txs) const {
+  std::vector<Status> admitted;
+  admitted.reserve(txs.size());
+  for (GossipedTx& gossiped : txs) {
+    const ledger::ChainTip tip = store_.Tip();
+    const ledger::TxContext ctx{store_.genesis(), tip.height + 1, std::max(Now(), tip.time_ms + 1)};
+    auto added = mempool_.Add(std::move(gossiped.tx), store_, ctx);
+    admitted.push_back(added.ok() ? Status::Ok() : Status(added.error()));
   }
-  // Flood: a peer that has it already refuses it as a duplicate.
-  bus_.Broadcast(p2p::Channel::kTxs, payload);
+  return admitted;
+}
+
+void ConsensusHost::AfterGossipedTxs(const crypto::PublicKey& peer, const std::vector<GossipedTx>& txs,
+                                     const std::vector<Status>& admitted) {
+  bool bad_signature = false, any_admitted = false;
+  for (std::size_t i = 0; i < txs.size(); ++i) {
+    if (!admitted[i].ok()) {
+      // Already pending or committed, or no longer valid: no harm.
+      bad_signature = bad_signature || admitted[i].error().code == "tx.bad_signature";
+      continue;
+    }
+    // Flood: a peer that has it already refuses it as a duplicate.
+    QueueTxGossip(txs[i].encoded);
+    any_admitted = true;
+  }
+  // One score per batch, as one per message before batching.
+  if (bad_signature) Penalise(&peer, "tx.bad_signature");
+  if (!any_admitted) return;
+  ScheduleTxFlush();
   TryStart(false);
 }
 
 void ConsensusHost::OnLocalTx(const ledger::Tx& tx) {
   if (failed() || !machine_) return;
-  bus_.Broadcast(p2p::Channel::kTxs, ledger::EncodeTx(tx));
+  QueueTxGossip(ledger::EncodeTx(tx));
+  ScheduleTxFlush();
   TryStart(false);
+}
+
+void ConsensusHost::QueueTxGossip(const Bytes& encoded_tx) {
+  for (const Bytes& payload : tx_batch_.Add(encoded_tx)) bus_.Broadcast(p2p::Channel::kTxs, payload);
+}
+
+void ConsensusHost::FlushTxGossip() {
+  for (const Bytes& payload : tx_batch_.Flush()) bus_.Broadcast(p2p::Channel::kTxs, payload);
+}
+
+// The timer bounds how long batching holds a transaction back; one is
+// armed at a time, so a steady stream leaves every tx_batch_delay_ms.
+void ConsensusHost::ScheduleTxFlush() {
+  if (tx_batch_.pending_txs() == 0 || tx_flush_armed_) return;
+  if (config_.tx_batch_delay_ms == 0) return FlushTxGossip();
+  tx_flush_armed_ = true;
+  tx_flush_timer_.expires_after(std::chrono::milliseconds(config_.tx_batch_delay_ms));
+  tx_flush_timer_.async_wait([this, alive = std::weak_ptr<int>(alive_)](const boost::system::error_code& ec) {
+    if (ec || alive.expired()) return;
+    tx_flush_armed_ = false;
+    if (!failed()) FlushTxGossip();
+  });
 }
 
 // ---- Gossip and sync --------------------------------------------------------
@@ -715,7 +758,8 @@ void ConsensusHost::RegossipPendingTxs() {
   std::vector<ledger::EntryId> ids;
   const std::vector<ledger::Tx> oldest =
       mempool_.size() == 0 ? std::vector<ledger::Tx>{} : mempool_.Reap(kRegossipWindowTxs, p2p::kMaxPayloadBytes, &ids);
-  for (std::size_t i : regossip_.Due(Now(), ids)) bus_.Broadcast(p2p::Channel::kTxs, ledger::EncodeTx(oldest[i]));
+  for (std::size_t i : regossip_.Due(Now(), ids)) QueueTxGossip(ledger::EncodeTx(oldest[i]));
+  FlushTxGossip();  // the gossip tick is the wait already
 }
 
 bool ConsensusHost::RateLimited(std::map<crypto::PublicKey, std::uint64_t>& last_ms, const crypto::PublicKey& peer) {

@@ -46,6 +46,7 @@
 #include "node/proposal_budget.h"
 #include "node/p2p/message_bus.h"
 #include "node/solo_producer.h"
+#include "node/tx_gossip_batch.h"
 #include "node/tx_regossip.h"
 
 namespace jobcard::node {
@@ -60,6 +61,9 @@ struct ConsensusHostConfig {
   // How often the height is announced, and how long a height may go without
   // progress before its messages are sent again.
   std::uint64_t gossip_interval_ms = 1000;
+  // How long a transaction to gossip may wait for others to share its kTxs
+  // frame (node/tx_gossip_batch.h); 0: each burst goes out at once.
+  std::uint64_t tx_batch_delay_ms = kDefaultTxBatchDelayMs;
   std::filesystem::path sign_state_file;
   std::filesystem::path wal_file;
   std::uint64_t wal_max_bytes = kDefaultWalMaxBytes;
@@ -68,7 +72,8 @@ struct ConsensusHostConfig {
   std::filesystem::path evidence_file;
   std::function<std::uint64_t()> now_ms;  // unix ms; the system clock when empty
   // Verify and admit gossiped transactions on a thread beside the loop
-  // (node/off_loop_worker.h), at most this many waiting; 0: on the loop.
+  // (node/off_loop_worker.h), at most this many transactions waiting (a
+  // batch waits whole or not at all); 0: on the loop.
   // The node sets it; tests on one io_context keep 0 (deterministic order).
   std::size_t off_loop_tx_queue = 0;
 };
@@ -165,12 +170,20 @@ class ConsensusHost {
   // Incoming.
   void OnConsensus(const crypto::PublicKey* peer, ByteView payload, bool from_wal);
   void OnSync(const crypto::PublicKey& peer, ByteView payload);
-  void OnTx(const crypto::PublicKey& peer, ByteView payload);
-  // Validates `tx` for the next height and adds it to the mempool. Touches
-  // only the mempool and the store, which are thread-safe: may run off the loop.
-  Status AdmitTx(ledger::Tx tx) const;
-  // On the loop: relay an admitted transaction, or score the peer that sent a bad one.
-  void AfterGossipedTx(const crypto::PublicKey& peer, const Status& admitted, ByteView payload);
+  void OnTxs(const crypto::PublicKey& peer, ByteView payload);
+  // Validates each transaction for the next height and adds it to the
+  // mempool (moving it out of `txs`; the encodings stay). Touches only the
+  // mempool and the store, which are thread-safe: may run off the loop.
+  std::vector<Status> AdmitTxs(std::vector<GossipedTx>& txs) const;
+  // On the loop: relay the admitted transactions of a batch, and score the
+  // peer once if any carried a bad signature.
+  void AfterGossipedTxs(const crypto::PublicKey& peer, const std::vector<GossipedTx>& txs,
+                        const std::vector<Status>& admitted);
+  // Outgoing transactions, batched: full batches leave at once, the rest
+  // when ScheduleTxFlush's timer fires (or at once with a delay of 0).
+  void QueueTxGossip(const Bytes& encoded_tx);
+  void ScheduleTxFlush();
+  void FlushTxGossip();
   void HoldBlock(const Hash32& hash, ledger::Block block);
   void Penalise(const crypto::PublicKey* peer, std::string_view reason);
   void KeepEvidence(std::vector<consensus::DuplicateVoteEvidence> found);
@@ -221,6 +234,9 @@ class ConsensusHost {
   boost::asio::steady_timer start_timer_;
   boost::asio::steady_timer gossip_timer_;
   TxRegossip regossip_;  // which pending transactions go out again
+  TxGossipBatch tx_batch_;  // transactions waiting to be gossiped
+  boost::asio::steady_timer tx_flush_timer_;
+  bool tx_flush_armed_ = false;
 
   mutable std::mutex snapshot_mutex_;
   ConsensusStatus snapshot_;

@@ -1,5 +1,7 @@
 #include "node/consensus_wire.h"
 
+#include <cassert>
+
 #include "ledger/encoding.h"
 #include "node/p2p/message_bus.h"
 
@@ -9,6 +11,9 @@ namespace {
 
 enum : std::uint8_t { kProposalKind = 1, kVoteKind = 2, kStatusKind = 3 };
 enum : std::uint8_t { kRequestKind = 1, kBlockKind = 2 };
+// Not 1, the transaction version byte that began the single-transaction
+// payload of earlier builds: such a payload is refused as wire.kind.
+enum : std::uint8_t { kTxBatchKind = 0x80 };
 
 // The largest fixed-size part (a proposal, a certificate) a payload may carry
 // before its block: a certificate of 128 signatures is under 13 KiB.
@@ -114,6 +119,42 @@ Result<SyncMessage> DecodeSyncMessage(ByteView bytes) {
     return Mismatch("the certificate is for another block");
   }
   return SyncMessage(CertifiedBlock{std::move(block), std::move(cert)});
+}
+
+Bytes EncodeTxBatch(const std::vector<Bytes>& encoded_txs) {
+  assert(!encoded_txs.empty() && encoded_txs.size() <= kMaxTxsPerBatch);
+  ledger::Writer w;
+  w.U8(kTxBatchKind).U32(static_cast<std::uint32_t>(encoded_txs.size()));
+  for (const Bytes& tx : encoded_txs) w.VarBytes(tx);
+  return std::move(w).take();
+}
+
+Result<std::vector<GossipedTx>> DecodeTxBatch(ByteView bytes) {
+  if (bytes.size() > p2p::kMaxPayloadBytes) return MakeError("encoding.too_large", "transaction batch too large");
+  ledger::Reader r(bytes);
+  std::uint8_t kind = 0;
+  std::uint32_t count = 0;
+  if (!r.U8(kind)) return r.error();
+  if (kind != kTxBatchKind) return MakeError("wire.kind", "unknown transaction message kind " + std::to_string(kind));
+  if (!r.U32(count)) return r.error();
+  if (count == 0 || count > kMaxTxsPerBatch) {
+    return MakeError("wire.count", "a transaction batch holds 1 to " + std::to_string(kMaxTxsPerBatch) +
+                                       " transactions, not " + std::to_string(count));
+  }
+  // Each transaction takes at least its 4-byte length: a count the payload
+  // cannot hold is refused before anything is reserved for it.
+  if (r.remaining() / 4 < count) return MakeError("encoding.truncated", "transaction batch shorter than its count");
+  std::vector<GossipedTx> txs;
+  txs.reserve(count);
+  for (std::uint32_t i = 0; i < count; ++i) {
+    Bytes encoded;
+    if (!r.VarBytes(encoded, ledger::kMaxTxBytes, "transaction")) return r.error();
+    auto tx = ledger::DecodeTx(encoded);
+    if (!tx.ok()) return tx.error();
+    txs.push_back(GossipedTx{std::move(tx).value(), std::move(encoded)});
+  }
+  JOBCARD_TRY_STATUS(r.Finish());
+  return txs;
 }
 
 }  // namespace jobcard::node

@@ -11,7 +11,9 @@
 //     1 request    u64 from_height, u32 count (1..kMaxBlocksPerRequest)
 //     2 block      u32 len, CommitCertificate, Block: one committed block
 //   Channel::kTxs
-//     the canonical encoding of one transaction (ledger EncodeTx)
+//     0x80 batch   u32 count (1..kMaxTxsPerBatch), then count times
+//                  u32 len (at most ledger::kMaxTxBytes), EncodeTx: transactions
+//                  in the order the sender gossips them (node/tx_gossip_batch.h)
 //
 // Error codes: wire.kind, wire.count, wire.mismatch (a proposal whose block
 // does not hash to its value, a certified block whose certificate names
@@ -27,6 +29,9 @@
 namespace jobcard::node {
 
 inline constexpr std::uint32_t kMaxBlocksPerRequest = 16;
+// Transactions one kTxs payload may carry; with each at most kMaxTxBytes the
+// payload is also bounded by p2p::kMaxPayloadBytes, which the decoder checks.
+inline constexpr std::uint32_t kMaxTxsPerBatch = 1024;
 
 struct ProposalMessage {
   consensus::Proposal proposal;
@@ -51,9 +56,20 @@ struct CertifiedBlock {
 
 using SyncMessage = std::variant<BlockRequest, CertifiedBlock>;
 
+// One transaction of a kTxs batch: decoded, and its encoding as received,
+// which the host relays as it is (EncodeTx is canonical).
+struct GossipedTx {
+  ledger::Tx tx;
+  Bytes encoded;
+};
+
 Bytes EncodeConsensusMessage(const ConsensusMessage& message);
 Result<ConsensusMessage> DecodeConsensusMessage(ByteView bytes);
 Bytes EncodeSyncMessage(const SyncMessage& message);
 Result<SyncMessage> DecodeSyncMessage(ByteView bytes);
+// `encoded_txs`: 1..kMaxTxsPerBatch canonical transaction encodings (asserted).
+Bytes EncodeTxBatch(const std::vector<Bytes>& encoded_txs);
+// Every transaction must decode (ledger DecodeTx), or the whole batch is refused.
+Result<std::vector<GossipedTx>> DecodeTxBatch(ByteView bytes);
 
 }  // namespace jobcard::node

@@ -26,7 +26,7 @@ struct ConsensusMsField {
   std::uint64_t* value;
   std::uint64_t min;
 };
-std::array<ConsensusMsField, 7> ConsensusMsFields(ConsensusSettings& c) {
+std::array<ConsensusMsField, 8> ConsensusMsFields(ConsensusSettings& c) {
   constexpr std::uint64_t kMin = kMinConsensusTimeoutMs;
   return {{{"consensus_timeout_propose_ms", &c.timeouts.propose_base_ms, kMin},
            {"consensus_timeout_propose_delta_ms", &c.timeouts.propose_delta_ms, 0},
@@ -34,8 +34,11 @@ std::array<ConsensusMsField, 7> ConsensusMsFields(ConsensusSettings& c) {
            {"consensus_timeout_prevote_delta_ms", &c.timeouts.prevote_delta_ms, 0},
            {"consensus_timeout_precommit_ms", &c.timeouts.precommit_base_ms, kMin},
            {"consensus_timeout_precommit_delta_ms", &c.timeouts.precommit_delta_ms, 0},
-           {"consensus_gossip_interval_ms", &c.gossip_interval_ms, kMin}}};
+           {"consensus_gossip_interval_ms", &c.gossip_interval_ms, kMin},
+           {"consensus_tx_batch_ms", &c.tx_batch_delay_ms, 0}}};
 }
+// Batching must not hold a transaction back longer than a round's timeouts allow.
+constexpr std::uint64_t kMaxTxBatchDelayMs = 1000;
 // A block allows 1-100000 transactions (genesis params.max_block_txs).
 constexpr std::uint64_t kMaxBlockTxsLimit = 100000;
 
@@ -60,6 +63,9 @@ Status CheckConsensus(ConsensusSettings c) {
       return Invalid(std::string(field.name) + ": must be " + std::to_string(field.min) + "-" +
                      std::to_string(kMaxConsensusMs) + " (milliseconds), got " + std::to_string(value));
     }
+  }
+  if (c.tx_batch_delay_ms > kMaxTxBatchDelayMs) {
+    return Invalid("consensus_tx_batch_ms: must be 0-" + std::to_string(kMaxTxBatchDelayMs) + " (milliseconds)");
   }
   if (c.block_interval_ms && *c.block_interval_ms > kMaxConsensusMs) {
     return Invalid("consensus_block_interval_ms: must be 0-" + std::to_string(kMaxConsensusMs) + " (milliseconds)");

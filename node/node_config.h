@@ -23,6 +23,7 @@
 #include "node/http/http_limits.h"
 #include "node/log.h"
 #include "node/mempool.h"
+#include "node/tx_gossip_batch.h"
 
 namespace jobcard::node {
 
@@ -49,6 +50,7 @@ inline constexpr std::uint64_t kMinConsensusTimeoutMs = 10;
 struct ConsensusSettings {
   consensus::TimeoutConfig timeouts;       // consensus_timeout_{propose,prevote,precommit}[_delta]_ms
   std::uint64_t gossip_interval_ms = 1000;  // consensus_gossip_interval_ms
+  std::uint64_t tx_batch_delay_ms = kDefaultTxBatchDelayMs;  // consensus_tx_batch_ms
   // Unset (absent from node.json): the genesis's params.block_interval_ms.
   std::optional<std::uint64_t> block_interval_ms;  // consensus_block_interval_ms
   // Unset: the genesis's params.max_block_txs. The most this node puts into

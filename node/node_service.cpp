@@ -253,6 +253,7 @@ Status NodeService::Run() {
   ConsensusHostConfig host_config;
   host_config.timeouts = config_.consensus.timeouts;
   host_config.gossip_interval_ms = config_.consensus.gossip_interval_ms;
+  host_config.tx_batch_delay_ms = config_.consensus.tx_batch_delay_ms;
   // Gossiped transactions are verified beside the loop, not on it: a burst
   // of them would otherwise hold up proposals and votes (BENCHMARKS.md, devnet).
   host_config.off_loop_tx_queue = 16384;

@@ -9,14 +9,14 @@ OffLoopWorker::~OffLoopWorker() {
   pool_.join();
 }
 
-bool OffLoopWorker::Post(std::function<void()> job) {
-  if (queued_.fetch_add(1) >= max_queued_) {
-    queued_.fetch_sub(1);
+bool OffLoopWorker::Post(std::function<void()> job, std::size_t weight) {
+  if (queued_.fetch_add(weight) + weight > max_queued_) {
+    queued_.fetch_sub(weight);
     refused_.fetch_add(1);
     return false;
   }
-  boost::asio::post(pool_, [this, job = std::move(job)] {
-    queued_.fetch_sub(1);
+  boost::asio::post(pool_, [this, weight, job = std::move(job)] {
+    queued_.fetch_sub(weight);
     job();
   });
   return true;

@@ -3,8 +3,10 @@
 // (a signature verification each, thousands a second under load), so that
 // proposals and votes are handled while a burst of transactions is.
 //
-// Bounded: at most `max_queued` jobs wait; Post refuses more (the caller
-// drops the transaction, as a full send queue does; gossip and clients
+// Bounded: at most `max_queued` units wait, a job weighing what its caller
+// says (the host: the transactions of a gossiped batch, so the bound holds
+// the memory it held when each job was one transaction); Post refuses more
+// (the caller drops the batch, as a full send queue does; gossip and clients
 // resend). The destructor stops the thread after the job it is running;
 // jobs not started are dropped.
 #pragma once
@@ -23,8 +25,9 @@ class OffLoopWorker {
   OffLoopWorker(const OffLoopWorker&) = delete;
   OffLoopWorker& operator=(const OffLoopWorker&) = delete;
 
-  // Runs `job` on the worker thread; false (and not run) when `max_queued` wait.
-  bool Post(std::function<void()> job);
+  // Runs `job` on the worker thread; false (and not run) when it would make
+  // more than `max_queued` units wait.
+  bool Post(std::function<void()> job, std::size_t weight = 1);
   std::size_t queued() const { return queued_.load(); }
   std::uint64_t refused() const { return refused_.load(); }
 

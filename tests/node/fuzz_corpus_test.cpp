@@ -56,11 +56,15 @@ TEST(FuzzCorpus, BinarySeedsStillDecode) {
   ExpectAllDecode("block_fuzz", 4, [](const Bytes& b) {
     return ledger::DecodeBlock(b, 4 * 1024 * 1024).ok() || ledger::DecodeHeader(b).ok();
   });
-  // Byte 0 picks the channel (even: consensus, odd: sync); the rest is the payload.
-  ExpectAllDecode("p2p_wire_fuzz", 6, [](const Bytes& b) {
+  // Byte 0 picks the channel (modulo 3: consensus, sync, transactions); the rest is the payload.
+  ExpectAllDecode("p2p_wire_fuzz", 8, [](const Bytes& b) {
     if (b.empty()) return false;
     const ByteView payload = ByteView(b).subspan(1);
-    return (b[0] & 1) ? node::DecodeSyncMessage(payload).ok() : node::DecodeConsensusMessage(payload).ok();
+    switch (b[0] % 3) {
+      case 0: return node::DecodeConsensusMessage(payload).ok();
+      case 1: return node::DecodeSyncMessage(payload).ok();
+      default: return node::DecodeTxBatch(payload).ok();
+    }
   });
 }
 

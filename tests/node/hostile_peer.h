@@ -9,6 +9,7 @@
 #include <memory>
 #include <set>
 
+#include "node/consensus_wire.h"
 #include "node/p2p/tcp_bus.h"
 
 namespace jobcard::node::p2p::testing {
@@ -20,7 +21,12 @@ class HostilePeer {
     BusHandler handler;
     handler.on_message = [this](const crypto::PublicKey&, Channel channel, ByteView payload) {
       ++received_[channel];
-      if (channel == Channel::kTxs) received_txs_.emplace(payload.begin(), payload.end());
+      if (channel != Channel::kTxs) return;
+      // Each transaction of the batch (node/consensus_wire.h); an honest
+      // node sends nothing else there.
+      auto batch = DecodeTxBatch(payload);
+      if (!batch.ok()) return ++undecodable_tx_payloads_, void();
+      for (auto& gossiped : *batch) received_txs_.insert(std::move(gossiped.encoded));
     };
     bus_ = std::make_unique<TcpBus>(io, key_, std::move(options), std::move(handler));
   }
@@ -40,12 +46,14 @@ class HostilePeer {
   }
   // Whether an honest node sent it this transaction (its encoding) on kTxs.
   bool ReceivedTx(const Bytes& encoded) const { return received_txs_.count(encoded) > 0; }
+  std::uint64_t undecodable_tx_payloads() const { return undecodable_tx_payloads_; }
 
  private:
   std::shared_ptr<crypto::SigningKey> key_;
   std::unique_ptr<TcpBus> bus_;
   std::map<Channel, std::uint64_t> received_;
   std::set<Bytes> received_txs_;
+  std::uint64_t undecodable_tx_payloads_ = 0;
 };
 
 }  // namespace jobcard::node::p2p::testing

@@ -116,7 +116,7 @@ TEST(HostilePeerProcess, FloodFromAnObserverKeepsTheNodesMemoryBounded) {
   for (std::uint64_t i = 0; i < kFloodTxs; ++i) {
     ledger::Tx enroll{ledger::TxKind::kEnrollSubject, i, ledger::EnrollSubject{SyntheticSubject(i), SyntheticSubjectKey(i)}, {}};
     ledger::SignTx(enroll, genesis->chain_id, *attacker_key);
-    attacker.bus().SendTo(validator, Channel::kTxs, ledger::EncodeTx(enroll));
+    attacker.bus().SendTo(validator, Channel::kTxs, node::EncodeTxBatch({ledger::EncodeTx(enroll)}));
     if (i % 500 == 499) RunIoUntil(io, [] { return false; }, 10ms);
   }
   // Heights far ahead: the node asks the peer for blocks (rate-limited) and

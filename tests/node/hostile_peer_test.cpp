@@ -317,7 +317,7 @@ TEST_F(HostilePeerTest, FloodOfValidLookingTxsIsRefusedWithoutGrowth) {
   }
   std::size_t most_pending = 0;
   for (std::size_t i = 0; i < flood.size(); ++i) {
-    byzantine_->bus().Broadcast(Channel::kTxs, flood[i]);
+    byzantine_->bus().Broadcast(Channel::kTxs, node::EncodeTxBatch({flood[i]}));
     if (i % 500 == 499) {
       c_.RunFor(20);
       for (std::size_t n = 0; n < kHonest; ++n) most_pending = std::max(most_pending, c_.mempool(n).size());
@@ -337,6 +337,7 @@ TEST_F(HostilePeerTest, FloodOfValidLookingTxsIsRefusedWithoutGrowth) {
   EXPECT_EQ(most_pending, 0u);
   const auto relayed = std::count_if(flood.begin(), flood.end(), [&](const Bytes& tx) { return byzantine_->ReceivedTx(tx); });
   EXPECT_EQ(relayed, 0) << "of the flood's transactions came back from an honest node";
+  EXPECT_EQ(byzantine_->undecodable_tx_payloads(), 0u);
   EXPECT_TRUE(CommitBatch());
   EXPECT_TRUE(NoneBanned());
   EXPECT_TRUE(CommitBatch());

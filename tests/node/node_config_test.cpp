@@ -100,13 +100,14 @@ TEST(NodeConfig, ConsensusFieldsAreReadByTheirNames) {
                                "consensus_timeout_prevote_ms": 200, "consensus_timeout_prevote_delta_ms": 50,
                                "consensus_timeout_precommit_ms": 300, "consensus_timeout_precommit_delta_ms": 60,
                                "consensus_gossip_interval_ms": 100, "consensus_block_interval_ms": 250,
-                               "consensus_max_block_txs": 7})");
+                               "consensus_max_block_txs": 7, "consensus_tx_batch_ms": 0})");
   ASSERT_TRUE(c.ok()) << c.error().message;
   const node::consensus::TimeoutConfig expected{1500, 0, 200, 50, 300, 60};
   EXPECT_EQ(c->consensus.timeouts, expected);
   EXPECT_EQ(c->consensus.gossip_interval_ms, 100u);
   EXPECT_EQ(c->consensus.block_interval_ms, std::optional<std::uint64_t>(250));
   EXPECT_EQ(c->consensus.max_block_txs, std::optional<std::uint32_t>(7));
+  EXPECT_EQ(c->consensus.tx_batch_delay_ms, 0u);
 }
 
 TEST(NodeConfig, DefaultsAreWrittenAndTheGenesisPacingIsLeftOut) {
@@ -114,6 +115,7 @@ TEST(NodeConfig, DefaultsAreWrittenAndTheGenesisPacingIsLeftOut) {
   EXPECT_EQ(json.at("consensus_timeout_propose_ms"), 3000u);
   EXPECT_EQ(json.at("consensus_timeout_precommit_delta_ms"), 500u);
   EXPECT_EQ(json.at("consensus_gossip_interval_ms"), 1000u);
+  EXPECT_EQ(json.at("consensus_tx_batch_ms"), 5u);
   // Absent means "as the genesis says"; written, it would pin today's value.
   EXPECT_FALSE(json.contains("consensus_block_interval_ms"));
   EXPECT_FALSE(json.contains("consensus_max_block_txs"));
@@ -185,6 +187,7 @@ TEST(NodeConfig, BadValuesAreErrorsNamingTheField) {
       {R"({"consensus_timeout_prevote_delta_ms": 600001})", "consensus_timeout_prevote_delta_ms"},
       {R"({"consensus_timeout_precommit_delta_ms": -5})", "consensus_timeout_precommit_delta_ms"},
       {R"({"consensus_gossip_interval_ms": 1})", "consensus_gossip_interval_ms"},
+      {R"({"consensus_tx_batch_ms": 1001})", "consensus_tx_batch_ms"},
       {R"({"consensus_block_interval_ms": 600001})", "consensus_block_interval_ms"},
       {R"({"consensus_block_interval_ms": null})", "consensus_block_interval_ms"},
       {R"({"consensus_max_block_txs": 0})", "consensus_max_block_txs"},

@@ -27,7 +27,7 @@
 // commits after --drain-seconds.
 //
 // Usage: jobcard_devnet_bench [--validators N] [--entries N] [--seconds S] [--clients C]
-//                             [--drain-seconds S] [--rate R] [--block-interval-ms MS] [--max-block-txs N]
+//                             [--drain-seconds S] [--rate R] [--block-interval-ms MS] [--max-block-txs N] [--tx-batch-ms MS]
 //                             [--base-port P] [--dir DIR] [--jobcard PATH] [--json]
 #include <unistd.h>
 
@@ -73,6 +73,7 @@ struct Options {
   std::uint64_t base_port = 0;  // 0: derived from the process id
   std::optional<std::uint64_t> block_interval_ms;  // node.json consensus_block_interval_ms; else the genesis's
   std::optional<std::uint32_t> max_block_txs;      // node.json consensus_max_block_txs; else the genesis's
+  std::optional<std::uint64_t> tx_batch_ms;        // node.json consensus_tx_batch_ms; else the node's default
   std::string dir = "devnet-bench-data";
   std::string jobcard;  // default: ../../jobcard next to this program
   bool json = false;
@@ -358,10 +359,11 @@ int RunBench(const Options& opt) {
   Prepare(run, workload);
   if (!opt.json) std::printf("prepared %zu signed transactions; starting %llu nodes in %s\n", run.items.size(),
                              static_cast<unsigned long long>(opt.validators), dir.c_str());
-  if (opt.block_interval_ms || opt.max_block_txs) {
+  if (opt.block_interval_ms || opt.max_block_txs || opt.tx_batch_ms) {
     Status edited = net.EditNodeConfigs([&](node::NodeConfig& c) {
       if (opt.block_interval_ms) c.consensus.block_interval_ms = opt.block_interval_ms;
       if (opt.max_block_txs) c.consensus.max_block_txs = opt.max_block_txs;
+      if (opt.tx_batch_ms) c.consensus.tx_batch_delay_ms = *opt.tx_batch_ms;
     });
     if (!edited.ok()) {
       std::fprintf(stderr, "%s\n", edited.error().message.c_str());
@@ -421,7 +423,8 @@ int main(int argc, char** argv) {
   jobcard::Options opt;
   const char* usage =
       "usage: jobcard_devnet_bench [--validators N] [--entries N] [--seconds S] [--clients C] [--drain-seconds S]\n"
-      "                            [--rate R] [--block-interval-ms MS] [--max-block-txs N] [--base-port P] [--dir DIR] [--jobcard PATH] [--json]\n"
+      "                            [--rate R] [--block-interval-ms MS] [--max-block-txs N] [--tx-batch-ms MS]\n"
+      "                            [--base-port P] [--dir DIR] [--jobcard PATH] [--json]\n"
       "Creates a devnet of N validators (default 4) in DIR (default ./devnet-bench-data, replaced) with\n"
       "`jobcard devnet init`, starts the N `jobcard node start` processes, and submits N prepared signed\n"
       "transactions (default 20000: enrolments and hires, signed with node0's keys) from C keep-alive clients\n"
@@ -434,6 +437,8 @@ int main(int argc, char** argv) {
       "they are accepted: commit latency at a load the devnet can carry, not the queue of a backlog.\n"
       "--block-interval-ms: sets every node's consensus_block_interval_ms (default: the genesis's, 1000).\n"
       "--max-block-txs: sets every node's consensus_max_block_txs, 1-20000 (default: the genesis's, 20000).\n"
+      "--tx-batch-ms: sets every node's consensus_tx_batch_ms, 0-1000: how long a gossiped transaction may wait\n"
+      "for others to share its frame (default: the node's, 5).\n"
       "--jobcard: the node binary (default: ../../jobcard relative to this program, as in a build tree).\n"
       "Exit status 0 only if every accepted transaction was committed and every node has the same last block.\n";
   auto done = jobcard::testing::ReadToolArgs(
@@ -449,6 +454,7 @@ int main(int argc, char** argv) {
         else if (a == "--rate" && number >= 1 && number <= 1000000) opt.rate = number;
         else if (a == "--block-interval-ms" && number <= jobcard::node::kMaxConsensusMs) opt.block_interval_ms = number;
         else if (a == "--max-block-txs" && number >= 1 && number <= 20000) opt.max_block_txs = static_cast<std::uint32_t>(number);
+        else if (a == "--tx-batch-ms" && number <= 1000) opt.tx_batch_ms = number;
         else if (a == "--base-port" && number >= 1024 && number + 2 * opt.validators <= 65535) opt.base_port = number;
         else return false;
         return true;

@@ -126,7 +126,7 @@ void BlockSeeds(const std::vector<ledger::Tx>& txs) {
     std::sort(cert.signatures.begin(), cert.signatures.end(),
               [](const auto& a, const auto& b) { return a.validator < b.validator; });
     Write("certificate_fuzz", std::to_string(signers) + "_signers", ledger::EncodeCertificate(cert));
-    // p2p_wire_fuzz: byte 0 picks the channel (0 consensus, 1 sync), then the payload.
+    // p2p_wire_fuzz: byte 0 picks the channel (0 consensus, 1 sync, 2 transactions), then the payload.
     Write("p2p_wire_fuzz", "sync_block_" + std::to_string(signers) + "_signers",
           Concat({Bytes{1}, node::EncodeSyncMessage(node::CertifiedBlock{all, cert})}));
   }
@@ -138,6 +138,11 @@ void BlockSeeds(const std::vector<ledger::Tx>& txs) {
   Write("p2p_wire_fuzz", "vote", Concat({Bytes{0}, node::EncodeConsensusMessage(vote)}));
   Write("p2p_wire_fuzz", "status", Concat({Bytes{0}, node::EncodeConsensusMessage(node::StatusMessage{7})}));
   Write("p2p_wire_fuzz", "sync_request", Concat({Bytes{1}, node::EncodeSyncMessage(node::BlockRequest{3, 16})}));
+  // Channel 2: a transaction batch, of one and of every kind.
+  Write("p2p_wire_fuzz", "tx_batch_one", Concat({Bytes{2}, node::EncodeTxBatch({ledger::EncodeTx(txs.front())})}));
+  std::vector<Bytes> every_kind;
+  for (const auto& tx : txs) every_kind.push_back(ledger::EncodeTx(tx));
+  Write("p2p_wire_fuzz", "tx_batch_every_kind", Concat({Bytes{2}, node::EncodeTxBatch(every_kind)}));
 }
 
 void ConsensusSeeds() {

@@ -1,15 +1,14 @@
 #include <algorithm>
 
 #include "crypto/hash.h"
-#include "ledger/tx.h"
+#include "ledger/tx_message.h"
 
 namespace jobcard::ledger {
 
-EntryId TxId(std::string_view chain_id, const Tx& tx) {
-  return crypto::Sha256Hasher()
-      .Update(crypto::DomainPrefix(KindTag(tx.kind)))
-      .Update(SigningMessage(chain_id, tx))
-      .Finish();
+EntryId TxId(std::string_view chain_id, const Tx& tx) { return TxIdOfMessage(tx, SigningMessage(chain_id, tx)); }
+
+EntryId TxIdOfMessage(const Tx& tx, ByteView signing_message) {
+  return crypto::Sha256Hasher().Update(crypto::DomainPrefix(KindTag(tx.kind))).Update(signing_message).Finish();
 }
 
 void SignTx(Tx& tx, std::string_view chain_id, const crypto::SigningKey& key) {
@@ -25,7 +24,11 @@ void SignTx(Tx& tx, std::string_view chain_id, const crypto::SigningKey& key) {
 
 Status VerifyTxSignatures(const Tx& tx, std::string_view chain_id) {
   if (tx.signatures.empty()) return MakeError("tx.unsigned", "the transaction carries no signature");
-  Bytes message = SigningMessage(chain_id, tx);
+  return VerifyTxSignaturesOfMessage(tx, SigningMessage(chain_id, tx));
+}
+
+Status VerifyTxSignaturesOfMessage(const Tx& tx, ByteView message) {
+  if (tx.signatures.empty()) return MakeError("tx.unsigned", "the transaction carries no signature");
   std::string tag = KindTag(tx.kind);
   for (const auto& s : tx.signatures) {
     if (!crypto::Verify(s.signer, tag, message, s.signature)) {

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "ledger/prechecked_validation.h"
+#include "ledger/tx_message.h"
 #include "node/block_reorder.h"
 #include "node/log.h"
 
@@ -23,7 +24,9 @@ Error Duplicate() { return MakeError("mempool.duplicate", "the transaction is al
 
 Result<ledger::EntryId> Mempool::Add(ledger::Tx tx, const ledger::StateView& committed,
                                      const ledger::TxContext& next_block_ctx) {
-  const ledger::EntryId id = ledger::TxId(next_block_ctx.genesis.chain_id, tx);
+  // Built once, for the id and for the signature check.
+  const Bytes signing_message = ledger::SigningMessage(next_block_ctx.genesis.chain_id, tx);
+  const ledger::EntryId id = ledger::TxIdOfMessage(tx, signing_message);
   // Gossip floods every transaction to every peer: refuse a pending one
   // before spending a signature check on it.
   if (Contains(id)) return Duplicate();
@@ -31,7 +34,7 @@ Result<ledger::EntryId> Mempool::Add(ledger::Tx tx, const ledger::StateView& com
   // verify signatures in parallel. The stateful check below skips the
   // signature check for this very object only.
   JOBCARD_TRY_STATUS(ledger::CheckTxForm(tx));
-  JOBCARD_TRY_STATUS(ledger::VerifyTxSignatures(tx, next_block_ctx.genesis.chain_id));
+  JOBCARD_TRY_STATUS(ledger::VerifyTxSignaturesOfMessage(tx, signing_message));
   ledger::TxContext verified = next_block_ctx;
   verified.skip_signature_check = true;
   // Rule S3's point check, stateless, also outside the lock and once: the

@@ -532,7 +532,13 @@ TEST_F(TcpBusTest, APartingPeerThatNeverClosesIsDroppedAfterTheLimit) {
       boost::asio::post(io_, [&] { answer.set_value(query()); });
       return answer.get_future().get();
     };
-    if (!on_loop([&] { return b.ConnectedTo(raw_key); })) return false;
+    // The raw side is done once it has written the last handshake message;
+    // B is done once it has read it.
+    const auto deadline = std::chrono::steady_clock::now() + 2000ms;
+    while (!on_loop([&] { return b.ConnectedTo(raw_key); })) {
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      std::this_thread::sleep_for(5ms);
+    }
     on_loop([&] {
       b.bus->SetAllowedKeys({b.public_key()});
       return true;

@@ -23,7 +23,6 @@ void SignTx(Tx& tx, std::string_view chain_id, const crypto::SigningKey& key) {
 }
 
 Status VerifyTxSignatures(const Tx& tx, std::string_view chain_id) {
-  if (tx.signatures.empty()) return MakeError("tx.unsigned", "the transaction carries no signature");
   return VerifyTxSignaturesOfMessage(tx, SigningMessage(chain_id, tx));
 }
 

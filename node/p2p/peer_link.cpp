@@ -186,8 +186,8 @@ void PeerLink::CloseAfterSending(const Error& reason, std::chrono::milliseconds 
   if (closed_ || parting_) return;
   if (!ready_) return Close(reason);
   parting_ = reason;
+  // Not counted as dropped, as Send does not count them from now on.
   for (const Outgoing& dropped : bulk_) queued_bytes_ -= dropped.frame_bytes;
-  dropped_frames_ += bulk_.size();
   bulk_.clear();
   // The handshake's timer is free once the link is ready: it bounds the parting.
   handshake_deadline_.expires_after(limit);

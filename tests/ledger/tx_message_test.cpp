@@ -43,6 +43,7 @@ TEST(TxMessage, TheCheckFromTheMessageRefusesWhatTheLongWayRefuses) {
   Tx unsigned_tx = tx;
   unsigned_tx.signatures.clear();
   EXPECT_EQ(VerifyTxSignaturesOfMessage(unsigned_tx, message).error().code, "tx.unsigned");
+  EXPECT_EQ(VerifyTxSignatures(unsigned_tx, chain.genesis.chain_id).error().code, "tx.unsigned");
 }
 
 }  // namespace

@@ -7,20 +7,23 @@
 
 #include <map>
 
+#include "crypto/fixed_bytes_keys.h"
 #include "ledger/state_view.h"
 
 namespace jobcard::ledger {
 
+// Keyed maps order by FixedBytesLess: the order of std::less, cheaper
+// (crypto/fixed_bytes_keys.h); execution and commit iterate them in key order.
 struct StateDelta {
   std::map<CorporateNumber, EmployerRecord> employers;
-  std::map<crypto::PublicKey, CorporateNumber> key_owners;
-  std::map<SubjectId, SubjectRecord> subjects;
+  std::map<crypto::PublicKey, CorporateNumber, crypto::FixedBytesLess> key_owners;
+  std::map<SubjectId, SubjectRecord, crypto::FixedBytesLess> subjects;
   // key -> the subject it is the current key of; nullopt: no longer any
   // subject's key (a recovery replaced it).
-  std::map<crypto::PublicKey, std::optional<SubjectId>> subject_keys;
-  std::map<EntryId, EntryRecord> entries;
-  std::map<EntryId, TxLocation> tx_locations;
-  std::map<crypto::PublicKey, MatcherRecord> matchers;
+  std::map<crypto::PublicKey, std::optional<SubjectId>, crypto::FixedBytesLess> subject_keys;
+  std::map<EntryId, EntryRecord, crypto::FixedBytesLess> entries;
+  std::map<EntryId, TxLocation, crypto::FixedBytesLess> tx_locations;
+  std::map<crypto::PublicKey, MatcherRecord, crypto::FixedBytesLess> matchers;
   std::vector<HeadcountRecord> headcounts;
   std::optional<std::vector<ValidatorRecord>> validators;  // set when changed
   std::vector<EntryId> log_appends;                        // tx ids in commit order

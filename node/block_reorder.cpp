@@ -1,14 +1,17 @@
 #include "node/block_reorder.h"
 
-#include <map>
+#include <unordered_map>
+
+#include "crypto/fixed_bytes_keys.h"
 
 namespace jobcard::node {
 
 namespace {
 
-// For each key the block wrote, the arrival sequence of its latest block writer.
+// For each key the block wrote, the arrival sequence of its latest block
+// writer. Hashed: only looked up (crypto/fixed_bytes_keys.h).
 template <class Key>
-using LastWriter = std::map<Key, std::uint64_t>;
+using LastWriter = std::unordered_map<Key, std::uint64_t, crypto::FixedBytesHash>;
 
 // Records `sequence` as the latest block writer of each key; false when an
 // earlier block writer of one arrived later (the block reordered them).

@@ -8,6 +8,7 @@
 #include "node/block_pacing.h"
 #include "node/evidence_file.h"
 #include "node/log.h"
+#include "node/proposal_bytes.h"
 #include "node/proposal_signatures.h"
 #include "node/sign_state_file.h"
 
@@ -245,7 +246,8 @@ Hash32 ConsensusHost::GetValue(std::uint64_t height, std::uint32_t round) {
   // No more than this node can build, and the others execute, well within
   // the round's propose timeout (proposal_budget.h).
   const std::uint32_t max_txs = budget_.MaxTxs(config_.timeouts.DurationMs(TimeoutKind::kPropose, round), MaxBlockTxs());
-  auto txs = mempool_.Reap(max_txs, params.max_block_bytes, &ids);
+  // And no more bytes than a payload can carry (proposal_bytes.h).
+  auto txs = mempool_.Reap(max_txs, ProposalTxBytes(params.max_block_bytes, max_txs), &ids);
   const auto started = std::chrono::steady_clock::now();
   auto prepared = PrepareNextBlock(store_, txs, Now(), key_->public_key(), /*signatures_verified=*/true, ids);
   const std::uint64_t elapsed_ms = ElapsedMs(started);
@@ -491,7 +493,15 @@ void ConsensusHost::OnConsensus(const crypto::PublicKey* peer, ByteView payload,
     // A peer ahead has blocks this node lacks; a peer behind gets ours.
     if (height > next) return RequestBlocks(*peer);
     if (height < next && height > 0) {
-      if (const auto* vote = std::get_if<Vote>(&*decoded)) CheckLateVote(*peer, *vote);
+      const auto* vote = std::get_if<Vote>(&*decoded);
+      if (vote) CheckLateVote(*peer, *vote);
+      // A vote for the height just committed is nearly always the slowest
+      // validator's, on its way to that same commit: pushing it the block
+      // (thousands of transactions read, sent and decoded) was 2.5 % of the
+      // devnet's CPU in a profile, for nothing (BENCHMARKS.md, "Hot maps"). A peer really
+      // stuck there says so in its status every gossip interval, and that
+      // serves it.
+      if (vote && height + 1 == next) return;
       return ServeBlocks(*peer, height, 1);
     }
   }
@@ -679,6 +689,7 @@ std::vector<Status> ConsensusHost::AdmitTxs(std::vector<GossipedTx>& txs) const 
 void ConsensusHost::AfterGossipedTxs(const crypto::PublicKey& peer, const std::vector<GossipedTx>& txs,
                                      const std::vector<Status>& admitted) {
   bool bad_signature = false, any_admitted = false;
+  const bool relay = RelaysTxsFrom(peer);
   for (std::size_t i = 0; i < txs.size(); ++i) {
     if (!admitted[i].ok()) {
       // Already pending or committed, or no longer valid: no harm.
@@ -686,7 +697,7 @@ void ConsensusHost::AfterGossipedTxs(const crypto::PublicKey& peer, const std::v
       continue;
     }
     // Flood: a peer that has it already refuses it as a duplicate.
-    QueueTxGossip(txs[i].encoded);
+    if (relay) QueueTxGossip(txs[i].encoded);
     any_admitted = true;
   }
   // One score per batch, as one per message before batching.
@@ -694,6 +705,22 @@ void ConsensusHost::AfterGossipedTxs(const crypto::PublicKey& peer, const std::v
   if (!any_admitted) return;
   ScheduleTxFlush();
   TryStart(false);
+}
+
+// The validators are linked to each other (spec/p2p.md), so the one a
+// client submitted to floods the transaction to all of them itself. When
+// each of them relayed it again, every validator received every transaction
+// three times over on a 4-validator network, and each copy cost a decode,
+// an id and a pool lookup on the receiver and a seal and a send on the
+// relayer (BENCHMARKS.md, "Hot maps"). A transaction from a full node or observer is
+// still relayed, so one submitted there reaches every validator; a link that
+// was down when a transaction went out is covered by the re-gossip of the
+// pool's oldest (RegossipPendingTxs).
+bool ConsensusHost::RelaysTxsFrom(const crypto::PublicKey& peer) const {
+  // The committed set, read once per batch (an idle network has started no
+  // height yet, so the machine's set may not exist).
+  const std::vector<ledger::ValidatorRecord> members = store_.GetValidators();
+  return std::none_of(members.begin(), members.end(), [&](const auto& m) { return m.key == peer; });
 }
 
 void ConsensusHost::OnLocalTx(const ledger::Tx& tx) {

@@ -175,8 +175,9 @@ class ConsensusHost {
   // mempool (moving it out of `txs`; the encodings stay). Touches only the
   // mempool and the store, which are thread-safe: may run off the loop.
   std::vector<Status> AdmitTxs(std::vector<GossipedTx>& txs) const;
-  // On the loop: relay the admitted transactions of a batch, and score the
-  // peer once if any carried a bad signature.
+  // On the loop: relay the admitted transactions of a batch (unless a
+  // validator sent it: see RelaysTxsFrom), and score the peer once if any
+  // carried a bad signature.
   void AfterGossipedTxs(const crypto::PublicKey& peer, const std::vector<GossipedTx>& txs,
                         const std::vector<Status>& admitted);
   // Outgoing transactions, batched: full batches leave at once, the rest
@@ -218,6 +219,10 @@ class ConsensusHost {
   bool running_height_ = false;  // the machine works on NextHeight()
   std::uint64_t start_not_before_ms_ = 0;
   std::uint64_t last_progress_ms_ = 0;
+  // Whether transactions gossiped by `peer` go on to this node's peers: not
+  // when `peer` is a validator of the current set, which floods what its
+  // clients submit to the validators it is linked to itself.
+  bool RelaysTxsFrom(const crypto::PublicKey& peer) const;
   std::optional<consensus::ValidatorSet> last_set_;
   std::uint64_t last_set_height_ = 0;
 

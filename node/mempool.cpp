@@ -34,6 +34,11 @@ Result<ledger::EntryId> Mempool::Add(ledger::Tx tx, const ledger::StateView& com
   // verify signatures in parallel. The stateful check below skips the
   // signature check for this very object only.
   JOBCARD_TRY_STATUS(ledger::CheckTxForm(tx));
+  // Committed already: without relays a validator gets each transaction
+  // once, and under load that copy often arrives after the block that
+  // carried it (whose proposal this node verified it for). A lookup, not a
+  // signature check, refuses it; ValidateTx's rule order is the same.
+  JOBCARD_TRY_STATUS(ledger::CheckNotCommitted(committed, id));
   JOBCARD_TRY_STATUS(ledger::VerifyTxSignaturesOfMessage(tx, signing_message));
   ledger::TxContext verified = next_block_ctx;
   verified.skip_signature_check = true;
@@ -175,7 +180,7 @@ Mempool::BlockDrop Mempool::DropCommittedLocked(const ledger::StateView& committ
   if (prefix) {
     overlay_->DropOldest(block_writes);
   } else {
-    overlay_->DropAny(block_writes, std::set<ledger::EntryId>(committed_ids.begin(), committed_ids.end()));
+    overlay_->DropAny(block_writes, PendingOverlay::IdSet(committed_ids.begin(), committed_ids.end()));
   }
   overlay_->Rebase(committed);
   committed_ = &committed;

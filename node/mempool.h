@@ -39,8 +39,10 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <unordered_map>
 #include <vector>
 
+#include "crypto/fixed_bytes_keys.h"
 #include "ledger/execution.h"
 #include "node/pending_overlay.h"
 
@@ -150,7 +152,9 @@ class Mempool {
   const MempoolLimits limits_;
   mutable std::mutex mutex_;
   std::map<std::uint64_t, Entry> by_arrival_;          // arrival sequence -> entry
-  std::map<ledger::EntryId, std::uint64_t> sequence_;  // id -> arrival sequence
+  // id -> arrival sequence; hashed (crypto/fixed_bytes_keys.h): every gossiped
+  // copy of every transaction is looked up here, and it is never iterated.
+  std::unordered_map<ledger::EntryId, std::uint64_t, crypto::FixedBytesHash> sequence_;
   std::uint64_t next_sequence_ = 0;
   std::size_t bytes_ = 0;
   const ledger::StateView* committed_ = nullptr;  // the overlay's base

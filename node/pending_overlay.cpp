@@ -8,8 +8,8 @@ namespace jobcard::node {
 namespace {
 
 // Moves every record of `from` into `into`, noting its key and counting a writer.
-template <class Map, class Key>
-void Merge(Map& from, Map& into, std::vector<Key>& written, std::map<Key, std::uint32_t>& writers) {
+template <class Map, class Key, class Writers>
+void Merge(Map& from, Map& into, std::vector<Key>& written, Writers& writers) {
   written.reserve(from.size());
   for (auto& [key, value] : from) {
     into.insert_or_assign(key, std::move(value));
@@ -20,8 +20,8 @@ void Merge(Map& from, Map& into, std::vector<Key>& written, std::map<Key, std::u
 
 // One writer fewer for each key; a key nobody pending wrote leaves the overlay,
 // so reads fall through to the base, which now holds the committed value.
-template <class Map, class Key>
-void ReleaseKeys(const std::vector<Key>& written, Map& map, std::map<Key, std::uint32_t>& writers) {
+template <class Map, class Key, class Writers>
+void ReleaseKeys(const std::vector<Key>& written, Map& map, Writers& writers) {
   for (const Key& key : written) {
     auto count = writers.find(key);
     if (count == writers.end()) std::abort();  // released more often than written: a bug
@@ -88,7 +88,7 @@ void PendingOverlay::DropOldest(const std::vector<const PendingWrites*>& oldest)
   all.headcounts.erase(all.headcounts.begin(), all.headcounts.begin() + static_cast<std::ptrdiff_t>(headcounts));
 }
 
-void PendingOverlay::DropAny(const std::vector<const PendingWrites*>& dropped, const std::set<ledger::EntryId>& ids) {
+void PendingOverlay::DropAny(const std::vector<const PendingWrites*>& dropped, const IdSet& ids) {
   std::size_t headcounts = 0;
   for (const PendingWrites* writes : dropped) {
     Release(*writes);

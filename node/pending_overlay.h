@@ -17,9 +17,11 @@
 #include <cstdint>
 #include <map>
 #include <optional>
-#include <set>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
+#include "crypto/fixed_bytes_keys.h"
 #include "ledger/execution.h"
 
 namespace jobcard::node {
@@ -65,7 +67,8 @@ class PendingOverlay {
   // application order: `dropped` are their writes, `ids` their ids. A key a
   // remaining transaction also wrote keeps that one's value: the caller
   // (node/block_reorder.h) decided that this value is still right.
-  void DropAny(const std::vector<const PendingWrites*>& dropped, const std::set<ledger::EntryId>& ids);
+  using IdSet = std::unordered_set<ledger::EntryId, crypto::FixedBytesHash>;
+  void DropAny(const std::vector<const PendingWrites*>& dropped, const IdSet& ids);
 
   // The same pending effects on top of `base` (the committed state after
   // the block whose transactions DropOldest removed).
@@ -76,14 +79,17 @@ class PendingOverlay {
   void Release(const PendingWrites& writes);
 
   std::optional<ledger::StateOverlay> overlay_;
-  // key -> how many applied transactions wrote it; at zero the key leaves the overlay.
+  // key -> how many applied transactions wrote it; at zero the key leaves the
+  // overlay. Hashed: only looked up, never iterated.
+  template <class Key>
+  using Writers = std::unordered_map<Key, std::uint32_t, crypto::FixedBytesHash>;
   std::map<ledger::CorporateNumber, std::uint32_t> employer_writers_;
-  std::map<crypto::PublicKey, std::uint32_t> key_owner_writers_;
-  std::map<ledger::SubjectId, std::uint32_t> subject_writers_;
-  std::map<crypto::PublicKey, std::uint32_t> subject_key_writers_;
-  std::map<ledger::EntryId, std::uint32_t> entry_writers_;
-  std::map<ledger::EntryId, std::uint32_t> tx_location_writers_;
-  std::map<crypto::PublicKey, std::uint32_t> matcher_writers_;
+  Writers<crypto::PublicKey> key_owner_writers_;
+  Writers<ledger::SubjectId> subject_writers_;
+  Writers<crypto::PublicKey> subject_key_writers_;
+  Writers<ledger::EntryId> entry_writers_;
+  Writers<ledger::EntryId> tx_location_writers_;
+  Writers<crypto::PublicKey> matcher_writers_;
   std::uint32_t validator_writers_ = 0;
 };
 

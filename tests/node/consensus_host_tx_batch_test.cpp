@@ -3,8 +3,10 @@
 // loop or through the off-loop worker; a bad signature in it scores the
 // peer once and the rest still goes on; the single-transaction payload of
 // earlier builds is refused; the host's own transactions wait at most the
-// batch delay and then leave together. Four validators on the in-memory
-// bus; node 1's key plays the sending peer. Every wait is bounded.
+// batch delay and then leave together; a batch from a validator is admitted
+// but not relayed (the validator floods its own). Four validators and a full
+// node on the in-memory bus; the full node's key (node 4) plays the sending
+// peer, node 1's the sending validator. Every wait is bounded.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -76,9 +78,10 @@ class TxBatchHost : public ::testing::TestWithParam<std::size_t> {
     c_.StartAll();
     Record(c_, sent_);
   }
+  void FromFullNode(const Bytes& payload) { c_.host(0).OnMessage(c_.key(4).public_key(), Channel::kTxs, payload); }
   void FromNode1(const Bytes& payload) { c_.host(0).OnMessage(c_.key(1).public_key(), Channel::kTxs, payload); }
 
-  ConsensusCluster c_{4};
+  ConsensusCluster c_{4, 30, /*followers=*/1};
   SentByNode0 sent_;
 };
 
@@ -86,7 +89,7 @@ TEST_P(TxBatchHost, ABatchFromAPeerIsAdmittedAndRelayedAsOneBatch) {
   StartCluster();
   const auto txs = SyntheticBlockTxs(c_.chain(), 1, 8);
   ASSERT_EQ(txs.size(), 8u);
-  FromNode1(node::EncodeTxBatch(Encoded(txs)));
+  FromFullNode(node::EncodeTxBatch(Encoded(txs)));
   ASSERT_TRUE(c_.RunUntil([&] { return AllCommitted(c_, txs); }, kMaxWaitMs));
   ASSERT_FALSE(sent_.payloads.empty()) << "node 0 relayed nothing";
   EXPECT_EQ(TxsOf(sent_.payloads.front()), Encoded(txs)) << "not one batch of the eight, in order";
@@ -102,14 +105,32 @@ TEST_P(TxBatchHost, ABadSignatureInABatchScoresThePeerOnceAndTheRestIsRelayed) {
   auto encoded = Encoded(txs);
   encoded[1].back() ^= 0x01;  // the last byte is the last signature's
   encoded[4].back() ^= 0x01;
-  FromNode1(node::EncodeTxBatch(encoded));
+  FromFullNode(node::EncodeTxBatch(encoded));
   const std::vector<ledger::Tx> good{txs[0], txs[2], txs[3], txs[5]};
   ASSERT_TRUE(c_.RunUntil([&] { return AllCommitted(c_, good); }, kMaxWaitMs));
-  EXPECT_EQ(PenaltiesOf(c_, c_.key(1).public_key(), "tx.bad_signature"), 1u);
+  EXPECT_EQ(PenaltiesOf(c_, c_.key(4).public_key(), "tx.bad_signature"), 1u);
   ASSERT_FALSE(sent_.payloads.empty());
   EXPECT_EQ(TxsOf(sent_.payloads.front()), Encoded(good));
   EXPECT_FALSE(AllCommitted(c_, {txs[1]}));
   EXPECT_FALSE(AllCommitted(c_, {txs[4]}));
+}
+
+// Only node 0 holds the batch (node 1's own flood is not sent here), so
+// the transactions commit only if node 0 admitted them; and it sends none
+// of them on (the gossip tick, which could re-send a pending one, is slowed
+// out of the way).
+TEST_P(TxBatchHost, ABatchFromAValidatorIsAdmittedButNotRelayed) {
+  c_.AdjustHostConfig([queue = GetParam()](node::ConsensusHostConfig& config) {
+    config.off_loop_tx_queue = queue;
+    config.gossip_interval_ms = 10000;
+  });
+  c_.StartAll();
+  Record(c_, sent_);
+  const auto txs = SyntheticBlockTxs(c_.chain(), 1, 4);
+  FromNode1(node::EncodeTxBatch(Encoded(txs)));
+  ASSERT_TRUE(c_.RunUntil([&] { return AllCommitted(c_, txs); }, kMaxWaitMs));
+  EXPECT_TRUE(sent_.payloads.empty()) << "node 0 relayed a validator's batch";
+  EXPECT_TRUE(c_.hub().penalties().empty());
 }
 
 TEST_P(TxBatchHost, AnEarlierBuildsSingleTransactionPayloadIsRefused) {

@@ -329,8 +329,10 @@ TEST_F(HostilePeerTest, FloodOfValidLookingTxsIsRefusedWithoutGrowth) {
     ASSERT_TRUE(stats.has_value());
     EXPECT_EQ(stats->dropped_frames, 0u);
   }
-  // Nothing of the flood entered a pool or was relayed (the honest nodes
-  // would have sent each accepted tx on to every peer, the sender too).
+  // Nothing of the flood entered a pool or was relayed. (Since honest nodes
+  // no longer relay what a validator gossips, spec/consensus.md §13, the
+  // pool check is what shows the refusal: an accepted transaction would also
+  // have come back from an honest node's own re-gossip.)
   // Compared by content, not by count: an honest node may send the peer its
   // own pending transactions again meanwhile (re-gossip, spec/consensus.md
   // §13), which once made the count one higher than before the flood.

@@ -9,6 +9,11 @@
 
 namespace jobcard::node {
 
+// The hard ceiling of a route's own body limit (RouteOptions::max_body_bytes):
+// what one connection may make the server hold for a request, whatever a
+// route asks for. A larger route limit aborts at registration.
+inline constexpr std::size_t kMaxRouteBodyBytes = 16 * 1024 * 1024;
+
 struct HttpLimits {
   // Larger bodies are refused with 413 before they are read (from
   // Content-Length) or as soon as the chunked total passes the limit.

@@ -55,6 +55,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void StopDeadline();
   void OnReadError(boost::beast::error_code ec);
   void Refuse(boost::beast::http::status status, const char* code, const char* message);
+  void RefuseBodyTooLarge();
+  bool BodyFitsItsRoute();
   // An admission refused before any request is read: answer and close.
   void RefuseConnection(boost::beast::http::status status, const char* code, const char* message);
   void Send(WireResponse response, bool keep_alive);

@@ -15,11 +15,19 @@ namespace jobcard::node::http_internal {
 struct ServerCore {
   explicit ServerCore(const HttpLimits& server_limits)
       : limits(server_limits),
+        largest_body_bytes(server_limits.max_body_bytes),
         registry(server_limits.max_connections, server_limits.max_connections_per_address,
                  std::max<std::size_t>(server_limits.max_connections, 1)) {}
 
   const HttpLimits limits;
   HttpRouter router;  // written before Listen only, then read concurrently
+  // The largest body any route reads (limits.max_body_bytes or a route's own
+  // RouteOptions::max_body_bytes): the parser's bound until the request's
+  // route is known. Written with the router, before Listen only.
+  std::size_t largest_body_bytes;
+  // Whether any route has its own body limit: only then does a session look
+  // its request's route up as soon as the header is read.
+  bool routes_limit_bodies = false;
   HttpMetrics metrics;
   SessionRegistry registry;
 };

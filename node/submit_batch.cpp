@@ -57,7 +57,11 @@ Result<json> SubmitBatch(std::string_view body, const SubmitTxFunction& submit) 
     }
     auto tx = TxFromSubmission((**items)[i]);
     if (!tx.ok()) {
-      results.push_back(Refused(tx.error(), boost::beast::http::status::bad_request));
+      // The decoders name the field from the item's root ("the document",
+      // "body.subject"): say which item.
+      Error error = tx.error();
+      error.message = "txs[" + std::to_string(i) + "]: " + error.message;
+      results.push_back(Refused(error, boost::beast::http::status::bad_request));
       continue;
     }
     auto id = submit(std::move(*tx));

@@ -90,10 +90,11 @@ TEST_F(SubmitBatchTest, ValidItemsInEitherFormAreAllPendingUnderTheirTxIds) {
 }
 
 TEST_F(SubmitBatchTest, ALaterItemMayDependOnAnEarlierOne) {
-  auto out = Run(json::array({Encoded(Enroll(1)), Encoded(Hire(1))}));
+  const Tx hire = Hire(1);  // built once: its payload is encrypted with fresh randomness
+  auto out = Run(json::array({Encoded(Enroll(1)), Encoded(hire)}));
   ASSERT_TRUE(out.ok());
   EXPECT_EQ((*out)["accepted"], 2) << out->dump();
-  EXPECT_EQ((*out)["results"][1]["id"], Id(Hire(1)));
+  EXPECT_EQ((*out)["results"][1]["id"], Id(hire));
 
   // The other way round the hire comes before its subject exists.
   auto reversed = Run(json::array({Encoded(Hire(2)), Encoded(Enroll(2))}));
@@ -121,6 +122,7 @@ TEST_F(SubmitBatchTest, MalformedItemsFailAloneAndTheOthersAreSubmitted) {
     EXPECT_TRUE(results[i].contains("error")) << i << ": " << results[i].dump();
     EXPECT_EQ(results[i]["http_status"], 400) << i << ": " << results[i].dump();
   }
+  EXPECT_EQ(results[2]["error"]["message"].get<std::string>().rfind("txs[2]: ", 0), 0u) << results[2];
   EXPECT_EQ(CodeOf(results[4]), "json.unknown_field") << "an encoded item holds nothing else, as for POST /v1/txs";
   EXPECT_EQ(CodeOf(results[5]), "tx.bad_signature");
   EXPECT_EQ(results[6]["id"], Id(Enroll(2)));

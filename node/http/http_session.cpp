@@ -42,6 +42,7 @@ HttpSession::HttpSession(std::shared_ptr<ServerCore> core, tcp::socket socket)
     : core_(std::move(core)), stream_(std::move(socket)), deadline_(stream_.get_executor()) {}
 
 HttpSession::~HttpSession() {
+  ReleaseLargeBody();
   if (admission_ == Admission::kServe) core_->metrics.ConnectionClosed();
   core_->registry.Release(id_, admission_);
 }
@@ -113,9 +114,15 @@ void HttpSession::BeginRequest() {
 
 void HttpSession::OnHeader(beast::error_code ec) {
   if (ec) return OnReadError(ec);
-  if (!BodyFitsItsRoute()) {
-    StopDeadline();
-    return RefuseBodyTooLarge();
+  switch (AdmitBody()) {
+    case BodyAdmission::kAdmitted: break;
+    case BodyAdmission::kTooLarge:
+      StopDeadline();
+      return RefuseBodyTooLarge();
+    case BodyAdmission::kNoRoomForLargeBody:
+      StopDeadline();
+      return Refuse(http::status::service_unavailable, "http.over_capacity",
+                    "the server is reading too many large request bodies; retry later");
   }
   // curl and others wait for this before sending a body (RFC 9110 §10.1.1).
   if (!parser_->is_done() && beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
@@ -133,15 +140,31 @@ void HttpSession::OnHeader(beast::error_code ec) {
 // own route may allow less (the server's default, for most). A declared
 // Content-Length is checked here, before any of the body is read or a
 // 100 Continue invites it; a chunked body is bounded by the parser from now on.
-bool HttpSession::BodyFitsItsRoute() {
-  if (!core_->routes_limit_bodies) return true;  // the parser already holds the one limit
+// A body the server's own limit would refuse (declared over it, or chunked,
+// its size unknown) takes one of max_large_bodies places until it is handled.
+HttpSession::BodyAdmission HttpSession::AdmitBody() {
+  if (!core_->routes_limit_bodies) return BodyAdmission::kAdmitted;  // the parser already holds the one limit
   const auto& header = parser_->get();
   const boost::beast::string_view target = header.target();
   const std::size_t limit =
       BodyLimitFor(core_->router, core_->limits, header.method(), std::string_view(target.data(), target.size()));
-  if (parser_->content_length().value_or(0) > limit) return false;
+  const std::uint64_t declared = parser_->content_length().value_or(0);
+  if (declared > limit) return BodyAdmission::kTooLarge;
   parser_->body_limit(limit);
-  return true;
+  if (limit > core_->limits.max_body_bytes && (declared > core_->limits.max_body_bytes || parser_->chunked())) {
+    if (core_->large_bodies.fetch_add(1) >= core_->limits.max_large_bodies) {
+      core_->large_bodies.fetch_sub(1);
+      return BodyAdmission::kNoRoomForLargeBody;
+    }
+    holds_large_body_ = true;
+  }
+  return BodyAdmission::kAdmitted;
+}
+
+void HttpSession::ReleaseLargeBody() {
+  if (!holds_large_body_) return;
+  holds_large_body_ = false;
+  core_->large_bodies.fetch_sub(1);
 }
 
 void HttpSession::ReadBody() {
@@ -172,6 +195,7 @@ void HttpSession::OnRequest(beast::error_code ec) {
   const bool client_keeps_alive = request.keep_alive();
   const auto handling_started = std::chrono::steady_clock::now();
   DispatchResult result = Dispatch(core_->router, core_->limits, std::move(request));
+  ReleaseLargeBody();  // the handler is done with the body
   ++requests_served_;
   const bool keep_alive = client_keeps_alive && !stopping_ &&
                           requests_served_ < core_->limits.max_requests_per_connection;
@@ -182,6 +206,7 @@ void HttpSession::OnRequest(beast::error_code ec) {
 
 void HttpSession::OnReadError(beast::error_code ec) {
   StopDeadline();
+  ReleaseLargeBody();
   if (deadline_passed_) {
     core_->metrics.RequestTimedOut();
     return Refuse(http::status::request_timeout, "http.request_timeout",

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 
 #include "node/http/http_limits.h"
 #include "node/http/http_router.h"
@@ -28,6 +29,8 @@ struct ServerCore {
   // Whether any route has its own body limit: only then does a session look
   // its request's route up as soon as the header is read.
   bool routes_limit_bodies = false;
+  // Requests holding a body over limits.max_body_bytes now (HttpLimits::max_large_bodies).
+  std::atomic<std::size_t> large_bodies{0};
   HttpMetrics metrics;
   SessionRegistry registry;
 };

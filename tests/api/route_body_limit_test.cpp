@@ -1,7 +1,8 @@
 // A route's own body limit (RouteOptions::max_body_bytes) over real sockets:
 // it lets that route read more than the server's max_body_bytes while every
 // other route, and every path without one, keeps the server's limit, for
-// declared and chunked bodies alike; and no route may pass kMaxRouteBodyBytes.
+// declared and chunked bodies alike; only max_large_bodies such bodies are
+// held at once; and no route may pass kMaxRouteBodyBytes.
 #include "tests/api/http_test_server.h"
 
 namespace jobcard::testing {
@@ -25,6 +26,7 @@ class RouteBodyLimitTest : public HttpServerTest {
   void SetUp() override {
     HttpLimits limits = ShortLimits();
     limits.max_body_bytes = kServerLimit;
+    limits.max_large_bodies = 1;
     StartServer(limits, 1, RoutesWithABulkRoute);
   }
   HttpResult Post(std::string_view target, std::size_t body_bytes) {
@@ -82,6 +84,31 @@ TEST_F(RouteBodyLimitTest, AnExpectContinueOverTheRoutesLimitIsRefusedAtOnce) {
     ASSERT_TRUE(answer.ok) << answer.error;
     EXPECT_EQ(answer.status, expected) << target;
   }
+}
+
+// A client holding the one place for a body over the server's limit (half
+// its body sent) leaves the next such request a 503, but not a small one.
+TEST_F(RouteBodyLimitTest, OnlyMaxLargeBodiesAreReadAtOnce) {
+  const std::string head =
+      "POST /v1/bulk HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: 2000\r\n\r\n";
+  HttpConnection holder(kHost, port(), 2s);
+  ASSERT_TRUE(holder.Send(head + std::string(1000, ' '), 2s)) << holder.error();
+  // Until the server has read the holder's header, another large body may still get the place.
+  HttpResult refused;
+  for (int i = 0; i < 100 && refused.status != 503; ++i) {
+    refused = Post("/v1/bulk", 2 * kServerLimit);
+    ASSERT_TRUE(refused.ok) << refused.error;
+    if (refused.status != 503) std::this_thread::sleep_for(2ms);
+  }
+  ASSERT_EQ(refused.status, 503);
+  EXPECT_EQ(Code(refused), "http.over_capacity");
+  EXPECT_EQ(Post("/v1/bulk", kServerLimit).status, 200) << "a body within the server's limit needs no place";
+
+  ASSERT_TRUE(holder.Send(std::string(1000, ' '), 2s)) << holder.error();
+  HttpResult held = holder.ReadResponse(2s);
+  ASSERT_TRUE(held.ok) << held.error;
+  EXPECT_EQ(held.status, 200);
+  EXPECT_EQ(Post("/v1/bulk", 2 * kServerLimit).status, 200) << "the place is free again";
 }
 
 TEST(RouteBodyLimitDeathTest, ARouteLimitOverTheCeilingAbortsAtRegistration) {

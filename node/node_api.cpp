@@ -13,6 +13,8 @@
 #include "node/compliance_api.h"
 #include "node/node_service.h"
 #include "node/portal_routes.h"
+#include "node/submit_batch.h"
+#include "node/tx_submission.h"
 
 namespace jobcard::node {
 
@@ -67,31 +69,23 @@ json TxWithLocation(NodeService& node, const ledger::EntryId& id) {
           {"encoded", ToHex(ledger::EncodeTx(*tx))}};
 }
 
-http::status StatusForSubmitError(const Error& e) {
-  if (e.code == "mempool.full") return http::status::service_unavailable;
-  if (e.code == "mempool.duplicate" || e.code == "validation.duplicate_tx") return http::status::conflict;
-  if (e.code.rfind("validation.", 0) == 0) return http::status::unprocessable_entity;
-  return http::status::bad_request;
-}
-
 HttpResponse Submit(NodeService& node, const HttpRequest& req) {
   auto parsed = ledger::ParseJson(req.body, ledger::kMaxTxBytes * 4);
   if (!parsed.ok()) return HttpResponse::Failure(http::status::bad_request, parsed.error());
-  Result<ledger::Tx> tx = MakeError("api.bad_body", "");
-  if (parsed->is_object() && parsed->contains("encoded")) {
-    ledger::JsonFields f(*parsed, "");
-    Bytes encoded;
-    f.HexBytes("encoded", encoded, ledger::kMaxTxBytes);
-    Status done = f.Finish();
-    if (!done.ok()) return HttpResponse::Failure(http::status::bad_request, done.error());
-    tx = ledger::DecodeTx(encoded);
-  } else {
-    tx = ledger::TxFromJson(*parsed);
-  }
+  auto tx = TxFromSubmission(*parsed);
   if (!tx.ok()) return HttpResponse::Failure(http::status::bad_request, tx.error());
   auto id = node.Submit(std::move(*tx));
   if (!id.ok()) return HttpResponse::Failure(StatusForSubmitError(id.error()), id.error());
   return HttpResponse::Json(http::status::accepted, {{"id", ToHex(*id)}, {"status", "pending"}});
+}
+
+// 200 whenever the body is a batch, each item's outcome in its own result
+// (node/submit_batch.h): one status could not tell a client which of its
+// transactions to resubmit.
+HttpResponse SubmitBatchOfTxs(NodeService& node, const HttpRequest& req) {
+  auto results = SubmitBatch(req.body, [&node](ledger::Tx tx) { return node.Submit(std::move(tx)); });
+  if (!results.ok()) return HttpResponse::Failure(http::status::bad_request, results.error());
+  return HttpResponse::Json(http::status::ok, *results);
 }
 
 HttpResponse TxStatus(NodeService& node, const HttpRequest& req) {
@@ -368,6 +362,8 @@ void RegisterNodeApi(HttpServer& server, NodeService& node) {
     return HttpResponse::Json(http::status::ok, ledger::GenesisToJson(node.store().genesis()));
   });
   server.Route(V::post, "/v1/txs", [&node](const HttpRequest& r) { return Submit(node, r); }, RouteOptions{true});
+  server.Route(V::post, "/v1/txs/batch", [&node](const HttpRequest& r) { return SubmitBatchOfTxs(node, r); },
+               RouteOptions{.json_body = true, .max_body_bytes = kMaxSubmitBatchBodyBytes});
   server.Route(V::get, "/v1/txs/{id}", [&node](const HttpRequest& r) { return TxStatus(node, r); });
   server.Route(V::get, "/v1/blocks/{height}", [&node](const HttpRequest& r) { return BlockAt(node, r); });
   server.Route(V::get, "/v1/validator-transitions", [&node](const HttpRequest& r) { return ValidatorTransitions(node, r); });

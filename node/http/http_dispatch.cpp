@@ -39,6 +39,15 @@ DispatchResult CallHandler(const HttpRoute& route, HttpRequest&& request) {
 
 }  // namespace
 
+std::size_t BodyLimitFor(const HttpRouter& router, const HttpLimits& limits, http::verb method,
+                         std::string_view target) {
+  auto parsed = ParseRequestTarget(target, limits.max_target_bytes, limits.max_query_params);
+  if (!parsed.ok()) return limits.max_body_bytes;
+  const RouteMatch match = router.Find(method, parsed->segments);
+  if (match.route == nullptr || match.route->options.max_body_bytes == 0) return limits.max_body_bytes;
+  return match.route->options.max_body_bytes;
+}
+
 DispatchResult Dispatch(const HttpRouter& router, const HttpLimits& limits,
                         http::request<http::string_body>&& request) {
   DispatchResult result;

@@ -22,6 +22,12 @@ struct DispatchResult {
   bool handler_threw = false;
 };
 
+// The body limit of the route `target` leads to: its RouteOptions::max_body_bytes,
+// or limits.max_body_bytes when it has none, or when the target or the
+// method matches no route (Dispatch then refuses the request anyway).
+std::size_t BodyLimitFor(const HttpRouter& router, const HttpLimits& limits, boost::beast::http::verb method,
+                         std::string_view target);
+
 DispatchResult Dispatch(const HttpRouter& router, const HttpLimits& limits,
                         boost::beast::http::request<boost::beast::http::string_body>&& request);
 

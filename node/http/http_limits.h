@@ -9,10 +9,20 @@
 
 namespace jobcard::node {
 
+// The hard ceiling of a route's own body limit (RouteOptions::max_body_bytes):
+// what one connection may make the server hold for a request, whatever a
+// route asks for. A larger route limit aborts at registration.
+inline constexpr std::size_t kMaxRouteBodyBytes = 16 * 1024 * 1024;
+
 struct HttpLimits {
   // Larger bodies are refused with 413 before they are read (from
   // Content-Length) or as soon as the chunked total passes the limit.
   std::size_t max_body_bytes = 1024 * 1024;
+  // Requests with a body over max_body_bytes (which only a route with its own
+  // larger limit accepts) being read or handled at once; the next is answered
+  // 503 and closed. With the connection limit, this bounds what bodies can
+  // hold: max_connections × max_body_bytes + this × the largest route limit.
+  std::size_t max_large_bodies = 8;
   // The request line and all header fields together; larger → 431.
   std::size_t max_header_bytes = 16 * 1024;
   // Open connections being served; the next one is answered 503 and closed.

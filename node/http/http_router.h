@@ -8,6 +8,7 @@
 #pragma once
 
 #include <boost/beast/http/verb.hpp>
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,10 @@ struct RouteOptions {
   // The route reads a JSON body: requests without Content-Type
   // application/json (parameters such as charset allowed) get 415.
   bool json_body = false;
+  // The largest body this route reads, when it needs more than the server's
+  // HttpLimits::max_body_bytes (0: that limit). At most kMaxRouteBodyBytes:
+  // every connection may hold one such body, so the bound must stay hard.
+  std::size_t max_body_bytes = 0;
 };
 
 struct HttpRoute {

@@ -1,5 +1,6 @@
 #include "node/http/http_server.h"
 
+#include <algorithm>
 #include <boost/asio/ip/address.hpp>
 #include <cstdio>
 #include <cstdlib>
@@ -29,6 +30,11 @@ HttpServer::~HttpServer() { Stop(); }
 void HttpServer::Route(boost::beast::http::verb method, std::string pattern, HttpHandler handler,
                        RouteOptions options) {
   if (listener_ || stopped_) RouteBug("called after Listen or Stop: " + pattern);
+  if (options.max_body_bytes > kMaxRouteBodyBytes) RouteBug("body limit over kMaxRouteBodyBytes: " + pattern);
+  if (options.max_body_bytes != 0) {
+    core_->largest_body_bytes = std::max(core_->largest_body_bytes, options.max_body_bytes);
+    core_->routes_limit_bodies = true;
+  }
   Status added = core_->router.Add(method, std::move(pattern), std::move(handler), options);
   if (!added.ok()) RouteBug(added.error().message);
 }

@@ -42,6 +42,7 @@ HttpSession::HttpSession(std::shared_ptr<ServerCore> core, tcp::socket socket)
     : core_(std::move(core)), stream_(std::move(socket)), deadline_(stream_.get_executor()) {}
 
 HttpSession::~HttpSession() {
+  ReleaseLargeBody();
   if (admission_ == Admission::kServe) core_->metrics.ConnectionClosed();
   core_->registry.Release(id_, admission_);
 }
@@ -104,13 +105,25 @@ void HttpSession::BeginRequest() {
   // Both limits are set before the first byte is parsed.
   parser_->header_limit(static_cast<std::uint32_t>(
       std::min<std::size_t>(core_->limits.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
-  parser_->body_limit(core_->limits.max_body_bytes);
+  // The route is not known yet: the largest limit any route has, narrowed to
+  // the request's own route once its header is read (BodyFitsItsRoute).
+  parser_->body_limit(core_->largest_body_bytes);
   http::async_read_header(stream_, buffer_, *parser_,
                           [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnHeader(ec); });
 }
 
 void HttpSession::OnHeader(beast::error_code ec) {
   if (ec) return OnReadError(ec);
+  switch (AdmitBody()) {
+    case BodyAdmission::kAdmitted: break;
+    case BodyAdmission::kTooLarge:
+      StopDeadline();
+      return RefuseBodyTooLarge();
+    case BodyAdmission::kNoRoomForLargeBody:
+      StopDeadline();
+      return Refuse(http::status::service_unavailable, "http.over_capacity",
+                    "the server is reading too many large request bodies; retry later");
+  }
   // curl and others wait for this before sending a body (RFC 9110 §10.1.1).
   if (!parser_->is_done() && beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
     net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
@@ -121,6 +134,37 @@ void HttpSession::OnHeader(beast::error_code ec) {
     return;
   }
   ReadBody();
+}
+
+// The parser was bounded by the largest body any route reads; the request's
+// own route may allow less (the server's default, for most). A declared
+// Content-Length is checked here, before any of the body is read or a
+// 100 Continue invites it; a chunked body is bounded by the parser from now on.
+// A body the server's own limit would refuse (declared over it, or chunked,
+// its size unknown) takes one of max_large_bodies places until it is handled.
+HttpSession::BodyAdmission HttpSession::AdmitBody() {
+  if (!core_->routes_limit_bodies) return BodyAdmission::kAdmitted;  // the parser already holds the one limit
+  const auto& header = parser_->get();
+  const boost::beast::string_view target = header.target();
+  const std::size_t limit =
+      BodyLimitFor(core_->router, core_->limits, header.method(), std::string_view(target.data(), target.size()));
+  const std::uint64_t declared = parser_->content_length().value_or(0);
+  if (declared > limit) return BodyAdmission::kTooLarge;
+  parser_->body_limit(limit);
+  if (limit > core_->limits.max_body_bytes && (declared > core_->limits.max_body_bytes || parser_->chunked())) {
+    if (core_->large_bodies.fetch_add(1) >= core_->limits.max_large_bodies) {
+      core_->large_bodies.fetch_sub(1);
+      return BodyAdmission::kNoRoomForLargeBody;
+    }
+    holds_large_body_ = true;
+  }
+  return BodyAdmission::kAdmitted;
+}
+
+void HttpSession::ReleaseLargeBody() {
+  if (!holds_large_body_) return;
+  holds_large_body_ = false;
+  core_->large_bodies.fetch_sub(1);
 }
 
 void HttpSession::ReadBody() {
@@ -151,6 +195,7 @@ void HttpSession::OnRequest(beast::error_code ec) {
   const bool client_keeps_alive = request.keep_alive();
   const auto handling_started = std::chrono::steady_clock::now();
   DispatchResult result = Dispatch(core_->router, core_->limits, std::move(request));
+  ReleaseLargeBody();  // the handler is done with the body
   ++requests_served_;
   const bool keep_alive = client_keeps_alive && !stopping_ &&
                           requests_served_ < core_->limits.max_requests_per_connection;
@@ -161,6 +206,7 @@ void HttpSession::OnRequest(beast::error_code ec) {
 
 void HttpSession::OnReadError(beast::error_code ec) {
   StopDeadline();
+  ReleaseLargeBody();
   if (deadline_passed_) {
     core_->metrics.RequestTimedOut();
     return Refuse(http::status::request_timeout, "http.request_timeout",
@@ -179,8 +225,7 @@ void HttpSession::OnReadError(beast::error_code ec) {
     // 8 MiB of each 100 MB chunked upload (honest p50 x1.2-6.8), so it is
     // closed at once too. A client that sent a little over the limit whole
     // still reads its 413 (already in its socket before the reset).
-    if (DeclaredBodyBytes() > kMaxLingerBytes || RefusedChunkedBody()) linger_ = false;
-    return Refuse(http::status::payload_too_large, "http.body_too_large", "the request body is too large");
+    return RefuseBodyTooLarge();
   }
   if (ec == http::error::header_limit) {
     return Refuse(http::status::request_header_fields_too_large, "http.headers_too_large",
@@ -201,6 +246,11 @@ void HttpSession::Refuse(http::status status, const char* code, const char* mess
   // After a refused request the rest of the stream cannot be trusted to be
   // framed right, so the connection always closes.
   RefuseConnection(status, code, message);
+}
+
+void HttpSession::RefuseBodyTooLarge() {
+  if (DeclaredBodyBytes() > kMaxLingerBytes || RefusedChunkedBody()) linger_ = false;
+  Refuse(http::status::payload_too_large, "http.body_too_large", "the request body is too large");
 }
 
 void HttpSession::Send(WireResponse response, bool keep_alive) {

@@ -55,6 +55,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void StopDeadline();
   void OnReadError(boost::beast::error_code ec);
   void Refuse(boost::beast::http::status status, const char* code, const char* message);
+  void RefuseBodyTooLarge();
+  enum class BodyAdmission { kAdmitted, kTooLarge, kNoRoomForLargeBody };
+  BodyAdmission AdmitBody();
+  void ReleaseLargeBody();
   // An admission refused before any request is read: answer and close.
   void RefuseConnection(boost::beast::http::status status, const char* code, const char* message);
   void Send(WireResponse response, bool keep_alive);
@@ -81,6 +85,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   std::size_t requests_served_ = 0;
   std::size_t lingered_bytes_ = 0;
   bool linger_ = true;  // false: close at once after the response (see OnReadError)
+  bool holds_large_body_ = false;  // counted in core_->large_bodies
   std::chrono::steady_clock::time_point request_started_;
 };
 

@@ -15,6 +15,7 @@
 #include "ledger/smt_proof.h"
 #include "ledger/state_records.h"
 #include "ledger/tx_json.h"
+#include "node/submit_batch.h"
 #include "tests/support/dev_node.h"
 
 namespace jobcard {
@@ -225,6 +226,65 @@ TEST_F(NodeApiTest, RejectionsAreClearErrors) {
   EXPECT_EQ(node_->Get("/v1/status").status, 200);
 }
 
+// POST /v1/txs/batch on a real node: items in order through the same path as
+// POST /v1/txs (a hire of a subject enrolled by an earlier item), each with
+// its own result, the ids those of the transactions, and they commit.
+TEST_F(NodeApiTest, ABatchSubmitsItsItemsInOrderEachWithItsOwnResult) {
+  auto worker = crypto::SigningKey::Generate();
+  SubjectId subject = *DeriveSubjectId(Bytes(32, 0x46), "123456789018");
+  const Tx enroll = Enroll(subject, worker.public_key());
+  const Tx hire = Hire(subject, worker.public_key(), EmployerA(), EmployerKey(EmployerA()));
+  const json items = json::array({TxToJson(enroll), json{{"encoded", ToHex(EncodeTx(hire))}}, TxToJson(hire),
+                                  json{{"encoded", "zz"}}});
+  auto r = node_->Post("/v1/txs/batch", json{{"txs", items}}.dump());
+  ASSERT_EQ(r.status, 200) << r.body;
+  const json out = Body(r);
+  ASSERT_EQ(out["results"].size(), 4u) << out.dump();
+  EXPECT_EQ(out["results"][0], (json{{"id", ToHex(TxId(node_->genesis().chain_id, enroll))}, {"status", "pending"}}));
+  EXPECT_EQ(out["results"][1], (json{{"id", ToHex(TxId(node_->genesis().chain_id, hire))}, {"status", "pending"}}));
+  EXPECT_EQ(out["results"][2]["error"]["code"], "mempool.duplicate");
+  EXPECT_EQ(out["results"][2]["http_status"], 409);
+  EXPECT_EQ(out["results"][3]["http_status"], 400);
+  EXPECT_EQ(out["accepted"], 2);
+  EXPECT_EQ(out["rejected"], 2);
+  EXPECT_EQ(WaitCommitted(out["results"][1]["id"].get<std::string>())["status"], "committed");
+  EXPECT_EQ(WaitCommitted(out["results"][0]["id"].get<std::string>())["status"], "committed");
+}
+
+TEST_F(NodeApiTest, ABatchOutsideItsLimitsIsRefusedWhole) {
+  auto post = [](const std::string& body) { return node_->Post("/v1/txs/batch", body); };
+  EXPECT_EQ(Body(post(R"({"txs": []})"))["code"], "api.batch_empty");
+  EXPECT_EQ(Body(post(json{{"txs", std::vector<json>(257, json::object())}}.dump()))["code"], "api.batch_too_large");
+  EXPECT_EQ(Body(post(R"({"tx": [{}]})"))["code"], "api.bad_body");
+  auto not_json = post("{not json");
+  EXPECT_EQ(not_json.status, 400);
+  EXPECT_EQ(Body(not_json)["code"], "json.malformed");
+  auto text = testing::Request("127.0.0.1", node_->port(), "POST", "/v1/txs/batch", R"({"txs": [{}]})",
+                               {{"Content-Type", "text/plain"}});
+  EXPECT_EQ(text.status, 415);
+
+  // Over the server's 1 MiB, the batch route still reads the body (padding
+  // here); POST /v1/txs refuses the same body.
+  SubjectId subject = *DeriveSubjectId(Bytes(32, 0x47), "123456789018");
+  const std::string padded = R"({"txs": [)" + TxToJson(Enroll(subject, crypto::SigningKey::Generate().public_key())).dump() +
+                             std::string(2 * 1024 * 1024, ' ') + "]}";
+  auto big = post(padded);
+  ASSERT_EQ(big.status, 200) << big.body;
+  EXPECT_EQ(Body(big)["accepted"], 1);
+  EXPECT_EQ(node_->Post("/v1/txs", std::string(2 * 1024 * 1024, ' ')).status, 413);
+
+  // Over the batch's own limit: refused from Content-Length, before any body is sent.
+  testing::HttpConnection connection("127.0.0.1", node_->port(), std::chrono::seconds(5));
+  ASSERT_TRUE(connection.Send("POST /v1/txs/batch HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\n"
+                              "Content-Length: " + std::to_string(node::kMaxSubmitBatchBodyBytes + 1) + "\r\n\r\n",
+                              std::chrono::seconds(5)));
+  auto refused = connection.ReadResponse(std::chrono::seconds(5));
+  ASSERT_TRUE(refused.ok) << refused.error;
+  EXPECT_EQ(refused.status, 413);
+  EXPECT_EQ(Body(refused)["code"], "http.body_too_large");
+  EXPECT_EQ(node_->Get("/v1/status").status, 200);
+}
+
 TEST_F(NodeApiTest, MetricsInPrometheusFormat) {
   ASSERT_EQ(node_->Get("/v1/status").status, 200);  // so that a request is counted
   auto r = node_->Get("/metrics");
@@ -282,7 +342,8 @@ TEST_F(NodeApiTest, EveryDocumentedRouteExists) {
     if (path.find("/employers/") != std::string::npos) {
       path.replace(path.find(std::string(64, 'a')), 64, node_->genesis().employers[0].id.str());
     }
-    const bool post = path == "/v1/txs" || path == "/v1/bundles/verify" || path == "/v1/receipts";
+    const bool post =
+        path == "/v1/txs" || path == "/v1/txs/batch" || path == "/v1/bundles/verify" || path == "/v1/receipts";
     auto r = post ? node_->Post(path, "{}") : node_->Get(path);
     ASSERT_TRUE(r.ok) << path;
     auto code = r.body.find("\"http.not_found\"");

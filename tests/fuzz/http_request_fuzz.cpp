@@ -15,6 +15,7 @@
 #include "node/http/http_dispatch.h"
 #include "node/http/http_limits.h"
 #include "node/http/http_router.h"
+#include "node/submit_batch.h"
 #include "tests/fuzz/fuzz_check.h"
 
 using namespace jobcard;
@@ -65,6 +66,7 @@ const node::HttpRouter& ApiRouter() {
         {http::verb::get, "/v1/status"},
         {http::verb::get, "/v1/genesis"},
         {http::verb::post, "/v1/txs"},
+        {http::verb::post, "/v1/txs/batch"},
         {http::verb::get, "/v1/txs/{id}"},
         {http::verb::get, "/v1/blocks/latest"},
         {http::verb::get, "/v1/blocks/{height}"},
@@ -80,6 +82,7 @@ const node::HttpRouter& ApiRouter() {
     };
     for (const auto& [method, pattern] : routes) {
       node::RouteOptions options{method == http::verb::post};
+      if (pattern == std::string("/v1/txs/batch")) options.max_body_bytes = node::kMaxSubmitBatchBodyBytes;
       FUZZ_CHECK(r.Add(method, pattern, CheckedHandler, options).ok());
     }
     return r;
@@ -100,9 +103,15 @@ JOBCARD_FUZZ_TARGET {
   if (!error && !parser.is_done()) parser.put_eof(error);
   if (error || !parser.is_done() || used > size) return 0;
 
+  // The body limit the session applies once the header is read: the matched route's own.
+  const boost::beast::string_view target = parser.get().target();
+  const std::size_t body_limit =
+      node::BodyLimitFor(ApiRouter(), limits, parser.get().method(), std::string_view(target.data(), target.size()));
   node::DispatchResult result = node::Dispatch(ApiRouter(), limits, parser.release());
   const auto status = static_cast<unsigned>(result.response.status);
   FUZZ_CHECK(!result.handler_threw);
   FUZZ_CHECK(status == 200 || (status >= 400 && status < 600));
+  if (result.route == "/v1/txs/batch") FUZZ_CHECK(body_limit == node::kMaxSubmitBatchBodyBytes);
+  if (result.route != "/v1/txs/batch" && result.route != node::kUnmatchedRoute) FUZZ_CHECK(body_limit == limits.max_body_bytes);
   return 0;
 }

@@ -18,6 +18,7 @@
 #include "node/consensus/sign_state.h"
 #include "node/consensus_wire.h"
 #include "node/p2p/frame_codec.h"
+#include "node/submit_batch.h"
 #include "tests/fuzz/p2p_fixed_session.h"
 
 namespace jobcard {
@@ -65,6 +66,12 @@ TEST(FuzzCorpus, BinarySeedsStillDecode) {
       case 1: return node::DecodeSyncMessage(payload).ok();
       default: return node::DecodeTxBatch(payload).ok();
     }
+  });
+  // Every item of the batch seeds is a transaction the stand-in accepts.
+  ExpectAllDecode("submit_batch_fuzz", 2, [](const Bytes& b) {
+    auto out = node::SubmitBatch(std::string_view(reinterpret_cast<const char*>(b.data()), b.size()),
+                                 [](ledger::Tx tx) -> Result<ledger::EntryId> { return ledger::TxId("seed", tx); });
+    return out.ok() && (*out)["rejected"] == 0 && (*out)["accepted"].get<std::size_t>() >= 22;
   });
 }
 

@@ -74,7 +74,10 @@ Hash32 HashOf(std::uint8_t b) {
 // Transactions, payloads and entries: straight from the spec vectors.
 std::vector<ledger::Tx> TransactionSeeds() {
   std::vector<ledger::Tx> txs;
+  json batch_of_views = json::array(), batch_of_encodings = json::array();  // POST /v1/txs/batch bodies
   for (const auto& v : ReadVectors("transactions.json")) {
+    batch_of_views.push_back(v["json"]);
+    batch_of_encodings.push_back({{"encoded", v["encoding"]}});
     const std::string kind = v["kind"].get<std::string>();
     const Bytes encoding = Hex(v["encoding"]);
     Write("tx_codec_fuzz", kind, encoding);
@@ -85,6 +88,8 @@ std::vector<ledger::Tx> TransactionSeeds() {
     }
     txs.push_back(ledger::DecodeTx(encoding).value());
   }
+  Write("submit_batch_fuzz", "json_views", json{{"txs", batch_of_views}}.dump());
+  Write("submit_batch_fuzz", "encodings", json{{"txs", batch_of_encodings}}.dump());
   const json primitives = ReadVectors("primitives.json");
   Write("payload_fuzz", "primitives", Hex(primitives["payload_commitment"]["encoded"]));
   return txs;

@@ -411,6 +411,7 @@ void ConsensusHost::CommitDecided(const Decide& decide) {
 void ConsensusHost::AfterCommit(const ledger::PreparedBlock& prepared) {
   running_height_ = false;
   last_progress_ms_ = Now();
+  last_commit_ms_ = last_progress_ms_;
   std::erase_if(blocks_, [&](const auto& entry) {
     return entry.second.block.header.height <= prepared.block.header.height;
   });
@@ -493,15 +494,15 @@ void ConsensusHost::OnConsensus(const crypto::PublicKey* peer, ByteView payload,
     // A peer ahead has blocks this node lacks; a peer behind gets ours.
     if (height > next) return RequestBlocks(*peer);
     if (height < next && height > 0) {
-      const auto* vote = std::get_if<Vote>(&*decoded);
-      if (vote) CheckLateVote(*peer, *vote);
-      // A vote for the height just committed is nearly always the slowest
-      // validator's, on its way to that same commit: pushing it the block
-      // (thousands of transactions read, sent and decoded) was 2.5 % of the
-      // devnet's CPU in a profile, for nothing (BENCHMARKS.md, "Hot maps"). A peer really
-      // stuck there says so in its status every gossip interval, and that
-      // serves it.
-      if (vote && height + 1 == next) return;
+      if (const auto* vote = std::get_if<Vote>(&*decoded)) CheckLateVote(*peer, *vote);
+      // A peer at the height this node has just committed is nearly always
+      // committing it too (its late precommit, or its status sent while it
+      // executed the block): pushing it the block (thousands of transactions
+      // read, sent and decoded) was 2.5 % of the devnet's CPU in a profile,
+      // for nothing (BENCHMARKS.md, "Hot maps"). A peer really stuck there
+      // still says so a gossip interval later (its status, its resent votes),
+      // and is served then.
+      if (height + 1 == next && Now() < last_commit_ms_ + config_.gossip_interval_ms) return;
       return ServeBlocks(*peer, height, 1);
     }
   }

@@ -219,6 +219,7 @@ class ConsensusHost {
   bool running_height_ = false;  // the machine works on NextHeight()
   std::uint64_t start_not_before_ms_ = 0;
   std::uint64_t last_progress_ms_ = 0;
+  std::uint64_t last_commit_ms_ = 0;  // when this node last committed a block (AfterCommit)
   // Whether transactions gossiped by `peer` go on to this node's peers: not
   // when `peer` is a validator of the current set, which floods what its
   // clients submit to the validators it is linked to itself.

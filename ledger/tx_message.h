@@ -14,6 +14,15 @@ namespace jobcard::ledger {
 
 // TxId(chain_id, tx), given signing_message == SigningMessage(chain_id, tx).
 EntryId TxIdOfMessage(const Tx& tx, ByteView signing_message);
+
+// Both at once, for a caller that needs the id before handing the
+// transaction on (the gossip path drops pending copies by id, then the
+// mempool verifies the signatures against the same message).
+struct TxMessageAndId {
+  Bytes signing_message;
+  EntryId id{};
+};
+TxMessageAndId MessageAndIdOf(std::string_view chain_id, const Tx& tx);
 // VerifyTxSignatures(tx, chain_id), given the same.
 Status VerifyTxSignaturesOfMessage(const Tx& tx, ByteView signing_message);
 

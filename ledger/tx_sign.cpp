@@ -7,6 +7,12 @@ namespace jobcard::ledger {
 
 EntryId TxId(std::string_view chain_id, const Tx& tx) { return TxIdOfMessage(tx, SigningMessage(chain_id, tx)); }
 
+TxMessageAndId MessageAndIdOf(std::string_view chain_id, const Tx& tx) {
+  TxMessageAndId out{SigningMessage(chain_id, tx), {}};
+  out.id = TxIdOfMessage(tx, out.signing_message);
+  return out;
+}
+
 EntryId TxIdOfMessage(const Tx& tx, ByteView signing_message) {
   return crypto::Sha256Hasher().Update(crypto::DomainPrefix(KindTag(tx.kind))).Update(signing_message).Finish();
 }

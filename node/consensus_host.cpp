@@ -654,17 +654,33 @@ void ConsensusHost::OnTxs(const crypto::PublicKey& peer, ByteView payload) {
   auto batch = DecodeTxBatch(payload);
   if (!batch.ok()) return Penalise(&peer, batch.error().code);
   std::vector<GossipedTx> txs = std::move(batch).value();
-  if (!tx_worker_) return AfterGossipedTxs(peer, txs, AdmitTxs(txs));
-  // The flood brings each transaction from every peer: drop the pending
-  // ones here, before the batch goes to the worker.
+  // Each transaction's signing message and id, built once: here for the
+  // id, then in the mempool for the signature check.
   const std::string& chain_id = store_.genesis().chain_id;
-  std::erase_if(txs, [&](const GossipedTx& g) { return mempool_.Contains(ledger::TxId(chain_id, g.tx)); });
+  std::vector<ledger::TxMessageAndId> messages;
+  messages.reserve(txs.size());
+  for (const GossipedTx& g : txs) messages.push_back(ledger::MessageAndIdOf(chain_id, g.tx));
+  if (!tx_worker_) return AfterGossipedTxs(peer, txs, AdmitTxs(txs, messages));
+  // A transaction can come from more than one peer (full nodes relay):
+  // drop the pending ones here, before the batch goes to the worker.
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < txs.size(); ++i) {
+    if (mempool_.Contains(messages[i].id)) continue;
+    if (kept != i) {
+      txs[kept] = std::move(txs[i]);
+      messages[kept] = std::move(messages[i]);
+    }
+    ++kept;
+  }
+  txs.resize(kept);
+  messages.resize(kept);
   if (txs.empty()) return;
   // Off the loop: the signature verifications; back on it, once per batch:
   // relay or score.
   const std::size_t weight = txs.size();
-  auto job = [this, alive = std::weak_ptr<int>(alive_), peer, txs = std::move(txs)]() mutable {
-    std::vector<Status> admitted = AdmitTxs(txs);
+  auto job = [this, alive = std::weak_ptr<int>(alive_), peer, txs = std::move(txs),
+              messages = std::move(messages)]() mutable {
+    std::vector<Status> admitted = AdmitTxs(txs, messages);
     asio::post(io_, [this, alive, peer, txs = std::move(txs), admitted = std::move(admitted)] {
       if (alive.expired() || failed()) return;
       AfterGossipedTxs(peer, txs, admitted);
@@ -675,13 +691,14 @@ void ConsensusHost::OnTxs(const crypto::PublicKey& peer, ByteView payload) {
   tx_worker_->Post(std::move(job), weight);
 }
 
-std::vector<Status> ConsensusHost::AdmitTxs(std::vector<GossipedTx>& txs) const {
+std::vector<Status> ConsensusHost::AdmitTxs(std::vector<GossipedTx>& txs,
+                                            const std::vector<ledger::TxMessageAndId>& messages) const {
   std::vector<Status> admitted;
   admitted.reserve(txs.size());
-  for (GossipedTx& gossiped : txs) {
+  for (std::size_t i = 0; i < txs.size(); ++i) {
     const ledger::ChainTip tip = store_.Tip();
     const ledger::TxContext ctx{store_.genesis(), tip.height + 1, std::max(Now(), tip.time_ms + 1)};
-    auto added = mempool_.Add(std::move(gossiped.tx), store_, ctx);
+    auto added = mempool_.Add(std::move(txs[i].tx), store_, ctx, messages[i]);
     admitted.push_back(added.ok() ? Status::Ok() : Status(added.error()));
   }
   return admitted;

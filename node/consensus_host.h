@@ -172,9 +172,10 @@ class ConsensusHost {
   void OnSync(const crypto::PublicKey& peer, ByteView payload);
   void OnTxs(const crypto::PublicKey& peer, ByteView payload);
   // Validates each transaction for the next height and adds it to the
-  // mempool (moving it out of `txs`; the encodings stay). Touches only the
-  // mempool and the store, which are thread-safe: may run off the loop.
-  std::vector<Status> AdmitTxs(std::vector<GossipedTx>& txs) const;
+  // mempool (moving it out of `txs`; the encodings stay); `messages[i]` is
+  // ledger::MessageAndIdOf txs[i]. Touches only the mempool and the store,
+  // which are thread-safe: may run off the loop.
+  std::vector<Status> AdmitTxs(std::vector<GossipedTx>& txs, const std::vector<ledger::TxMessageAndId>& messages) const;
   // On the loop: relay the admitted transactions of a batch (unless a
   // validator sent it: see RelaysTxsFrom), and score the peer once if any
   // carried a bad signature.

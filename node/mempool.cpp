@@ -5,7 +5,6 @@
 #include <string>
 
 #include "ledger/prechecked_validation.h"
-#include "ledger/tx_message.h"
 #include "node/block_reorder.h"
 #include "node/log.h"
 
@@ -25,8 +24,14 @@ Error Duplicate() { return MakeError("mempool.duplicate", "the transaction is al
 Result<ledger::EntryId> Mempool::Add(ledger::Tx tx, const ledger::StateView& committed,
                                      const ledger::TxContext& next_block_ctx) {
   // Built once, for the id and for the signature check.
-  const Bytes signing_message = ledger::SigningMessage(next_block_ctx.genesis.chain_id, tx);
-  const ledger::EntryId id = ledger::TxIdOfMessage(tx, signing_message);
+  const ledger::TxMessageAndId known = ledger::MessageAndIdOf(next_block_ctx.genesis.chain_id, tx);
+  return Add(std::move(tx), committed, next_block_ctx, known);
+}
+
+Result<ledger::EntryId> Mempool::Add(ledger::Tx tx, const ledger::StateView& committed,
+                                     const ledger::TxContext& next_block_ctx, const ledger::TxMessageAndId& known) {
+  const Bytes& signing_message = known.signing_message;
+  const ledger::EntryId& id = known.id;
   // Gossip floods every transaction to every peer: refuse a pending one
   // before spending a signature check on it.
   if (Contains(id)) return Duplicate();

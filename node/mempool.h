@@ -44,6 +44,7 @@
 
 #include "crypto/fixed_bytes_keys.h"
 #include "ledger/execution.h"
+#include "ledger/tx_message.h"
 #include "node/pending_overlay.h"
 
 namespace jobcard::node {
@@ -73,6 +74,11 @@ class Mempool {
   // than last time re-checks the pending transactions against it first (as
   // Update with no committed ids).
   Result<ledger::EntryId> Add(ledger::Tx tx, const ledger::StateView& committed, const ledger::TxContext& next_block_ctx);
+  // The same, for a caller that already built the transaction's signing
+  // message and id (the gossip path): `known` must be
+  // ledger::MessageAndIdOf(next_block_ctx.genesis.chain_id, tx).
+  Result<ledger::EntryId> Add(ledger::Tx tx, const ledger::StateView& committed, const ledger::TxContext& next_block_ctx,
+                              const ledger::TxMessageAndId& known);
 
   // The oldest pending transactions, in arrival order, as many as fit in
   // both limits. Stops at the first one that does not fit rather than

@@ -367,6 +367,26 @@ TEST_F(MempoolTest, ACommittedDuplicateIsRefusedBeforeItsSignaturesAreChecked) {
   EXPECT_EQ(pool.size(), 0u);
 }
 
+// The gossip path hands in the signing message and id it built to drop
+// pending copies; the pool then checks the signatures against that message.
+TEST_F(MempoolTest, AddWithAKnownMessageAndIdAdmitsAndRefusesAsAddDoes) {
+  Mempool pool;
+  const Tx enroll = Enroll(1);
+  const auto known = ledger::MessageAndIdOf(kTestChainId, enroll);
+  EXPECT_EQ(known.id, Id(enroll));
+  auto added = pool.Add(enroll, committed_, Ctx(), known);
+  ASSERT_TRUE(added.ok()) << added.error().message;
+  EXPECT_EQ(*added, Id(enroll));
+  EXPECT_TRUE(pool.HoldsIdentical(Id(enroll), enroll));
+
+  Tx forged = Enroll(2);
+  forged.signatures[0].signature[0] ^= 0x01;
+  auto refused = pool.Add(forged, committed_, Ctx(), ledger::MessageAndIdOf(kTestChainId, forged));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, "tx.bad_signature");
+  EXPECT_EQ(pool.size(), 1u);
+}
+
 TEST_F(MempoolTest, ConcurrentAddsOfOverlappingAndDependentTransactionsKeepTheInvariant) {
   // Four threads submit the same enrollments and hires (as gossip and the API
   // do), each in its own order; verification runs outside the lock, so the

@@ -49,14 +49,14 @@ struct FixedBytesHash {
     std::memcpy(&a, key.data(), 8);
     std::memcpy(&b, key.data() + 8, 8);
     // A multiply-xorshift mix (as in splitmix64) of both halves and the seed.
-    std::uint64_t h = (a ^ kSeed()) * 0x9e3779b97f4a7c15ull;
+    std::uint64_t h = (a ^ Seed()) * 0x9e3779b97f4a7c15ull;
     h ^= b + (h >> 29);
     h *= 0xbf58476d1ce4e5b9ull;
     return static_cast<std::size_t>(h ^ (h >> 32));
   }
 
  private:
-  static std::uint64_t kSeed() {
+  static std::uint64_t Seed() {
     static const std::uint64_t seed = FixedBytesHashSeed();
     return seed;
   }

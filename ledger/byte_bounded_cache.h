@@ -28,15 +28,23 @@
 #include <unordered_map>
 #include <utility>
 
+#include "crypto/fixed_bytes_keys.h"
+
 namespace jobcard::ledger {
 
 // Hashes a key's bytes. Only for keys whose bytes are their value (no
-// padding, no pointers): fixed-size byte arrays and structs of them.
+// padding, no pointers): fixed-size byte arrays and structs of them. Hashes,
+// ids and keys (FixedBytes of 16 bytes or more) go through the mempool's
+// crypto::FixedBytesHash (seeded, 16 bytes mixed); other keys through std::hash.
 template <typename Key>
 struct KeyBytesHash {
   static_assert(std::has_unique_object_representations_v<Key>, "the key's bytes must be its value");
   std::size_t operator()(const Key& key) const noexcept {
-    return std::hash<std::string_view>{}(std::string_view(reinterpret_cast<const char*>(&key), sizeof(Key)));
+    if constexpr (std::is_same_v<Key, FixedBytes<sizeof(Key)>> && sizeof(Key) >= 16) {
+      return crypto::FixedBytesHash{}(key);
+    } else {
+      return std::hash<std::string_view>{}(std::string_view(reinterpret_cast<const char*>(&key), sizeof(Key)));
+    }
   }
 };
 

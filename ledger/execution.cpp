@@ -382,17 +382,12 @@ Status CheckIntroducedKey(const Tx& tx) {
   return Status::Ok();
 }
 
-Status CheckNotCommitted(const StateView& state, const EntryId& id) {
-  if (state.GetTxLocation(id)) return Reject("duplicate_tx", "this transaction is already on the ledger");
-  return Status::Ok();
-}
-
 namespace {
 
 Status ValidateTxChecking(const StateView& state, const Tx& tx, const EntryId& id, const TxContext& ctx,
                           bool introduced_key_checked) {
   JOBCARD_TRY_STATUS(CheckTxForm(tx));
-  JOBCARD_TRY_STATUS(CheckNotCommitted(state, id));
+  if (state.GetTxLocation(id)) return Reject("duplicate_tx", "this transaction is already on the ledger");
   if (!ctx.skip_signature_check) JOBCARD_TRY_STATUS(VerifyTxSignatures(tx, ctx.genesis.chain_id));
   if (const auto* e = std::get_if<CareerEntry>(&tx.body)) return ValidateCareerEntry(state, tx, *e, ctx);
   if (const auto* h = std::get_if<Headcount>(&tx.body)) {

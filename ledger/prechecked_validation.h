@@ -18,12 +18,6 @@ namespace jobcard::ledger {
 // Rule S3 alone (validation.bad_key). Stateless.
 Status CheckIntroducedKey(const Tx& tx);
 
-// The replay rule alone (validation.duplicate_tx): `id` is not committed in
-// `state`. ValidateTx checks it before the signatures too; the mempool asks
-// first, so that a gossiped copy arriving after its block costs a lookup,
-// not a signature check.
-Status CheckNotCommitted(const StateView& state, const EntryId& id);
-
 // ValidateTx without the signature check and without rule S3. Precondition:
 // VerifyTxSignatures and CheckIntroducedKey passed on this very Tx.
 Status ValidateTxPrechecked(const StateView& state, const Tx& tx, const EntryId& id, const TxContext& ctx);

@@ -39,11 +39,6 @@ Result<ledger::EntryId> Mempool::Add(ledger::Tx tx, const ledger::StateView& com
   // verify signatures in parallel. The stateful check below skips the
   // signature check for this very object only.
   JOBCARD_TRY_STATUS(ledger::CheckTxForm(tx));
-  // Committed already: without relays a validator gets each transaction
-  // once, and under load that copy often arrives after the block that
-  // carried it (whose proposal this node verified it for). A lookup, not a
-  // signature check, refuses it; ValidateTx's rule order is the same.
-  JOBCARD_TRY_STATUS(ledger::CheckNotCommitted(committed, id));
   JOBCARD_TRY_STATUS(ledger::VerifyTxSignaturesOfMessage(tx, signing_message));
   ledger::TxContext verified = next_block_ctx;
   verified.skip_signature_check = true;

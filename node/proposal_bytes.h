@@ -7,10 +7,11 @@
 // the transactions' encodings; the block adds a 4-byte length to each, plus
 // its header, and the sync payload a certificate of up to kMaxValidators
 // signatures. Reaping up to the genesis's max_block_bytes (4 MiB on the
-// devnet, the payload limit's size) therefore built, under a backlog, blocks
-// of ~10,800 transactions whose proposal the bus refused to send: every
-// round the same, so the chain stopped for good (BENCHMARKS.md, "A proposal
-// too large to send"). The bound below leaves room for all of that.
+// devnet, the payload limit's size) therefore built, under a backlog,
+// proposals the bus refused to send (the blocks just before held ~10,800
+// transactions): every round the same, so the chain stopped for good
+// (BENCHMARKS.md, "Hot maps, no relay among validators, a proposal too large
+// to send"). The bound below leaves room for all of that.
 #pragma once
 
 #include <cstdint>

@@ -352,21 +352,6 @@ TEST_F(MempoolTest, APendingDuplicateIsRefusedBeforeItsSignaturesAreChecked) {
   EXPECT_TRUE(pool.HoldsIdentical(Id(enroll), enroll));
 }
 
-TEST_F(MempoolTest, ACommittedDuplicateIsRefusedBeforeItsSignaturesAreChecked) {
-  // A validator gets each transaction once (nobody relays a validator's
-  // gossip), often after the block that carried it: refusing that copy must
-  // cost a lookup, not a signature check.
-  const Tx enroll = Enroll(1);
-  Commit({enroll}, 1);
-  Mempool pool;
-  Tx forged = enroll;
-  forged.signatures[0].signature[0] ^= 0x01;  // same id: the id does not cover signatures
-  auto r = pool.Add(forged, committed_, Ctx(2));
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code, "validation.duplicate_tx") << "the signature was checked first";
-  EXPECT_EQ(pool.size(), 0u);
-}
-
 // The gossip path hands in the signing message and id it built to drop
 // pending copies; the pool then checks the signatures against that message.
 TEST_F(MempoolTest, AddWithAKnownMessageAndIdAdmitsAndRefusesAsAddDoes) {

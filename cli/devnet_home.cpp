@@ -144,6 +144,7 @@ Result<DevnetHome> CreateDevnetHome(const DevnetHomeOptions& options) {
   genesis.genesis_time_ms = options.genesis_time_ms;
   genesis.registrar_keys = {registrar.public_key()};
   genesis.registrar_threshold = 1;
+  genesis.params.block_interval_ms = kDevnetBlockIntervalMs;
   genesis.validators = {{validator.public_key(), 1, DevnetValidatorName(0)}};
   for (std::size_t i = 1; i < options.validators; ++i) {
     out.other_validators.push_back(crypto::SigningKey::Generate());

@@ -6,23 +6,32 @@
 #pragma once
 
 #include <map>
+#include <unordered_map>
 
 #include "crypto/fixed_bytes_keys.h"
 #include "ledger/state_view.h"
 
 namespace jobcard::ledger {
 
-// Keyed maps order by FixedBytesLess: the order of std::less, cheaper
-// (crypto/fixed_bytes_keys.h); execution and commit iterate them in key order.
+// The maps that grow with every transaction (subjects, subject keys,
+// entries, transaction locations) are hash maps: the mempool's pending
+// overlay holds one of these for its whole backlog, and every admission
+// looks several of them up (an ordered map of tens of thousands of records
+// costs a dozen cache misses per lookup; BENCHMARKS.md "Session 10"). Nothing
+// depends on their iteration order: the state index sorts its changes
+// (smt_apply.cpp), the store sorts its batch (sorted_write_batch.h) and the
+// caches are keyed. The governance maps stay small and ordered.
+template <typename Key, typename Value>
+using DeltaMap = std::unordered_map<Key, Value, crypto::FixedBytesHash>;
 struct StateDelta {
   std::map<CorporateNumber, EmployerRecord> employers;
   std::map<crypto::PublicKey, CorporateNumber, crypto::FixedBytesLess> key_owners;
-  std::map<SubjectId, SubjectRecord, crypto::FixedBytesLess> subjects;
+  DeltaMap<SubjectId, SubjectRecord> subjects;
   // key -> the subject it is the current key of; nullopt: no longer any
   // subject's key (a recovery replaced it).
-  std::map<crypto::PublicKey, std::optional<SubjectId>, crypto::FixedBytesLess> subject_keys;
-  std::map<EntryId, EntryRecord, crypto::FixedBytesLess> entries;
-  std::map<EntryId, TxLocation, crypto::FixedBytesLess> tx_locations;
+  DeltaMap<crypto::PublicKey, std::optional<SubjectId>> subject_keys;
+  DeltaMap<EntryId, EntryRecord> entries;
+  DeltaMap<EntryId, TxLocation> tx_locations;
   std::map<crypto::PublicKey, MatcherRecord, crypto::FixedBytesLess> matchers;
   std::vector<HeadcountRecord> headcounts;
   std::optional<std::vector<ValidatorRecord>> validators;  // set when changed

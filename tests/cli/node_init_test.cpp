@@ -60,6 +60,9 @@ TEST_F(NodeInitCli, CreatesAValidDevnetHome) {
   EXPECT_GT(genesis->genesis_time_ms, 1700000000000u);
   ASSERT_EQ(genesis->registrar_keys.size(), 1u);
   EXPECT_EQ(genesis->registrar_threshold, 1u);
+  // Half the chain default: a devnet at issue 5's load keeps its p50 under 1.5 s.
+  EXPECT_EQ(genesis->params.block_interval_ms, 500u);
+  EXPECT_NE(genesis->params.block_interval_ms, ledger::ChainParams{}.block_interval_ms);
   ASSERT_EQ(genesis->validators.size(), 1u);
   EXPECT_EQ(genesis->validators[0].name, "devnet-validator-0");
   ASSERT_EQ(genesis->matchers.size(), 1u);

@@ -22,7 +22,7 @@ namespace jobcard::cli {
 inline constexpr std::string_view kDevnetChainId = "jobcard-devnet";
 // The dev genesis's params.block_interval_ms: half the chain default (1 s),
 // so that a devnet under issue 5's load (5,000 entries/s) commits with a p50
-// under 1.5 s (0.86 s against 1.52 s at 1 s, BENCHMARKS.md "Session 10");
+// under 1.5 s (0.91 s against 1.73 s at 1 s, BENCHMARKS.md "Session 10");
 // an idle network makes no blocks, so it costs nothing at rest.
 inline constexpr std::uint64_t kDevnetBlockIntervalMs = 500;
 // Documented (README.txt, `node init --help`) and used when

@@ -1,17 +1,14 @@
-// Ordering and hashing for FixedBytes<N> keys (ids, hashes, public keys) in
-// the maps on the hot path: the mempool, its pending overlay and a block's
-// state delta.
+// Hashing for FixedBytes<N> keys (ids, hashes, public keys) in the maps on
+// the hot path: the mempool, its pending overlay, a block's state delta and
+// the store's caches.
 //
-// Why not std::less / std::hash: std::less<std::array> calls memcmp for
+// Why hash maps at all: ordered maps keyed by 32-byte arrays call memcmp for
 // every comparison, and on the 4-validator devnet those calls, mostly from
 // maps of tens of thousands of pending ids and records, were 15 % of all
-// node CPU (BENCHMARKS.md, "Hot maps"). FixedBytesLess decides on the first
-// eight bytes with one integer comparison, which for hashes and keys is
-// nearly always enough, and gives exactly the lexicographic order of
-// std::less, so replacing it changes no iteration order and no output.
+// node CPU (BENCHMARKS.md, "Hot maps"); none of these maps needs an order.
 //
 // FixedBytesHash is for unordered maps whose keys an outsider can choose or
-// grind (transaction ids, public keys): it mixes eight bytes of the key
+// grind (transaction ids, public keys): it mixes sixteen bytes of the key
 // with a random per-process seed, so nobody can aim many keys at one bucket.
 #pragma once
 
@@ -22,21 +19,6 @@
 #include "crypto/bytes.h"
 
 namespace jobcard::crypto {
-
-struct FixedBytesLess {
-  template <std::size_t N>
-  bool operator()(const FixedBytes<N>& a, const FixedBytes<N>& b) const noexcept {
-    if constexpr (N >= 8) {
-      std::uint64_t x, y;
-      std::memcpy(&x, a.data(), 8);
-      std::memcpy(&y, b.data(), 8);
-      if (x != y) return __builtin_bswap64(x) < __builtin_bswap64(y);  // big-endian: byte order
-      return std::memcmp(a.data() + 8, b.data() + 8, N - 8) < 0;
-    } else {
-      return std::memcmp(a.data(), b.data(), N) < 0;
-    }
-  }
-};
 
 // The per-process seed (read once from the OS randomness source).
 std::uint64_t FixedBytesHashSeed();

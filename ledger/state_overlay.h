@@ -16,23 +16,22 @@ namespace jobcard::ledger {
 // The maps that grow with every transaction (subjects, subject keys,
 // entries, transaction locations) are hash maps: the mempool's pending
 // overlay holds one of these for its whole backlog, and every admission
-// looks several of them up (an ordered map of tens of thousands of records
-// costs a dozen cache misses per lookup; BENCHMARKS.md "Session 10"). Nothing
-// depends on their iteration order: the state index sorts its changes
+// looks several of them up (ordered, they cost the devnet ~3 % more CPU per
+// entry; BENCHMARKS.md "Session 10"). Nothing depends on their iteration order: the state index sorts its changes
 // (smt_apply.cpp), the store sorts its batch (sorted_write_batch.h) and the
 // caches are keyed. The governance maps stay small and ordered.
 template <typename Key, typename Value>
 using DeltaMap = std::unordered_map<Key, Value, crypto::FixedBytesHash>;
 struct StateDelta {
   std::map<CorporateNumber, EmployerRecord> employers;
-  std::map<crypto::PublicKey, CorporateNumber, crypto::FixedBytesLess> key_owners;
+  std::map<crypto::PublicKey, CorporateNumber> key_owners;
   DeltaMap<SubjectId, SubjectRecord> subjects;
   // key -> the subject it is the current key of; nullopt: no longer any
   // subject's key (a recovery replaced it).
   DeltaMap<crypto::PublicKey, std::optional<SubjectId>> subject_keys;
   DeltaMap<EntryId, EntryRecord> entries;
   DeltaMap<EntryId, TxLocation> tx_locations;
-  std::map<crypto::PublicKey, MatcherRecord, crypto::FixedBytesLess> matchers;
+  std::map<crypto::PublicKey, MatcherRecord> matchers;
   std::vector<HeadcountRecord> headcounts;
   std::optional<std::vector<ValidatorRecord>> validators;  // set when changed
   std::vector<EntryId> log_appends;                        // tx ids in commit order

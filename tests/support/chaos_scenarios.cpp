@@ -205,16 +205,33 @@ void ChaosHarness::Finish(ChaosOutcome& outcome) {
                                Seconds(options_.recover_timeout));
   }
   outcome.submitted = entries_.size();
+  auto everywhere = [&](const Entry& e) {
+    for (std::size_t i = 0; i < cluster_->size(); ++i) {
+      if (!retired_.count(i) && !cluster_->Committed(i, e.id)) return false;
+    }
+    return true;
+  };
+  // An entry is acknowledged once the node it went through has committed it;
+  // the others may apply that block a moment later (a full node learns it by
+  // sync). Give them the recovery time, then count: a CI run failed here when
+  // the last block, committed on node1 and node0, was not yet on a third node.
+  cluster_->WaitUntil([&] {
+    return std::all_of(entries_.begin(), entries_.end(), [&](const Entry& e) { return !e.acknowledged || everywhere(e); });
+  }, options_.recover_timeout);
   for (const Entry& e : entries_) {
     if (!e.acknowledged) continue;
     ++outcome.acknowledged;
-    bool everywhere = true;
-    for (std::size_t i = 0; i < cluster_->size() && everywhere; ++i) everywhere = retired_.count(i) || cluster_->Committed(i, e.id);
-    if (everywhere) {
+    if (everywhere(e)) {
       ++outcome.present;
     } else {
+      std::string missing_on;
+      for (std::size_t i = 0; i < cluster_->size(); ++i) {
+        if (!retired_.count(i) && !cluster_->Committed(i, e.id)) {
+          missing_on += " " + Name(*cluster_, i) + " (height " + std::to_string(cluster_->Height(i)) + ")";
+        }
+      }
       outcome.failures.push_back("acknowledged entry " + e.id.substr(0, 16) + " (through " + Name(*cluster_, e.through) +
-                                 ") is missing on a node");
+                                 ") is missing on" + missing_on);
     }
   }
   // One chain: the same block at every height since the scenario began.

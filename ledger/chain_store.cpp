@@ -3,6 +3,7 @@
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/options.h>
+#include <rocksdb/sst_file_manager.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
@@ -16,6 +17,7 @@
 #include "ledger/byte_bounded_cache.h"
 #include "ledger/disk_reserve.h"
 #include "ledger/sorted_write_batch.h"
+#include "ledger/store_family_options.h"
 #include "ledger/encoding.h"
 #include "ledger/log_node_store.h"
 #include "ledger/merkle_log.h"
@@ -126,6 +128,9 @@ struct ChainStore::Db {
   std::uint64_t min_free_bytes = 0;  // StoreOpenOptions::min_free_bytes
   std::function<std::optional<std::uint64_t>(const std::string&)> available_disk_bytes;
   std::vector<rocksdb::ColumnFamilyHandle*> cfs;
+  // Gates compactions by the room the next block leaves (disk_reserve.h,
+  // CompactionRoom); null without a reserve.
+  std::shared_ptr<rocksdb::SstFileManager> table_files;
   mutable std::mutex tip_mutex;
   ChainTip tip;
   std::atomic<std::uint64_t> commit_sequence{0};
@@ -456,6 +461,14 @@ Result<std::unique_ptr<ChainStore>> ChainStore::Open(const std::string& dir, con
   options.paranoid_checks = true;
   options.max_open_files = 512;
   options.IncreaseParallelism(2);
+  std::shared_ptr<rocksdb::SstFileManager> table_files;
+  if (open_options.min_free_bytes > 0) {
+    table_files.reset(rocksdb::NewSstFileManager(rocksdb::Env::Default()));
+    options.sst_file_manager = table_files;
+  }
+  // The hashed memtables (store_family_options.h) take one writer at a time,
+  // which is all the store has: Commit is serialised.
+  options.allow_concurrent_memtable_write = false;
   // Most point reads while ingesting are misses (is this tx id new? is this
   // subject enrolled yet?): Bloom filters, in the SST files and in the
   // memtable, answer those without searching.
@@ -467,7 +480,9 @@ Result<std::unique_ptr<ChainStore>> ChainStore::Open(const std::string& dir, con
   cf_options.memtable_prefix_bloom_size_ratio = 0.02;
   JOBCARD_TRY_STATUS(RefuseUnknownColumnFamilies(dir, options));
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (const char* name : kCfNames) descriptors.emplace_back(name, cf_options);
+  for (std::size_t i = 0; i < kCfCount; ++i) {
+    descriptors.emplace_back(kCfNames[i], StoreFamilyOptions(static_cast<StoreFamily>(i), cf_options));
+  }
   auto db = std::make_unique<Db>();
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(options, dir, descriptors, &db->cfs, &raw);
@@ -479,6 +494,7 @@ Result<std::unique_ptr<ChainStore>> ChainStore::Open(const std::string& dir, con
   db->db.reset(raw);
   db->dir = dir;
   db->min_free_bytes = open_options.min_free_bytes;
+  db->table_files = table_files;
   db->available_disk_bytes = open_options.available_disk_bytes ? open_options.available_disk_bytes : AvailableDiskBytes;
   if (open_options.verify_file_checksums) {
     s = db->db->VerifyChecksum(rocksdb::ReadOptions());
@@ -580,6 +596,15 @@ std::uint64_t ChainStore::CommitSequence() const { return db_->commit_sequence.l
 std::uint64_t ChainStore::UnflushedBytes() const {
   std::uint64_t bytes = 0;
   if (!db_->db->GetAggregatedIntProperty(rocksdb::DB::Properties::kCurSizeAllMemTables, &bytes)) return 0;
+  // Not the hashed memtables' bucket arrays (store_family_options.h), which
+  // RocksDB counts and a flush does not write: one per memtable, active or
+  // waiting for its flush.
+  for (std::size_t i = 0; i < kCfCount; ++i) {
+    if (HashedMemtablePrefix(static_cast<StoreFamily>(i)) == 0) continue;
+    std::uint64_t immutable = 0;
+    if (!db_->db->GetIntProperty(db_->cfs[i], rocksdb::DB::Properties::kNumImmutableMemTable, &immutable)) continue;
+    bytes -= std::min(bytes, (1 + immutable) * kHashedMemtableBucketArrayBytes);
+  }
   return bytes;
 }
 
@@ -718,8 +743,14 @@ Status ChainStore::Commit(const PreparedBlock& prepared, const CommitCertificate
   // written out by a later flush, which RocksDB runs in the background where
   // a full disk aborts it (disk_reserve.h): both come on top of the reserve.
   if (db_->min_free_bytes > 0) {
-    JOBCARD_TRY_STATUS(JudgeDiskReserve(db_->available_disk_bytes(db_->dir), db_->min_free_bytes,
-                                        BytesABlockWriteNeeds(to_write.GetDataSize(), UnflushedBytes()), db_->dir));
+    const std::optional<std::uint64_t> available = db_->available_disk_bytes(db_->dir);
+    const std::uint64_t needs = BytesABlockWriteNeeds(to_write.GetDataSize(), UnflushedBytes());
+    JOBCARD_TRY_STATUS(JudgeDiskReserve(available, db_->min_free_bytes, needs, db_->dir));
+    if (db_->table_files && available) {
+      const CompactionRoom room = CompactionRoomFor(db_->table_files->GetTotalSize(), *available, db_->min_free_bytes, needs);
+      db_->table_files->SetMaxAllowedSpaceUsage(room.max_table_bytes);
+      db_->table_files->SetCompactionBufferSize(room.compaction_buffer_bytes);
+    }
   }
   rocksdb::WriteOptions wo;
   wo.sync = true;
@@ -806,6 +837,8 @@ std::optional<TxLocation> ChainStore::GetTxLocation(const EntryId& id) const {
 namespace {
 std::vector<EntryId> ScanIds(const ChainStore::Db& db, Cf cf, const std::string& prefix, const std::string& start, std::size_t limit) {
   std::vector<EntryId> out;
+  // Within one prefix: for a hashed family (store_family_options.h) the
+  // prefix is at least its bucket's, so the scan stays in one bucket.
   std::unique_ptr<rocksdb::Iterator> it(db.db->NewIterator(rocksdb::ReadOptions(), db.cfs[cf]));
   for (it->Seek(start); it->Valid() && out.size() < limit; it->Next()) {
     if (!it->key().starts_with(prefix)) break;
@@ -997,7 +1030,10 @@ class RocksRows final : public StoreRows {
 }  // namespace
 
 std::unique_ptr<StoreRows> ChainStore::Rows(StoreFamily family) const {
-  return std::make_unique<RocksRows>(db_->db->NewIterator(rocksdb::ReadOptions(), db_->cfs[static_cast<std::size_t>(family)]));
+  // Every row in key order, across the hashed families' buckets too.
+  rocksdb::ReadOptions read;
+  read.total_order_seek = true;
+  return std::make_unique<RocksRows>(db_->db->NewIterator(read, db_->cfs[static_cast<std::size_t>(family)]));
 }
 
 Result<std::optional<Bytes>> ChainStore::ReadRow(StoreFamily family, ByteView key) const {

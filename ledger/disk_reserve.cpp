@@ -1,5 +1,7 @@
 #include "ledger/disk_reserve.h"
 
+#include <algorithm>
+
 #include <sys/statvfs.h>
 
 namespace jobcard::ledger {
@@ -22,6 +24,15 @@ Status JudgeDiskReserve(std::optional<std::uint64_t> available, std::uint64_t mi
 
 std::uint64_t BytesABlockWriteNeeds(std::uint64_t batch_bytes, std::uint64_t memtable_bytes) {
   return 2 * batch_bytes + memtable_bytes;
+}
+
+CompactionRoom CompactionRoomFor(std::uint64_t table_bytes, std::uint64_t available, std::uint64_t min_free_bytes,
+                                 std::uint64_t write_bytes) {
+  CompactionRoom room;
+  // Never 0: SstFileManager reads 0 as "no limit".
+  room.max_table_bytes = std::max<std::uint64_t>(1, table_bytes + (available > min_free_bytes ? available - min_free_bytes : 0));
+  room.compaction_buffer_bytes = write_bytes;
+  return room;
 }
 
 Status CheckDiskReserve(const std::string& dir, std::uint64_t min_free_bytes, std::uint64_t write_bytes) {

@@ -39,6 +39,26 @@ Status JudgeDiskReserve(std::optional<std::uint64_t> available, std::uint64_t mi
 // a check that counted the batch once (spec/storage.md, Full disk).
 std::uint64_t BytesABlockWriteNeeds(std::uint64_t batch_bytes, std::uint64_t memtable_bytes);
 
+// Room for compactions. A compaction writes its output before it deletes its
+// inputs, and runs in the background beside the block writes: on a nearly
+// full disk it took the space a flush needed, and RocksDB aborted in the
+// flush's writer (CompactionFullDisk, ~1 run in 6 before this). RocksDB's
+// SstFileManager starts a compaction only while the table files, the
+// compactions running, this one's inputs (its output's size, conservatively)
+// and a buffer stay under an allowed total; it retries a refused one a
+// second later. Set before each block: the allowed total is what the table
+// files hold plus what the disk has available minus the reserve, and the
+// buffer is the block's own need (its write and the flush after). So a
+// compaction runs only if it leaves the block, the flush and the reserve
+// their room; a flush never takes the total over it (the reserve check
+// passed), which RocksDB would answer with a read-only database.
+struct CompactionRoom {
+  std::uint64_t max_table_bytes = 0;       // SstFileManager::SetMaxAllowedSpaceUsage
+  std::uint64_t compaction_buffer_bytes = 0;  // SstFileManager::SetCompactionBufferSize
+};
+CompactionRoom CompactionRoomFor(std::uint64_t table_bytes, std::uint64_t available, std::uint64_t min_free_bytes,
+                                 std::uint64_t write_bytes);
+
 // JudgeDiskReserve with what the disk under `dir` has available now.
 Status CheckDiskReserve(const std::string& dir, std::uint64_t min_free_bytes, std::uint64_t write_bytes = 0);
 

@@ -205,5 +205,24 @@ TEST(DiskReserve, AStoreRefusesABlockWhoseBatchFitsOnlyOnce) {
   ASSERT_TRUE(second.ok()) << "3.5 batches (" << batch << " bytes each) of room must do: " << second.error().message;
 }
 
+// A compaction may take what is available beyond the reserve and the block's
+// own need: RocksDB starts one only while table files + running compactions
+// + its inputs + the buffer stay under the allowed total.
+TEST(CompactionRoom, LeavesTheReserveAndTheBlocksNeedToTheBlock) {
+  const std::uint64_t tables = 6'000'000, available = 1'100'000, reserve = 260'000, need = 200'000;
+  const CompactionRoom room = CompactionRoomFor(tables, available, reserve, need);
+  EXPECT_EQ(room.max_table_bytes, tables + available - reserve);
+  EXPECT_EQ(room.compaction_buffer_bytes, need);
+  // What a compaction's inputs may come to: exactly the free space minus the reserve and the need.
+  const std::uint64_t largest_compaction = room.max_table_bytes - tables - room.compaction_buffer_bytes;
+  EXPECT_EQ(largest_compaction, available - reserve - need);
+}
+
+TEST(CompactionRoom, ADiskAlreadyUnderItsReserveAllowsNoGrowthButIsNeverUnlimited) {
+  // 0 would mean "no limit" to RocksDB.
+  EXPECT_EQ(CompactionRoomFor(0, 100, 1'000, 10).max_table_bytes, 1u);
+  EXPECT_EQ(CompactionRoomFor(5'000, 100, 1'000, 10).max_table_bytes, 5'000u);
+}
+
 }  // namespace
 }  // namespace jobcard::ledger

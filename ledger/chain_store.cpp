@@ -17,7 +17,6 @@
 #include "ledger/byte_bounded_cache.h"
 #include "ledger/disk_reserve.h"
 #include "ledger/sorted_write_batch.h"
-#include "ledger/store_family_options.h"
 #include "ledger/encoding.h"
 #include "ledger/log_node_store.h"
 #include "ledger/merkle_log.h"
@@ -466,9 +465,6 @@ Result<std::unique_ptr<ChainStore>> ChainStore::Open(const std::string& dir, con
     table_files.reset(rocksdb::NewSstFileManager(rocksdb::Env::Default()));
     options.sst_file_manager = table_files;
   }
-  // The hashed memtables (store_family_options.h) take one writer at a time,
-  // which is all the store has: Commit is serialised.
-  options.allow_concurrent_memtable_write = false;
   // Most point reads while ingesting are misses (is this tx id new? is this
   // subject enrolled yet?): Bloom filters, in the SST files and in the
   // memtable, answer those without searching.
@@ -480,9 +476,7 @@ Result<std::unique_ptr<ChainStore>> ChainStore::Open(const std::string& dir, con
   cf_options.memtable_prefix_bloom_size_ratio = 0.02;
   JOBCARD_TRY_STATUS(RefuseUnknownColumnFamilies(dir, options));
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (std::size_t i = 0; i < kCfCount; ++i) {
-    descriptors.emplace_back(kCfNames[i], StoreFamilyOptions(static_cast<StoreFamily>(i), cf_options));
-  }
+  for (const char* name : kCfNames) descriptors.emplace_back(name, cf_options);
   auto db = std::make_unique<Db>();
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(options, dir, descriptors, &db->cfs, &raw);
@@ -596,15 +590,6 @@ std::uint64_t ChainStore::CommitSequence() const { return db_->commit_sequence.l
 std::uint64_t ChainStore::UnflushedBytes() const {
   std::uint64_t bytes = 0;
   if (!db_->db->GetAggregatedIntProperty(rocksdb::DB::Properties::kCurSizeAllMemTables, &bytes)) return 0;
-  // Not the hashed memtables' bucket arrays (store_family_options.h), which
-  // RocksDB counts and a flush does not write: one per memtable, active or
-  // waiting for its flush.
-  for (std::size_t i = 0; i < kCfCount; ++i) {
-    if (HashedMemtablePrefix(static_cast<StoreFamily>(i)) == 0) continue;
-    std::uint64_t immutable = 0;
-    if (!db_->db->GetIntProperty(db_->cfs[i], rocksdb::DB::Properties::kNumImmutableMemTable, &immutable)) continue;
-    bytes -= std::min(bytes, (1 + immutable) * kHashedMemtableBucketArrayBytes);
-  }
   return bytes;
 }
 
@@ -837,8 +822,6 @@ std::optional<TxLocation> ChainStore::GetTxLocation(const EntryId& id) const {
 namespace {
 std::vector<EntryId> ScanIds(const ChainStore::Db& db, Cf cf, const std::string& prefix, const std::string& start, std::size_t limit) {
   std::vector<EntryId> out;
-  // Within one prefix: for a hashed family (store_family_options.h) the
-  // prefix is at least its bucket's, so the scan stays in one bucket.
   std::unique_ptr<rocksdb::Iterator> it(db.db->NewIterator(rocksdb::ReadOptions(), db.cfs[cf]));
   for (it->Seek(start); it->Valid() && out.size() < limit; it->Next()) {
     if (!it->key().starts_with(prefix)) break;
@@ -1030,10 +1013,7 @@ class RocksRows final : public StoreRows {
 }  // namespace
 
 std::unique_ptr<StoreRows> ChainStore::Rows(StoreFamily family) const {
-  // Every row in key order, across the hashed families' buckets too.
-  rocksdb::ReadOptions read;
-  read.total_order_seek = true;
-  return std::make_unique<RocksRows>(db_->db->NewIterator(read, db_->cfs[static_cast<std::size_t>(family)]));
+  return std::make_unique<RocksRows>(db_->db->NewIterator(rocksdb::ReadOptions(), db_->cfs[static_cast<std::size_t>(family)]));
 }
 
 Result<std::optional<Bytes>> ChainStore::ReadRow(StoreFamily family, ByteView key) const {

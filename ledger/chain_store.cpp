@@ -130,6 +130,7 @@ struct ChainStore::Db {
   // Gates compactions by the room the next block leaves (disk_reserve.h,
   // CompactionRoom); null without a reserve.
   std::shared_ptr<rocksdb::SstFileManager> table_files;
+  std::uint64_t max_table_bytes = 0;  // the allowed total last set on it (Commit only)
   mutable std::mutex tip_mutex;
   ChainTip tip;
   std::atomic<std::uint64_t> commit_sequence{0};
@@ -732,9 +733,14 @@ Status ChainStore::Commit(const PreparedBlock& prepared, const CommitCertificate
     const std::uint64_t needs = BytesABlockWriteNeeds(to_write.GetDataSize(), UnflushedBytes());
     JOBCARD_TRY_STATUS(JudgeDiskReserve(available, db_->min_free_bytes, needs, db_->dir));
     if (db_->table_files && available) {
-      const CompactionRoom room = CompactionRoomFor(db_->table_files->GetTotalSize(), *available, db_->min_free_bytes, needs);
+      std::uint64_t running = 0;
+      const bool compactions_running =
+          !db_->db->GetIntProperty(rocksdb::DB::Properties::kNumRunningCompactions, &running) || running > 0;
+      const CompactionRoom room = CompactionRoomFor(db_->table_files->GetTotalSize(), *available, db_->min_free_bytes, needs,
+                                                    compactions_running, db_->max_table_bytes);
       db_->table_files->SetMaxAllowedSpaceUsage(room.max_table_bytes);
       db_->table_files->SetCompactionBufferSize(room.compaction_buffer_bytes);
+      db_->max_table_bytes = room.max_table_bytes;
     }
   }
   rocksdb::WriteOptions wo;

@@ -27,10 +27,12 @@ std::uint64_t BytesABlockWriteNeeds(std::uint64_t batch_bytes, std::uint64_t mem
 }
 
 CompactionRoom CompactionRoomFor(std::uint64_t table_bytes, std::uint64_t available, std::uint64_t min_free_bytes,
-                                 std::uint64_t write_bytes) {
+                                 std::uint64_t write_bytes, bool compactions_running,
+                                 std::uint64_t previous_max_table_bytes) {
   CompactionRoom room;
   // Never 0: SstFileManager reads 0 as "no limit".
   room.max_table_bytes = std::max<std::uint64_t>(1, table_bytes + (available > min_free_bytes ? available - min_free_bytes : 0));
+  if (compactions_running) room.max_table_bytes = std::max(room.max_table_bytes, previous_max_table_bytes);
   room.compaction_buffer_bytes = write_bytes;
   return room;
 }

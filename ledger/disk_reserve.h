@@ -52,12 +52,21 @@ std::uint64_t BytesABlockWriteNeeds(std::uint64_t batch_bytes, std::uint64_t mem
 // compaction runs only if it leaves the block, the flush and the reserve
 // their room; a flush never takes the total over it (the reserve check
 // passed), which RocksDB would answer with a read-only database.
+//
+// While a compaction runs, its output is partly written: it is out of the
+// disk's available bytes but not yet in the table files' total, so a total
+// recomputed then would be too low, and the compaction's output, added when
+// it finishes (before its inputs are deleted), would take the total over it:
+// RocksDB answers that with a read-only database too. So while compactions
+// run the allowed total is never lowered (`previous_max_table_bytes`): the
+// running ones were admitted against it, their inputs reserved in it.
 struct CompactionRoom {
   std::uint64_t max_table_bytes = 0;       // SstFileManager::SetMaxAllowedSpaceUsage
   std::uint64_t compaction_buffer_bytes = 0;  // SstFileManager::SetCompactionBufferSize
 };
 CompactionRoom CompactionRoomFor(std::uint64_t table_bytes, std::uint64_t available, std::uint64_t min_free_bytes,
-                                 std::uint64_t write_bytes);
+                                 std::uint64_t write_bytes, bool compactions_running = false,
+                                 std::uint64_t previous_max_table_bytes = 0);
 
 // JudgeDiskReserve with what the disk under `dir` has available now.
 Status CheckDiskReserve(const std::string& dir, std::uint64_t min_free_bytes, std::uint64_t write_bytes = 0);

@@ -218,6 +218,21 @@ TEST(CompactionRoom, LeavesTheReserveAndTheBlocksNeedToTheBlock) {
   EXPECT_EQ(largest_compaction, available - reserve - need);
 }
 
+// A running compaction's output is written but not yet counted: the free
+// space fell by it, and the total recomputed from it would be too low for the
+// output to be added. While one runs the allowed total is held, never lowered;
+// raised, it may be; with none running it follows the disk again.
+TEST(CompactionRoom, WhileACompactionRunsTheAllowedTotalIsNotLowered) {
+  const std::uint64_t tables = 6'000'000, reserve = 260'000, need = 200'000;
+  const std::uint64_t before = CompactionRoomFor(tables, 3'000'000, reserve, need).max_table_bytes;
+  // 2 MB of a compaction's output written since: 1 MB available.
+  EXPECT_EQ(CompactionRoomFor(tables, 1'000'000, reserve, need, /*compactions_running=*/true, before).max_table_bytes, before);
+  EXPECT_EQ(CompactionRoomFor(tables, 1'000'000, reserve, need, /*compactions_running=*/false, before).max_table_bytes,
+            tables + 1'000'000 - reserve);
+  EXPECT_EQ(CompactionRoomFor(tables, 9'000'000, reserve, need, /*compactions_running=*/true, before).max_table_bytes,
+            tables + 9'000'000 - reserve);
+}
+
 TEST(CompactionRoom, ADiskAlreadyUnderItsReserveAllowsNoGrowthButIsNeverUnlimited) {
   // 0 would mean "no limit" to RocksDB.
   EXPECT_EQ(CompactionRoomFor(0, 100, 1'000, 10).max_table_bytes, 1u);

@@ -205,33 +205,43 @@ void ChaosHarness::Finish(ChaosOutcome& outcome) {
                                Seconds(options_.recover_timeout));
   }
   outcome.submitted = entries_.size();
-  auto everywhere = [&](const Entry& e) {
+  // The nodes that have not committed `e` (retired ones excepted), named
+  // with their heights; empty when every node has it.
+  auto missing_on = [&](const Entry& e) {
+    std::string names;
     for (std::size_t i = 0; i < cluster_->size(); ++i) {
-      if (!retired_.count(i) && !cluster_->Committed(i, e.id)) return false;
+      if (!retired_.count(i) && !cluster_->Committed(i, e.id)) {
+        names += " " + Name(*cluster_, i) + " (height " + std::to_string(cluster_->Height(i)) + ")";
+      }
     }
-    return true;
+    return names;
   };
   // An entry is acknowledged once the node it went through has committed it;
   // the others may apply that block a moment later (a full node learns it by
   // sync). Give them the recovery time, then count: a CI run failed here when
   // the last block, committed on node1 and node0, was not yet on a third node.
+  // A commit is for good, so an entry found everywhere is not asked for again.
+  std::vector<std::string> missing(entries_.size());
+  std::vector<bool> everywhere(entries_.size(), false);
   cluster_->WaitUntil([&] {
-    return std::all_of(entries_.begin(), entries_.end(), [&](const Entry& e) { return !e.acknowledged || everywhere(e); });
+    bool all = true;
+    for (std::size_t k = 0; k < entries_.size(); ++k) {
+      if (!entries_[k].acknowledged || everywhere[k]) continue;
+      missing[k] = missing_on(entries_[k]);
+      everywhere[k] = missing[k].empty();
+      all = all && everywhere[k];
+    }
+    return all;
   }, options_.recover_timeout);
-  for (const Entry& e : entries_) {
+  for (std::size_t k = 0; k < entries_.size(); ++k) {
+    const Entry& e = entries_[k];
     if (!e.acknowledged) continue;
     ++outcome.acknowledged;
-    if (everywhere(e)) {
+    if (everywhere[k]) {
       ++outcome.present;
     } else {
-      std::string missing_on;
-      for (std::size_t i = 0; i < cluster_->size(); ++i) {
-        if (!retired_.count(i) && !cluster_->Committed(i, e.id)) {
-          missing_on += " " + Name(*cluster_, i) + " (height " + std::to_string(cluster_->Height(i)) + ")";
-        }
-      }
       outcome.failures.push_back("acknowledged entry " + e.id.substr(0, 16) + " (through " + Name(*cluster_, e.through) +
-                                 ") is missing on" + missing_on);
+                                 ") is missing on" + missing[k]);
     }
   }
   // One chain: the same block at every height since the scenario began.

@@ -22,6 +22,7 @@
 #include "ledger/merkle_log.h"
 #include "ledger/merkle_log_tree.h"
 #include "ledger/smt_page.h"
+#include "ledger/smt_node_cache.h"
 #include "ledger/sparse_merkle.h"
 
 namespace jobcard::ledger {
@@ -88,7 +89,6 @@ std::string SetChangeKey(std::uint64_t height) { return kSetChangePrefix + Heigh
 // Byte estimates for the caches: the value, its key and about 96 bytes of
 // list and map bookkeeping per entry.
 constexpr std::size_t kCacheSlotOverhead = 96;
-std::size_t SmtNodeBytes(const SmtNode&) { return sizeof(Hash32) + sizeof(SmtNode) + kCacheSlotOverhead; }
 std::size_t SubjectBytes(const SubjectRecord& r) {
   return sizeof(SubjectId) + sizeof(SubjectRecord) + r.entries.size() * sizeof(SubjectEntryRef) + kCacheSlotOverhead;
 }
@@ -137,7 +137,7 @@ struct ChainStore::Db {
   // Hot state-index nodes (by hash, so a cached node is right wherever it
   // now sits; checked against its parent's hash before it is cached) and the records
   // blocks read and write most, kept across blocks (chain_store.h, Caches).
-  mutable ByteBoundedCache<Hash32, SmtNode> smt_nodes{kSmtNodeCacheBytes, &SmtNodeBytes};
+  mutable SmtNodeCache smt_nodes{kSmtNodeCacheBytes};
   mutable ByteBoundedCache<SubjectId, SubjectRecord> subjects{kRecordCacheBytes, &SubjectBytes};
   mutable ByteBoundedCache<CorporateNumber, EmployerRecord> employers{kRecordCacheBytes / 8, &EmployerBytes};
 

@@ -25,9 +25,10 @@
 //
 // Caches: building a block reads the same state-index nodes and records that
 // the previous blocks and the mempool's admission checks read or wrote, so
-// the store keeps them in memory across blocks, bounded in bytes (least
-// recently used out): state-index nodes (kSmtNodeCacheBytes), subject records
-// (kRecordCacheBytes) and employer records (kRecordCacheBytes / 8). Commit
+// the store keeps them in memory across blocks, bounded in bytes:
+// state-index nodes (kSmtNodeCacheBytes, a flat table: smt_node_cache.h),
+// subject records (kRecordCacheBytes) and employer records
+// (kRecordCacheBytes / 8), these two least recently used out. Commit
 // refreshes them with what it wrote, after the write.
 #pragma once
 

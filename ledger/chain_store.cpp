@@ -167,7 +167,9 @@ struct ChainStore::Db {
 
 struct PreparedBlock::Impl {
   std::vector<LogNodeWrite> log_writes;
-  std::vector<std::pair<Hash32, SmtNode>> smt_writes;  // new nodes, for the node cache
+  // The nodes at positions they did not hold (new ones and moved leaves),
+  // for the node cache; a node it already holds is not inserted twice.
+  std::vector<SmtPlacedNode> smt_placed;
   // The state-index pages the block rewrites or deletes (smt_page.h); only
   // the tip's tree is kept, since proofs are served against its root only.
   SmtPageWrites smt_page_writes;
@@ -505,7 +507,7 @@ Result<std::unique_ptr<ChainStore>> ChainStore::Open(const std::string& dir, con
     // A new database: write the genesis state in one synced batch.
     StateDelta initial = GenesisDelta(genesis);
     StoredSmtNodes smt_store(*db);
-    auto smt = SmtApply(smt_store, kSmtEmptyRoot, StateIndexChanges(initial));
+    auto smt = SmtApply(smt_store, kSmtEmptyRoot, StateIndexChanges(initial), SmtUpdateViews::kByPositionOnly);
     if (!smt.ok()) return smt.error();
     auto pages = SmtPageChanges(StoredPageRows(*db), *smt);
     if (!pages.ok()) return pages.error();
@@ -639,11 +641,11 @@ Result<PreparedBlock> ChainStore::Prepare(const std::vector<Tx>& txs, const Bloc
   if (!appended.ok()) return appended.error();
   impl->log_writes = std::move(appended->writes);
   StoredSmtNodes smt_store(*db_);
-  auto smt = SmtApply(smt_store, tip.state_root, StateIndexChanges(out.execution.delta));
+  auto smt = SmtApply(smt_store, tip.state_root, StateIndexChanges(out.execution.delta), SmtUpdateViews::kByPositionOnly);
   if (!smt.ok()) return smt.error();
   auto pages = SmtPageChanges(StoredPageRows(*db_), *smt);
   if (!pages.ok()) return pages.error();
-  impl->smt_writes = std::move(smt->writes);
+  impl->smt_placed = std::move(smt->placed);
   impl->smt_page_writes = std::move(*pages);
   const auto validators_now = GetValidators();
   impl->validators_after = out.execution.delta.validators ? *out.execution.delta.validators : validators_now;
@@ -754,7 +756,7 @@ Status ChainStore::Commit(const PreparedBlock& prepared, const CommitCertificate
     return MakeError(s.IsNoSpace() ? "store.no_space" : "store.io", "committing block " + std::to_string(h.height) + " failed: " + s.ToString());
   }
   // After the write, so that a reader can never cache a value older than the database's.
-  db_->smt_nodes.Update(prepared.writes->smt_writes);
+  for (const SmtPlacedNode& placed : prepared.writes->smt_placed) db_->smt_nodes.Insert(placed.hash, placed.node);
   db_->subjects.Update(delta.subjects);
   db_->employers.Update(delta.employers);
   {

@@ -58,7 +58,7 @@ SmtNodePosition ChildOf(std::size_t depth, const Hash32& path, bool right) {
 
 class Updater {
  public:
-  explicit Updater(const SmtNodeStore& store) : store_(store) {}
+  Updater(const SmtNodeStore& store, bool by_hash) : store_(store), by_hash_(by_hash) {}
 
   // The subtree at `depth` on `path` (its first `depth` bits), whose old
   // top node is `hash`, after `changes` (all of them keys on that path).
@@ -67,7 +67,7 @@ class Updater {
     if (hash == kSmtEmptyHash) return Build(depth, MergeLeaves(changes, std::nullopt));
     auto node = store_.GetNode(hash, SmtNodePosition{depth, path});
     if (!node.ok()) return node.error();
-    removed_.push_back(hash);
+    if (by_hash_) removed_.push_back(hash);
     vacated_.push_back(SmtNodePosition{depth, path});
     if (const auto* leaf = std::get_if<SmtLeaf>(&*node)) return Build(depth, MergeLeaves(changes, *leaf));
     if (depth >= kSmtDepth) return CorruptTree(depth);
@@ -84,6 +84,7 @@ class Updater {
   void PlaceRoot(const Subtree& root) { Place(root, SmtNodePosition{}); }
 
   SmtUpdate Finish(const Hash32& root) {
+    if (!by_hash_) return SmtUpdate{root, {}, {}, std::move(vacated_), std::move(placed_)};
     std::sort(created_.begin(), created_.end(), HashLess);
     std::sort(removed_.begin(), removed_.end());
     // A node can leave one place and come back at another (a leaf moving up
@@ -177,11 +178,12 @@ class Updater {
 
   Subtree Create(SmtNode node, Kind kind) {
     const Hash32 hash = SmtNodeHash(node);
-    created_.emplace_back(hash, node);
+    if (by_hash_) created_.emplace_back(hash, node);
     return Subtree{hash, kind, std::move(node)};
   }
 
   const SmtNodeStore& store_;
+  const bool by_hash_;
   std::vector<std::pair<Hash32, SmtNode>> created_;
   std::vector<Hash32> removed_;
   std::vector<SmtNodePosition> vacated_;
@@ -190,7 +192,8 @@ class Updater {
 
 }  // namespace
 
-Result<SmtUpdate> SmtApply(const SmtNodeStore& store, const Hash32& old_root, const SmtChanges& changes) {
+Result<SmtUpdate> SmtApply(const SmtNodeStore& store, const Hash32& old_root, const SmtChanges& changes,
+                           SmtUpdateViews views) {
   std::vector<Change> sorted;
   sorted.reserve(changes.size());
   for (const auto& [key, value_hash] : changes) sorted.push_back(Change{&key, &value_hash});
@@ -200,7 +203,7 @@ Result<SmtUpdate> SmtApply(const SmtNodeStore& store, const Hash32& old_root, co
   if (duplicate != sorted.end()) {
     return MakeError("smt.duplicate_key", "two changes for key " + ToHex(*duplicate->key));
   }
-  Updater updater(store);
+  Updater updater(store, views == SmtUpdateViews::kByHashAndPosition);
   auto root = updater.Update(old_root, 0, Hash32{}, sorted);
   if (!root.ok()) return root.error();
   updater.PlaceRoot(*root);

@@ -54,10 +54,6 @@ void SmtNodeCache::Insert(const Hash32& hash, const SmtNode& node) {
   PutLocked(table_[index], hash, node);
 }
 
-void SmtNodeCache::Update(const std::vector<std::pair<Hash32, SmtNode>>& written) {
-  for (const auto& [hash, node] : written) Insert(hash, node);
-}
-
 // A node already there is kept (same hash, same node). Otherwise the clock
 // hand takes the first free way, or the first not read since it last passed,
 // clearing the marks it passes; after one round every mark is clear, so it

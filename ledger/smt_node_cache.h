@@ -29,8 +29,6 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <utility>
-#include <vector>
 
 #include "ledger/smt_node.h"
 
@@ -48,8 +46,6 @@ class SmtNodeCache {
 
   std::optional<SmtNode> Get(const Hash32& hash) const;
   void Insert(const Hash32& hash, const SmtNode& node);
-  // After a commit: the nodes it wrote.
-  void Update(const std::vector<std::pair<Hash32, SmtNode>>& written);
 
   std::size_t capacity() const { return sets_ * kWays; }  // nodes
   std::size_t size() const;                               // nodes held

@@ -53,12 +53,18 @@ struct SmtUpdate {
   std::vector<SmtPlacedNode> placed;
 };
 
+// What SmtApply reports: both views of the change, or (for a store of pages,
+// which needs only positions) `vacated` and `placed` alone, leaving `writes`
+// and `stale` empty and skipping the sorts that make them.
+enum class SmtUpdateViews { kByHashAndPosition, kByPositionOnly };
+
 // Applies `changes`, in any order, to the tree with root `old_root`. Paths
 // the changes share are read and hashed once, so a batch costs about
 // changes × log2(n) hashes. Errors: smt.duplicate_key (two changes for one
 // key), smt.missing_node or a store error, smt.corrupt_tree.
 Result<SmtUpdate> SmtApply(const SmtNodeStore& store, const Hash32& old_root,
-                           const SmtChanges& changes);
+                           const SmtChanges& changes,
+                           SmtUpdateViews views = SmtUpdateViews::kByHashAndPosition);
 
 // The value hash of `key` under `root`, or nullopt if it has none.
 Result<std::optional<Hash32>> SmtGet(const SmtNodeStore& store, const Hash32& root,

@@ -59,7 +59,8 @@ TEST(SmtNodeCache, AFullSetForgetsANodeNotReadSinceTheHandPassed) {
 TEST(SmtNodeCache, ANodeAlreadyHeldIsNotInsertedTwice) {
   SmtNodeCache cache = OneSet();
   for (std::uint8_t i = 1; i <= 4; ++i) cache.Insert(Filled(i), InternalNode(i));
-  cache.Update({{Filled(3), InternalNode(3)}, {Filled(4), InternalNode(4)}});
+  cache.Insert(Filled(3), InternalNode(3));
+  cache.Insert(Filled(4), InternalNode(4));
   for (std::uint8_t i = 1; i <= 4; ++i) EXPECT_EQ(cache.Get(Filled(i)), InternalNode(i)) << int(i);
 }
 

@@ -7,6 +7,9 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <tuple>
+#include <utility>
+#include <vector>
 
 #include "tests/ledger/smt_test_support.h"
 
@@ -38,6 +41,27 @@ class MemoryPageRows final : public SmtPageRows {
   std::map<Bytes, Bytes> rows;
 };
 
+// The store asks SmtApply for positions only (as the chain store does): they
+// must be those of the full update, with the by-hash views left empty.
+std::vector<std::tuple<std::size_t, Hash32, Hash32>> Placed(const SmtUpdate& u) {
+  std::vector<std::tuple<std::size_t, Hash32, Hash32>> out;
+  for (const auto& p : u.placed) out.emplace_back(p.at.depth, p.at.path, p.hash);
+  return out;
+}
+std::vector<std::pair<std::size_t, Hash32>> Vacated(const SmtUpdate& u) {
+  std::vector<std::pair<std::size_t, Hash32>> out;
+  for (const auto& at : u.vacated) out.emplace_back(at.depth, at.path);
+  return out;
+}
+void ExpectTheSamePositions(const SmtUpdate& positions_only, const Result<SmtUpdate>& full) {
+  ASSERT_TRUE(full.ok());
+  EXPECT_EQ(positions_only.root, full->root);
+  EXPECT_EQ(Placed(positions_only), Placed(*full));
+  EXPECT_EQ(Vacated(positions_only), Vacated(*full));
+  EXPECT_TRUE(positions_only.writes.empty());
+  EXPECT_TRUE(positions_only.stale.empty());
+}
+
 // A tree kept in pages, updated the way the chain store updates it.
 struct PagedTree {
   MemoryPageRows rows;
@@ -45,8 +69,9 @@ struct PagedTree {
 
   void Apply(const SmtChanges& changes) {
     PagedSmtNodeStore nodes(rows);
-    auto update = SmtApply(nodes, root, changes);
+    auto update = SmtApply(nodes, root, changes, SmtUpdateViews::kByPositionOnly);
     ASSERT_TRUE(update.ok()) << update.error().code << ": " << update.error().message;
+    ExpectTheSamePositions(*update, SmtApply(nodes, root, changes));
     auto writes = SmtPageChanges(rows, *update);
     ASSERT_TRUE(writes.ok()) << writes.error().message;
     ASSERT_TRUE(std::is_sorted(writes->begin(), writes->end()));

@@ -37,11 +37,13 @@ constexpr const char* kCfNames[kCfCount] = {"default", "blocks", "block_hashes",
 // 2: adds the subject key index ('k' rows); 3: the validator-set changes
 // (meta "vset" rows); 4: only the tip's state-index nodes are kept; 5: they
 // are kept in pages (smt_page.h) in `smt_pages`, `smt_nodes` is empty;
-// spec/storage.md, Format versions.
-constexpr std::uint32_t kStoreFormat = 5;
+// 6: `by_subject` is empty (a subject's history is its record's entry
+// list); spec/storage.md, Format versions.
+constexpr std::uint32_t kStoreFormat = 6;
 constexpr std::uint32_t kSubjectKeyIndexFormat = 2;
 constexpr std::uint32_t kValidatorSetChangesFormat = 3;  // RecordValidatorSetChanges
 constexpr std::uint32_t kStatePagesFormat = 5;           // WriteStatePages
+constexpr std::uint32_t kNoSubjectIndexFormat = 6;       // DropSubjectIndex
 const std::string kTipKey = "tip";
 const std::string kGenesisKey = "genesis";
 const std::string kFormatKey = "format";
@@ -379,6 +381,24 @@ Status WriteStatePages(const ChainStore::Db& db, const Hash32& tip_root) {
   return Status::Ok();
 }
 
+// Format 5 -> 6: `by_subject` held (subject, log index) -> tx id for every
+// career entry, which the subject's record already lists in the same order.
+// One synced batch: a range deletion of every row and format 6; interrupted,
+// the store is still format 5 and the next Open does it again.
+// Keys past every row: 's' || 32 bytes || 8 bytes.
+const std::string kPastEverySubjectIndexKey(1, '\xff');
+
+Status DropSubjectIndex(const ChainStore::Db& db) {
+  rocksdb::WriteBatch batch;
+  batch.DeleteRange(db.cfs[kBySubject], "", kPastEverySubjectIndexKey);
+  batch.Put(db.cfs[kMeta], kFormatKey, HeightKey(kNoSubjectIndexFormat));
+  JOBCARD_TRY_STATUS(WriteUpgradeBatch(db, batch, /*sync=*/true, "dropping the subject index"));
+  rocksdb::CompactRangeOptions compact;
+  const rocksdb::Status compacted = db.db->CompactRange(compact, db.cfs[kBySubject], nullptr, nullptr);
+  (void)compacted;  // as in WriteStatePages: the space comes back at a later compaction otherwise
+  return Status::Ok();
+}
+
 }  // namespace
 
 ChainStore::ChainStore(Genesis genesis, std::unique_ptr<Db> db) : genesis_(std::move(genesis)), db_(std::move(db)) {}
@@ -501,6 +521,7 @@ Result<std::unique_ptr<ChainStore>> ChainStore::Open(const std::string& dir, con
   const Hash32 genesis_hash = GenesisHash(genesis);
   bool records_set_changes = false;  // a store older than format 3 (RecordValidatorSetChanges)
   bool writes_state_pages = false;   // a store older than format 5 (WriteStatePages)
+  bool drops_subject_index = false;  // a store older than format 6 (DropSubjectIndex)
   auto stored_genesis = db->TryGet(kMeta, kGenesisKey);
   if (!stored_genesis.ok()) return stored_genesis.error();
   if (!*stored_genesis) {
@@ -533,6 +554,7 @@ Result<std::unique_ptr<ChainStore>> ChainStore::Open(const std::string& dir, con
     if (*format < kSubjectKeyIndexFormat) JOBCARD_TRY_STATUS(BuildSubjectKeyIndex(*db));
     records_set_changes = *format < kValidatorSetChangesFormat;
     writes_state_pages = *format < kStatePagesFormat;
+    drops_subject_index = *format < kNoSubjectIndexFormat;
     auto tip_bytes = db->TryGet(kMeta, kTipKey);
     if (!tip_bytes.ok()) return tip_bytes.error();
     if (!*tip_bytes) return MakeError("store.corrupt", "the database has no tip record");
@@ -546,6 +568,7 @@ Result<std::unique_ptr<ChainStore>> ChainStore::Open(const std::string& dir, con
   // next Open starts again at the step it was in.
   if (records_set_changes) JOBCARD_TRY_STATUS(store->RecordValidatorSetChanges());
   if (writes_state_pages) JOBCARD_TRY_STATUS(WriteStatePages(*store->db_, store->db_->tip.state_root));
+  if (drops_subject_index) JOBCARD_TRY_STATUS(DropSubjectIndex(*store->db_));
   return store;
 }
 
@@ -697,10 +720,8 @@ Status ChainStore::Commit(const PreparedBlock& prepared, const CommitCertificate
     Writer v;
     v.Raw(EncodeTxLocation(loc)).Raw(EncodeTx(tx));
     batch.Put(cfs[kTxs], rocksdb::Slice(reinterpret_cast<const char*>(id.data()), 32), AsSlice(v.bytes()));
-    Writer log_index;
-    log_index.U64(loc.log_index);
+    // No `by_subject` row (format 6): the subject's record lists its entries.
     if (const auto* e = std::get_if<CareerEntry>(&tx.body)) {
-      batch.Put(cfs[kBySubject], Key('s', e->subject) + HeightKey(loc.log_index), rocksdb::Slice(reinterpret_cast<const char*>(id.data()), 32));
       batch.Put(cfs[kByEmployer], e->employer.str() + HeightKey(loc.log_index), rocksdb::Slice(reinterpret_cast<const char*>(id.data()), 32));
       if (e->host_employer != CorporateNumber{}) {
         batch.Put(cfs[kByEmployer], e->host_employer.str() + HeightKey(loc.log_index), rocksdb::Slice(reinterpret_cast<const char*>(id.data()), 32));
@@ -843,9 +864,18 @@ std::vector<EntryId> ScanIds(const ChainStore::Db& db, Cf cf, const std::string&
 }
 }  // namespace
 
+// The subject record lists every career entry about the subject (disputes
+// included) in commit order, which is log order: the index that `by_subject`
+// duplicated until format 6.
 std::vector<EntryId> ChainStore::SubjectTxIds(const SubjectId& subject, std::size_t limit) const {
-  std::string prefix = Key('s', subject);
-  return ScanIds(*db_, kBySubject, prefix, prefix, limit);
+  std::vector<EntryId> out;
+  const auto record = GetSubject(subject);
+  if (!record) return out;
+  for (const SubjectEntryRef& entry : record->entries) {
+    if (out.size() >= limit) break;
+    out.push_back(entry.id);
+  }
+  return out;
 }
 
 std::vector<EntryId> ChainStore::EmployerTxIds(const CorporateNumber& employer, std::uint64_t from_log_index, std::size_t limit) const {

@@ -10,7 +10,8 @@
 //   smt_nodes    state-index nodes by hash (format 4 and older; empty from 5)
 //   state        employer/subject/entry/validator/matcher/headcount records,
 //                key -> employer and key -> subject indexes
-//   by_subject   subject || log index -> tx id
+//   by_subject   subject || log index -> tx id (format 5 and older; empty
+//                from 6: the subject record lists its entries)
 //   by_employer  employer || log index -> tx id
 //   smt_pages    the tip's state-index tree, four levels to a row, by
 //                position (ledger/smt_page.h; format 5)

@@ -141,20 +141,23 @@ TEST_F(ChainCheckTest, AConsistentChainPasses) {
   EXPECT_NE(std::find(progress.begin(), progress.end(), "checked block 6 of 6"), progress.end());
 }
 
-TEST_F(ChainCheckTest, ADeletedSubjectIndexRowIsFound) {
+// Format 6 keeps no `by_subject` rows (a subject's record lists its
+// entries): one left behind, as format 5 wrote them, is an extra row.
+TEST_F(ChainCheckTest, ASubjectIndexRowInAFormat6StoreIsFound) {
   std::string tx_id;
   Damage([&](rocksdb::DB& db, auto& cf) {
-    auto [key, value] = FirstRow(db, cf["by_subject"]);
-    tx_id = ToHex(AsView(value));
-    ASSERT_TRUE(db.Delete(rocksdb::WriteOptions(), cf["by_subject"], key).ok());
+    const auto [employer_key, id] = FirstRow(db, cf["by_employer"]);  // a career entry's id
+    tx_id = ToHex(AsView(id));
+    const std::string key = "s" + std::string(32, '\x01') + employer_key.substr(employer_key.size() - 8);
+    ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), cf["by_subject"], key, id).ok());
   });
   const ChainCheckReport r = Check();
-  ASSERT_TRUE(r.problem) << "the deleted row was not found";
+  ASSERT_TRUE(r.problem) << "the stray row was not found";
   EXPECT_NE(r.problem->what.find("by_subject family: subject index row"), std::string::npos) << Describe(r);
-  EXPECT_NE(r.problem->what.find("is missing"), std::string::npos) << Describe(r);
-  EXPECT_EQ(r.problem->expected, tx_id);
-  EXPECT_EQ(r.problem->found, "no row");
-  // The row belongs to a career entry, and those start in block 2.
+  EXPECT_NE(r.problem->what.find("an extra row"), std::string::npos) << Describe(r);
+  EXPECT_EQ(r.problem->expected, "no row");
+  EXPECT_EQ(r.problem->found, tx_id);
+  // The row names a career entry, and those start in block 2.
   EXPECT_GE(r.problem->height, 2u);
   EXPECT_LE(r.problem->height, kBlocks);
   EXPECT_EQ(r.blocks_checked, kBlocks) << "every block itself is intact";

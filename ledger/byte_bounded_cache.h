@@ -1,9 +1,10 @@
 // ByteBoundedCache: a thread-safe least-recently-used map whose entries are
 // charged an estimate of their size in bytes; inserting past the budget
-// evicts the least recently used entries. The store keeps hot state-index
-// nodes and state records in such caches across blocks, so that building a
+// evicts the least recently used entries. The store keeps hot state records
+// (subjects, employers) in such caches across blocks, so that building a
 // block does not read again from RocksDB what the previous blocks (and the
-// mempool's admission checks) just read or wrote.
+// mempool's admission checks) just read or wrote. (State-index nodes have a
+// table of their own: smt_node_cache.h.)
 //
 // Caching values that can change (state records) needs one more rule, which
 // `generation` provides: a reader that missed reads the database and offers

@@ -39,7 +39,9 @@ class SmtNodeCache {
   // Four ways keep a set that draws more than its share from evicting early.
   static constexpr std::size_t kWays = 4;
 
-  // Room for about `max_bytes` of slots (at least one set).
+  // At most `max_bytes` of slots (98 bytes each, 4 to a set), at least one
+  // set: the number of sets is a power of two, so 50-100 % of the budget is
+  // used (64 MiB: 131,072 sets, 524,288 nodes, 77 %).
   explicit SmtNodeCache(std::size_t max_bytes);
   SmtNodeCache(const SmtNodeCache&) = delete;
   SmtNodeCache& operator=(const SmtNodeCache&) = delete;

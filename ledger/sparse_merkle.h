@@ -4,7 +4,8 @@
 // block header.
 //
 // Pure functions over a read-only SmtNodeStore: an update returns the new
-// root, the nodes to write and the nodes no longer reachable, and the caller
+// root, the nodes to write and the nodes no longer reachable (by hash, by
+// position, or by position only: SmtUpdateViews), and the caller
 // commits them with the block in one atomic batch. Nodes are content-
 // addressed, so Get and SmtProve work against any root whose nodes are still
 // stored; the chain store keeps only the latest root's (spec/storage.md).

@@ -23,6 +23,7 @@
 #include "ledger/merkle_log_tree.h"
 #include "ledger/smt_page.h"
 #include "ledger/smt_node_cache.h"
+#include "ledger/smt_page_cache.h"
 #include "ledger/sparse_merkle.h"
 
 namespace jobcard::ledger {
@@ -142,6 +143,8 @@ struct ChainStore::Db {
   mutable SmtNodeCache smt_nodes{kSmtNodeCacheBytes};
   mutable ByteBoundedCache<SubjectId, SubjectRecord> subjects{kRecordCacheBytes, &SubjectBytes};
   mutable ByteBoundedCache<CorporateNumber, EmployerRecord> employers{kRecordCacheBytes / 8, &EmployerBytes};
+  // The state index's page rows by position (smt_page_cache.h).
+  mutable SmtPageRowCache smt_page_rows{kSmtPageCacheBytes};
 
   ~Db() {
     for (auto* h : cfs) {
@@ -197,9 +200,9 @@ class StoredLogNodes final : public LogNodeStore {
   const ChainStore::Db& db_;
 };
 
-class StoredPageRows final : public SmtPageRows {
+class DatabasePageRows final : public SmtPageRows {
  public:
-  explicit StoredPageRows(const ChainStore::Db& db) : db_(db) {}
+  explicit DatabasePageRows(const ChainStore::Db& db) : db_(db) {}
   Result<std::optional<Bytes>> GetPageRow(ByteView key) const override {
     auto v = db_.Get(kSmtPages, rocksdb::Slice(reinterpret_cast<const char*>(key.data()), key.size()));
     if (!v) return std::optional<Bytes>();
@@ -208,6 +211,17 @@ class StoredPageRows final : public SmtPageRows {
 
  private:
   const ChainStore::Db& db_;
+};
+
+// The tip's page rows: the page cache, then the database.
+class StoredPageRows final : public SmtPageRows {
+ public:
+  explicit StoredPageRows(const ChainStore::Db& db) : database_(db), cached_(database_, db.smt_page_rows) {}
+  Result<std::optional<Bytes>> GetPageRow(ByteView key) const override { return cached_.GetPageRow(key); }
+
+ private:
+  DatabasePageRows database_;
+  CachedSmtPageRows cached_;
 };
 
 // The tip's state index (format 5): the node cache, then the pages, whose
@@ -543,6 +557,7 @@ Result<std::unique_ptr<ChainStore>> ChainStore::Open(const std::string& dir, con
     wo.sync = true;
     s = db->db->Write(wo, &batch);
     if (!s.ok()) return MakeError("store.io", "cannot initialise the database: " + s.ToString());
+    db->smt_page_rows.Remember(*pages);
     db->tip = tip;
   } else {
     ByteView stored = AsView(**stored_genesis);
@@ -778,6 +793,7 @@ Status ChainStore::Commit(const PreparedBlock& prepared, const CommitCertificate
   }
   // After the write, so that a reader can never cache a value older than the database's.
   for (const SmtPlacedNode& placed : prepared.writes->smt_placed) db_->smt_nodes.Insert(placed.hash, placed.node);
+  db_->smt_page_rows.Remember(prepared.writes->smt_page_writes);
   db_->subjects.Update(delta.subjects);
   db_->employers.Update(delta.employers);
   {

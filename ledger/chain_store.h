@@ -28,8 +28,9 @@
 // the previous blocks and the mempool's admission checks read or wrote, so
 // the store keeps them in memory across blocks, bounded in bytes:
 // state-index nodes (kSmtNodeCacheBytes, a flat table: smt_node_cache.h),
+// the state index's page rows (kSmtPageCacheBytes: smt_page_cache.h),
 // subject records (kRecordCacheBytes) and employer records
-// (kRecordCacheBytes / 8), these two least recently used out. Commit
+// (kRecordCacheBytes / 8), these three least recently used out. Commit
 // refreshes them with what it wrote, after the write.
 #pragma once
 
@@ -50,6 +51,7 @@ namespace jobcard::ledger {
 
 inline constexpr std::size_t kSmtNodeCacheBytes = 64u << 20;
 inline constexpr std::size_t kRecordCacheBytes = 64u << 20;
+inline constexpr std::size_t kSmtPageCacheBytes = 32u << 20;
 
 // The column families (spec/storage.md), for code that reads rows as they
 // are stored: `jobcard node check` (ledger/chain_check.h) and its tests.

@@ -3,10 +3,12 @@
 // memory store and to page rows, which must give the same roots and proofs
 // and exactly the pages of the latest tree.
 #include "ledger/smt_page.h"
+#include "ledger/smt_page_cache.h"
 
 #include <gtest/gtest.h>
 
 #include <map>
+#include <optional>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -62,20 +64,27 @@ void ExpectTheSamePositions(const SmtUpdate& positions_only, const Result<SmtUpd
   EXPECT_TRUE(positions_only.stale.empty());
 }
 
-// A tree kept in pages, updated the way the chain store updates it.
+// A tree kept in pages, updated the way the chain store updates it: read
+// through a page-row cache when given one (smt_page_cache.h), which then
+// remembers each batch's writes.
 struct PagedTree {
   MemoryPageRows rows;
   Hash32 root = kSmtEmptyRoot;
+  SmtPageRowCache* cache = nullptr;
 
   void Apply(const SmtChanges& changes) {
-    PagedSmtNodeStore nodes(rows);
+    std::optional<CachedSmtPageRows> cached;
+    if (cache) cached.emplace(rows, *cache);
+    const SmtPageRows& read = cached ? static_cast<const SmtPageRows&>(*cached) : rows;
+    PagedSmtNodeStore nodes(read);
     auto update = SmtApply(nodes, root, changes, SmtUpdateViews::kByPositionOnly);
     ASSERT_TRUE(update.ok()) << update.error().code << ": " << update.error().message;
     ExpectTheSamePositions(*update, SmtApply(nodes, root, changes));
-    auto writes = SmtPageChanges(rows, *update);
+    auto writes = SmtPageChanges(read, *update);
     ASSERT_TRUE(writes.ok()) << writes.error().message;
     ASSERT_TRUE(std::is_sorted(writes->begin(), writes->end()));
     rows.Apply(*writes);
+    if (cache) cache->Remember(*writes);
     root = update->root;
   }
 };
@@ -154,13 +163,17 @@ TEST(SmtPage, EncodingRoundTripsAndRejectsMalformedRows) {
 // up to 255 bits, so pages down to depth 256): the paged tree has the
 // content-addressed tree's root after every batch, the same proofs, and
 // its rows are exactly the pages of the latest tree (none left behind).
+// Seeds 1-40 read the rows directly; 41-60 through a page-row cache, large
+// (every row stays) for odd seeds and small (rows are evicted) for even ones.
 TEST(SmtPage, RandomHistoriesMatchTheNodeStore) {
-  for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+  for (std::uint64_t seed = 1; seed <= 60; ++seed) {
     SCOPED_TRACE("seed " + std::to_string(seed));
     std::mt19937_64 rng(seed);
     Tree tree;
     tree.prune = true;
     PagedTree paged;
+    SmtPageRowCache cache(seed % 2 == 1 ? (1u << 20) : 4096);
+    if (seed > 40) paged.cache = &cache;
     for (std::size_t batches = 0; batches < 40; ++batches) {
       const SmtChanges batch = RandomBatch(rng, tree.model, seed % 3 == 0 ? 1 : 16);
       tree.Apply(batch);

@@ -1,0 +1,49 @@
+#include "ledger/smt_page_cache.h"
+
+#include <algorithm>
+#include <utility>
+#include <vector>
+
+namespace jobcard::ledger {
+namespace {
+
+// The row's bytes plus the cache's own per-entry cost (key, list node, hash
+// node, vector header), roughly.
+std::size_t RowBytes(const Bytes& row) { return row.size() + 33 + 112; }
+
+}  // namespace
+
+SmtPageRowCache::SmtPageRowCache(std::size_t max_bytes) : rows_(max_bytes, &RowBytes) {}
+
+std::optional<SmtPageRowCache::Key> SmtPageRowCache::KeyOf(ByteView key) {
+  if (key.empty() || key.size() > Key{}.size()) return std::nullopt;  // not a page key: read through
+  Key out{};
+  std::copy(key.begin(), key.end(), out.begin());
+  return out;
+}
+
+Result<std::optional<Bytes>> SmtPageRowCache::Get(const SmtPageRows& rows, ByteView key) const {
+  const std::optional<Key> k = KeyOf(key);
+  if (!k) return rows.GetPageRow(key);
+  if (std::optional<Bytes> cached = rows_.Get(*k)) {
+    if (cached->empty()) return std::optional<Bytes>();
+    return cached;
+  }
+  const std::uint64_t before = rows_.generation();
+  auto read = rows.GetPageRow(key);
+  if (!read.ok()) return read;
+  rows_.InsertIfUnchanged(*k, read->value_or(Bytes()), before);
+  return read;
+}
+
+void SmtPageRowCache::Remember(const SmtPageWrites& written) {
+  std::vector<std::pair<Key, Bytes>> committed;
+  committed.reserve(written.size());
+  for (const auto& [key, row] : written) {
+    const std::optional<Key> k = KeyOf(key);
+    if (k) committed.emplace_back(*k, row.value_or(Bytes()));
+  }
+  rows_.Update(committed);
+}
+
+}  // namespace jobcard::ledger

@@ -1,0 +1,64 @@
+// SmtPageRowCache: the state index's page rows (smt_page.h), kept in memory
+// across blocks, bounded in bytes, least recently used out.
+//
+// Why: a block rewrites about one page per changed key, and SmtPageChanges
+// must read each page it rewrites to carry its untouched nodes over. Read
+// from RocksDB, those reads were half of SmtPageChanges and ~8 % of the
+// block phase at 100,000 entries (BENCHMARKS.md, session 13); the page a
+// block reads is, more often than not, one a recent block wrote.
+//
+// Rows are addressed by position, not content, so a cached row can go stale.
+// The cache follows ByteBoundedCache's generation rule: a reader that missed
+// offers back the row it read only if no commit came in between, and the
+// writer calls Remember with the rows it wrote, after its database write.
+// A missing row is cached too, as an empty value (a stored page is never
+// empty). Readers still check every node against its parent's hash
+// (PagedSmtNodeStore), as they do for rows read from the database.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+
+#include "crypto/bytes.h"
+#include "crypto/result.h"
+#include "ledger/byte_bounded_cache.h"
+#include "ledger/smt_page.h"
+
+namespace jobcard::ledger {
+
+class SmtPageRowCache {
+ public:
+  explicit SmtPageRowCache(std::size_t max_bytes);
+
+  // The row under `key`: the cached one, else `rows`' (cached unless a
+  // Remember came in between). A read error is returned and not cached.
+  Result<std::optional<Bytes>> Get(const SmtPageRows& rows, ByteView key) const;
+
+  // After a commit: the rows it wrote (a nullopt row was deleted).
+  void Remember(const SmtPageWrites& written);
+
+  std::uint64_t hits() const { return rows_.hits(); }
+  std::uint64_t misses() const { return rows_.misses(); }
+  std::size_t size() const { return rows_.size(); }
+
+ private:
+  // A page key is u8 k then ceil(4k / 8) bytes, k <= 64: at most 33 bytes.
+  // Zero-padded to 33; k fixes the length, so the padding is unambiguous.
+  using Key = FixedBytes<33>;
+  static std::optional<Key> KeyOf(ByteView key);
+
+  mutable ByteBoundedCache<Key, Bytes> rows_;
+};
+
+// SmtPageRows read through a cache.
+class CachedSmtPageRows final : public SmtPageRows {
+ public:
+  CachedSmtPageRows(const SmtPageRows& rows, const SmtPageRowCache& cache) : rows_(rows), cache_(cache) {}
+  Result<std::optional<Bytes>> GetPageRow(ByteView key) const override { return cache_.Get(rows_, key); }
+
+ private:
+  const SmtPageRows& rows_;
+  const SmtPageRowCache& cache_;
+};
+
+}  // namespace jobcard::ledger

@@ -217,6 +217,8 @@ class DatabasePageRows final : public SmtPageRows {
 class StoredPageRows final : public SmtPageRows {
  public:
   explicit StoredPageRows(const ChainStore::Db& db) : database_(db), cached_(database_, db.smt_page_rows) {}
+  StoredPageRows(const StoredPageRows&) = delete;  // cached_ refers to database_
+  StoredPageRows& operator=(const StoredPageRows&) = delete;
   Result<std::optional<Bytes>> GetPageRow(ByteView key) const override { return cached_.GetPageRow(key); }
 
  private:
@@ -367,6 +369,8 @@ void WriteSmtPages(rocksdb::WriteBatch& batch, rocksdb::ColumnFamilyHandle* cf, 
 // format-4 store that the next Open upgrades again. Older formats keep the
 // nodes of earlier roots in `smt_nodes` too: the walk skips them and the
 // range deletion removes them (what the format 3 -> 4 pruning did).
+// It writes `smt_pages` without telling the page-row cache: it runs inside
+// Open, before anything has read a page through the cache, which is empty.
 // Keys past every row: pages are u8 (0..64) || up to 32 bytes, nodes 32 bytes.
 const std::string kPastEveryPageKey(1, '\xff');
 const std::string kPastEveryNodeKey(33, '\xff');

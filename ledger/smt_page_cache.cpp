@@ -7,16 +7,17 @@
 namespace jobcard::ledger {
 namespace {
 
-// The row's bytes plus the cache's own per-entry cost (key, list node, hash
-// node, vector header), roughly.
-std::size_t RowBytes(const Bytes& row) { return row.size() + 33 + 112; }
+// The row's bytes plus the cache's own per-entry cost, roughly: the list
+// node (key, vector, size: ~96 bytes with its links), the hash node (~64),
+// its bucket and the row's allocation header.
+std::size_t RowBytes(const Bytes& row) { return row.size() + 192; }
 
 }  // namespace
 
 SmtPageRowCache::SmtPageRowCache(std::size_t max_bytes) : rows_(max_bytes, &RowBytes) {}
 
 std::optional<SmtPageRowCache::Key> SmtPageRowCache::KeyOf(ByteView key) {
-  if (key.empty() || key.size() > Key{}.size()) return std::nullopt;  // not a page key: read through
+  if (key.empty() || key[0] > 64 || key.size() != 1 + (4u * key[0] + 7) / 8) return std::nullopt;
   Key out{};
   std::copy(key.begin(), key.end(), out.begin());
   return out;
@@ -32,6 +33,7 @@ Result<std::optional<Bytes>> SmtPageRowCache::Get(const SmtPageRows& rows, ByteV
   const std::uint64_t before = rows_.generation();
   auto read = rows.GetPageRow(key);
   if (!read.ok()) return read;
+  if (read->has_value() && (*read)->empty()) return read;  // damage: the reader's decode says so, every time
   rows_.InsertIfUnchanged(*k, read->value_or(Bytes()), before);
   return read;
 }

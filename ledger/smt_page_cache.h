@@ -4,16 +4,20 @@
 // Why: a block rewrites about one page per changed key, and SmtPageChanges
 // must read each page it rewrites to carry its untouched nodes over. Read
 // from RocksDB, those reads were half of SmtPageChanges and ~8 % of the
-// block phase at 100,000 entries (BENCHMARKS.md, session 13); the page a
+// block phase at 100,000 entries (BENCHMARKS.md, "Session 13"); the page a
 // block reads is, more often than not, one a recent block wrote.
 //
 // Rows are addressed by position, not content, so a cached row can go stale.
 // The cache follows ByteBoundedCache's generation rule: a reader that missed
 // offers back the row it read only if no commit came in between, and the
 // writer calls Remember with the rows it wrote, after its database write.
+// So every writer of the rows must call Remember (the store's genesis write
+// and Commit do; its format upgrades run before anything reads through the
+// cache). SmtPageChanges copies a page's untouched nodes without checking
+// them, so for building a block this rule is the whole guarantee; proof
+// walks (PagedSmtNodeStore) also check each node against its parent's hash.
 // A missing row is cached too, as an empty value (a stored page is never
-// empty). Readers still check every node against its parent's hash
-// (PagedSmtNodeStore), as they do for rows read from the database.
+// empty; a stored empty row, which is damage, is passed on, not cached).
 #pragma once
 
 #include <cstddef>
@@ -44,6 +48,7 @@ class SmtPageRowCache {
  private:
   // A page key is u8 k then ceil(4k / 8) bytes, k <= 64: at most 33 bytes.
   // Zero-padded to 33; k fixes the length, so the padding is unambiguous.
+  // Any other key (not a page key) is nullopt, and read through uncached.
   using Key = FixedBytes<33>;
   static std::optional<Key> KeyOf(ByteView key);
 

@@ -534,6 +534,32 @@ TEST_F(ChainStoreTest, OnlyTheTipsTreeIsKeptInPages) {
   pages::ExpectSubjectProofs(*store, 24);
 }
 
+// The page-row cache (smt_page_cache.h) changes nothing stored: a store
+// kept open for every block (its caches warm) and one reopened before every
+// block (its caches empty) reach the same tips and the same page rows, and
+// those are the tip's tree. Fails if Commit does not refresh the cache: the
+// warm store then rebuilds pages from rows it read before earlier blocks.
+TEST_F(ChainStoreTest, AStoreKeptOpenAndOneReopenedBeforeEveryBlockKeepTheSamePages) {
+  auto warm = Open();
+  const std::string cold_path = (dir_.path() / "cold").string();
+  for (std::uint64_t h = 1; h <= 8; ++h) {
+    SCOPED_TRACE("block " + std::to_string(h));
+    // The same transactions for both (an entry's payload is sealed afresh each time it is built).
+    const std::vector<Tx> txs = SyntheticBlockTxs(chain_, h, 4);
+    auto cold = ChainStore::Open(cold_path, chain_.genesis);
+    ASSERT_TRUE(cold.ok()) << cold.error().message;
+    for (ChainStore* store : {warm.get(), cold->get()}) {
+      auto b = node::ProduceSoloBlock(*store, txs, SyntheticBlockTimeMs(chain_, h), chain_.validator);
+      ASSERT_TRUE(b.ok()) << b.error().message;
+      ASSERT_TRUE(b->rejected.empty());
+    }
+    ASSERT_EQ((*cold)->Tip(), warm->Tip());
+    ASSERT_EQ(pages::Rows(**cold, StoreFamily::kSmtPages), pages::Rows(*warm, StoreFamily::kSmtPages));
+  }
+  EXPECT_EQ(pages::Rows(*warm, StoreFamily::kSmtPages), pages::TipTreePages(*warm));
+  pages::ExpectSubjectProofs(*warm, 32);
+}
+
 // A format-4 store kept the tip's tree by hash in `smt_nodes` (a format-3
 // store also the nodes of earlier roots). Opening it writes the tip's tree
 // in pages, removes every `smt_nodes` row and records format 5 (then 6).

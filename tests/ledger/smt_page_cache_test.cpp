@@ -29,7 +29,7 @@ class CountingRows final : public SmtPageRows {
   std::function<void()> during_read;
 };
 
-const Bytes kKey{1, 0xab};  // k = 1: one byte of path
+const Bytes kKey{2, 0xab};  // k = 2: 8 bits of path, one byte
 const Bytes kRow{0x01, 0x00, 0x07};
 const Bytes kNewRow{0x01, 0x00, 0x09};
 
@@ -65,7 +65,7 @@ TEST(SmtPageRowCache, RememberedWritesAndDeletionsAreWhatIsRead) {
   SmtPageRowCache cache(1 << 20);
   CachedSmtPageRows rows(db, cache);
   ASSERT_TRUE(rows.GetPageRow(kKey).ok());
-  const Bytes other{2, 0xab, 0xc0};
+  const Bytes other{3, 0xab, 0xc0};  // k = 3: 12 bits, two bytes
   cache.Remember({{kKey, kNewRow}, {other, kRow}});
   EXPECT_EQ(*rows.GetPageRow(kKey).value(), kNewRow);
   EXPECT_EQ(*rows.GetPageRow(other).value(), kRow);
@@ -106,29 +106,48 @@ TEST(SmtPageRowCache, AFailedReadIsReturnedAndNotCached) {
   EXPECT_EQ(db.reads, 2);
 }
 
-// Keys that cannot be page keys (empty, or past 33 bytes) are read through.
+// Keys that are not page keys (empty, k past 64, a length k does not give)
+// are read through, never cached.
 TEST(SmtPageRowCache, KeysThatAreNotPageKeysAreReadThrough) {
   CountingRows db;
-  const Bytes long_key(34, 0x11);
-  db.rows[long_key] = kRow;
+  const Bytes not_page_keys[] = {Bytes{}, Bytes(34, 0x11), Bytes{65, 0}, Bytes{2, 0xab, 0x00}, Bytes{4, 0xab}};
+  for (const Bytes& key : not_page_keys) db.rows[key] = kRow;
   SmtPageRowCache cache(1 << 20);
   CachedSmtPageRows rows(db, cache);
-  EXPECT_EQ(*rows.GetPageRow(long_key).value(), kRow);
-  EXPECT_EQ(*rows.GetPageRow(long_key).value(), kRow);
-  EXPECT_EQ(db.reads, 2);
+  for (const Bytes& key : not_page_keys) {
+    EXPECT_EQ(*rows.GetPageRow(key).value(), kRow);
+    EXPECT_EQ(*rows.GetPageRow(key).value(), kRow);
+  }
+  EXPECT_EQ(db.reads, 10);
   EXPECT_EQ(cache.size(), 0u);
+}
+
+// A stored empty row is damage (a page is never stored empty): it is handed
+// on, for the reader's decode to refuse, every time, not cached as "missing".
+TEST(SmtPageRowCache, AStoredEmptyRowIsPassedOnNotCachedAsMissing) {
+  CountingRows db;
+  db.rows[kKey] = Bytes{};
+  SmtPageRowCache cache(1 << 20);
+  CachedSmtPageRows rows(db, cache);
+  for (int i = 0; i < 2; ++i) {
+    auto row = rows.GetPageRow(kKey);
+    ASSERT_TRUE(row.ok());
+    ASSERT_TRUE(row->has_value());
+    EXPECT_TRUE((*row)->empty());
+  }
+  EXPECT_EQ(db.reads, 2);
 }
 
 // Bounded: past its budget the least recently used rows go, and are read again.
 TEST(SmtPageRowCache, PastItsBudgetItReadsAgain) {
   CountingRows db;
-  for (std::uint8_t i = 0; i < 100; ++i) db.rows[Bytes{2, i, 0}] = Bytes(100, i);
-  SmtPageRowCache cache(2000);  // ~8 rows of 100 bytes and the per-row cost
+  for (std::uint8_t i = 0; i < 100; ++i) db.rows[Bytes{4, i, 0}] = Bytes(100, i);  // k = 4: two bytes
+  SmtPageRowCache cache(2000);  // ~6 rows of 100 bytes and the per-row cost
   CachedSmtPageRows rows(db, cache);
-  for (std::uint8_t i = 0; i < 100; ++i) ASSERT_TRUE(rows.GetPageRow(Bytes{2, i, 0}).ok());
+  for (std::uint8_t i = 0; i < 100; ++i) ASSERT_TRUE(rows.GetPageRow(Bytes{4, i, 0}).ok());
   EXPECT_LE(cache.size(), 10u);
   EXPECT_GT(cache.size(), 0u);
-  ASSERT_EQ(*rows.GetPageRow(Bytes{2, 0, 0}).value(), Bytes(100, 0));
+  ASSERT_EQ(*rows.GetPageRow(Bytes{4, 0, 0}).value(), Bytes(100, 0));
   EXPECT_EQ(db.reads, 101);  // the first row had been evicted
 }
 

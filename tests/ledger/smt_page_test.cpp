@@ -159,7 +159,7 @@ TEST(SmtPage, EncodingRoundTripsAndRejectsMalformedRows) {
   EXPECT_EQ(code(Bytes{1}), "encoding.truncated");
 }
 
-// 40 seeds of random inserts, updates and deletes (including keys sharing
+// 60 seeds of random inserts, updates and deletes (including keys sharing
 // up to 255 bits, so pages down to depth 256): the paged tree has the
 // content-addressed tree's root after every batch, the same proofs, and
 // its rows are exactly the pages of the latest tree (none left behind).
@@ -182,7 +182,9 @@ TEST(SmtPage, RandomHistoriesMatchTheNodeStore) {
       ASSERT_EQ(ToHex(paged.root), ToHex(tree.root));
       if (batches % 8 != 7) continue;
       ASSERT_EQ(paged.rows.rows, ExpectedPages(tree.store, tree.root));
-      PagedSmtNodeStore nodes(paged.rows);
+      std::optional<CachedSmtPageRows> cached;
+      if (paged.cache) cached.emplace(paged.rows, *paged.cache);
+      PagedSmtNodeStore nodes(cached ? static_cast<const SmtPageRows&>(*cached) : paged.rows);
       for (int i = 0; i < 8; ++i) {
         const Hash32 key = InterestingKey(rng, tree.model);
         auto expected = SmtProve(tree.store, tree.root, key);

@@ -979,6 +979,15 @@ Result<SmtProof> ChainStore::StateProof(const Hash32& state_key) const {
   }
 }
 
+StoreCacheStats ChainStore::CacheStats() const {
+  StoreCacheStats stats;
+  stats.smt_nodes = {db_->smt_nodes.hits(), db_->smt_nodes.misses(), db_->smt_nodes.size()};
+  stats.smt_page_rows = {db_->smt_page_rows.hits(), db_->smt_page_rows.misses(), db_->smt_page_rows.size()};
+  stats.subjects = {db_->subjects.hits(), db_->subjects.misses(), db_->subjects.size()};
+  stats.employers = {db_->employers.hits(), db_->employers.misses(), db_->employers.size()};
+  return stats;
+}
+
 Status ChainStore::Flush() {
   rocksdb::FlushOptions options;
   options.wait = true;

@@ -49,9 +49,9 @@
 
 namespace jobcard::ledger {
 
-inline constexpr std::size_t kSmtNodeCacheBytes = 64u << 20;
-inline constexpr std::size_t kRecordCacheBytes = 64u << 20;
-inline constexpr std::size_t kSmtPageCacheBytes = 32u << 20;
+inline constexpr std::size_t kSmtNodeCacheBytes = 128u << 20;
+inline constexpr std::size_t kRecordCacheBytes = 128u << 20;
+inline constexpr std::size_t kSmtPageCacheBytes = 64u << 20;
 
 // The column families (spec/storage.md), for code that reads rows as they
 // are stored: `jobcard node check` (ledger/chain_check.h) and its tests.
@@ -71,6 +71,19 @@ class StoreRows {
   virtual ByteView value() const = 0;
   virtual void Next() = 0;
   virtual Status status() const = 0;
+};
+
+// Hits and misses of one of the store's caches since it was opened, and
+// what it holds now.
+struct StoreCacheCounts {
+  std::uint64_t hits = 0;
+  std::uint64_t misses = 0;
+  std::uint64_t entries = 0;
+};
+// The store's caches (Caches, above), for benchmarks and operators: is a
+// cache large enough for this ledger?
+struct StoreCacheStats {
+  StoreCacheCounts smt_nodes, smt_page_rows, subjects, employers;
 };
 
 struct StoreOpenOptions {
@@ -182,6 +195,8 @@ class ChainStore final : public StateView {
   Result<SmtProof> StateProof(const Hash32& state_key) const;
   // Approximate bytes on disk (SST + WAL files) for benchmarks.
   std::uint64_t ApproximateDiskBytes() const;
+  // The caches' counts (counting the node cache's entries walks its table).
+  StoreCacheStats CacheStats() const;
   // Flushes memtables to SST files (for measuring disk use and at a clean
   // shutdown, so the next open replays no WAL; data is already durable).
   Status Flush();

@@ -41,7 +41,7 @@ class SmtNodeCache {
 
   // At most `max_bytes` of slots (98 bytes each, 4 to a set), at least one
   // set: the number of sets is a power of two, so 50-100 % of the budget is
-  // used (64 MiB: 131,072 sets, 524,288 nodes, 77 %).
+  // used (64 MiB: 131,072 sets, 524,288 nodes, 77 %; the store's 128 MiB: 1,048,576 nodes).
   explicit SmtNodeCache(std::size_t max_bytes);
   SmtNodeCache(const SmtNodeCache&) = delete;
   SmtNodeCache& operator=(const SmtNodeCache&) = delete;

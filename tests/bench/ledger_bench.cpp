@@ -15,6 +15,8 @@
 //                         from a ledger of --entries entries (target p99 < 1 ms), and as
 //                         its baseline, interleaved, one RocksDB point read (GetTxLocation)
 //   disk per entry        bytes on disk after a flush / entries (target <= 1.5 KB)
+//   caches                the store's caches over the ingest: hits, misses, entries held
+//                         (is each large enough for a ledger of this size?)
 //   open with checksums   the time to reopen the store with every table file's checksums
 //                         verified (node.json verify_store_on_start), against the time to
 //                         reopen it without, alternated 3 times each (page cache warm)
@@ -186,6 +188,19 @@ int MeasureExisting(const Options& opt) {
   return 0;
 }
 
+// {"smt_nodes":{"hits":..,"misses":..,"entries":..},...}
+std::string CacheStatsJson(const StoreCacheStats& s) {
+  std::string out = "{";
+  const std::pair<const char*, const StoreCacheCounts*> caches[] = {
+      {"smt_nodes", &s.smt_nodes}, {"smt_page_rows", &s.smt_page_rows}, {"subjects", &s.subjects}, {"employers", &s.employers}};
+  for (const auto& [name, c] : caches) {
+    if (out.size() > 1) out += ",";
+    out += std::string("\"") + name + "\":{\"hits\":" + std::to_string(c->hits) + ",\"misses\":" + std::to_string(c->misses) +
+           ",\"entries\":" + std::to_string(c->entries) + "}";
+  }
+  return out + "}";
+}
+
 int Run(const Options& opt) {
   if (opt.existing) return MeasureExisting(opt);
   std::filesystem::remove_all(opt.dir);
@@ -246,6 +261,8 @@ int Run(const Options& opt) {
   const double ingest_rate = entries / Seconds(ingest_time);
   const double ingest_cpu_seconds = phases.admission.cpu_seconds + phases.block.cpu_seconds + phases.update.cpu_seconds;
   const double cpu_ratio = (entries / ingest_cpu_seconds) / verify.per_cpu_second;
+  // The caches' hit rates over the whole ingest (enrolments included), before the lookups.
+  const std::string caches = CacheStatsJson(store.CacheStats());
   if (!opt.json) std::printf("ingest: %llu entries in %.2f s of ledger work: %.0f entries/s (%llu blocks)\n",
                              static_cast<unsigned long long>(entries), Seconds(ingest_time), ingest_rate,
                              static_cast<unsigned long long>(blocks));
@@ -326,6 +343,7 @@ int Run(const Options& opt) {
         phases.admission.cpu_seconds, phases.block.wall_seconds, phases.block.cpu_seconds, phases.update.wall_seconds,
         phases.update.cpu_seconds, open_times.plain_ms, open_times.verified_ms,
         open_times.verified_ms / open_times.plain_ms, opt.distinct_payloads ? "true" : "false");
+    std::printf(",\"caches\":%s", caches.c_str());
     if (opt.disk_breakdown) {
       std::printf(",\"disk_families\":%s,\"disk_bytes_per_entry_compacted\":%.0f,\"disk_families_compacted\":%s",
                   disk.families_json.c_str(), disk.bytes_per_entry_compacted, disk.families_compacted_json.c_str());
@@ -343,6 +361,7 @@ int Run(const Options& opt) {
     std::printf("baseline, one RocksDB point read: p50 %.1f us, p99 %.1f us; history p99 / point-read p99: %.1f\n",
                 point_p50, point_p99, point_p99 > 0 ? p99 / point_p99 : 0.0);
     std::printf("disk: %.0f bytes per entry (target <= 1536)\n", disk_per_entry);
+    std::printf("store caches over the ingest: %s\n", caches.c_str());
     if (opt.disk_breakdown) {
       std::printf("disk by column family: %s\n", disk.families_json.c_str());
       std::printf("after a full compaction: %.0f bytes per entry: %s\n", disk.bytes_per_entry_compacted,

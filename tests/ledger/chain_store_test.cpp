@@ -75,6 +75,25 @@ TEST_F(ChainStoreTest, CommitsPersistAcrossReopen) {
   EXPECT_EQ(store->GetBlock(6).error().code, "store.not_found");
 }
 
+// CacheStats counts each cache's hits and misses and what it holds: blocks
+// reread the pages and records the blocks before them wrote.
+TEST_F(ChainStoreTest, CacheStatsCountHitsMissesAndEntries) {
+  auto store = Open();
+  CommitBlocks(*store, 4);
+  const StoreCacheStats before = store->CacheStats();
+  EXPECT_GT(before.smt_page_rows.hits, 0u);
+  EXPECT_GT(before.smt_page_rows.entries, 0u);
+  EXPECT_GT(before.smt_nodes.hits, 0u);
+  EXPECT_GT(before.smt_nodes.entries, 0u);
+  EXPECT_GT(before.subjects.entries, 0u);
+  EXPECT_GT(before.employers.hits, 0u);
+  for (int i = 0; i < 2; ++i) ASSERT_TRUE(store->GetSubject(testing::SyntheticSubject(0)).has_value());  // committed, so cached
+  EXPECT_FALSE(store->GetSubject(testing::SyntheticSubject(999)).has_value());  // never enrolled
+  const StoreCacheStats after = store->CacheStats();
+  EXPECT_EQ(after.subjects.hits, before.subjects.hits + 2);
+  EXPECT_EQ(after.subjects.misses, before.subjects.misses + 1);
+}
+
 TEST_F(ChainStoreTest, ReopeningWithAnotherGenesisIsRefused) {
   { Open(); }
   Genesis other = chain_.genesis;

@@ -100,12 +100,19 @@ class ByteBoundedCache {
     PutLocked(key, std::move(value));
   }
 
-  // After a commit: the committed values, and a new generation.
+  // After a commit: the committed values, and a new generation. Values of
+  // a container passed as an rvalue are moved in rather than copied.
   template <typename Map>
-  void Update(const Map& committed) {
+  void Update(Map&& committed) {
     std::lock_guard lock(mutex_);
     ++generation_;
-    for (const auto& [key, value] : committed) PutLocked(key, value);
+    for (auto& [key, value] : committed) {
+      if constexpr (std::is_lvalue_reference_v<Map>) {
+        PutLocked(key, value);
+      } else {
+        PutLocked(key, std::move(value));
+      }
+    }
   }
 
   std::size_t bytes() const {

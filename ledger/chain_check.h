@@ -15,7 +15,9 @@
 //   4. every row of every column family equals the replay's: the tx, block
 //      hash and employer indexes (and the subject index, empty from store
 //      format 6, so a row left there is an extra row), the entry-log and
-//      state-index nodes, every state record and the key -> subject index.
+//      state-index nodes, every state record (entry records only for marked
+//      entries from format 7, so an unmarked one is an extra row) and the
+//      key -> subject index.
 //      A missing, extra or altered row is found.
 // It stops at the first inconsistency and names it (height, what, expected
 // vs found). I/O stays in the two stores; this file only compares.

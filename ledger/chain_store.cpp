@@ -40,11 +40,12 @@ constexpr const char* kCfNames[kCfCount] = {"default", "blocks", "block_hashes",
 // are kept in pages (smt_page.h) in `smt_pages`, `smt_nodes` is empty;
 // 6: `by_subject` is empty (a subject's history is its record's entry
 // list); spec/storage.md, Format versions.
-constexpr std::uint32_t kStoreFormat = 6;
+constexpr std::uint32_t kStoreFormat = 7;
 constexpr std::uint32_t kSubjectKeyIndexFormat = 2;
 constexpr std::uint32_t kValidatorSetChangesFormat = 3;  // RecordValidatorSetChanges
 constexpr std::uint32_t kStatePagesFormat = 5;           // WriteStatePages
 constexpr std::uint32_t kNoSubjectIndexFormat = 6;       // DropSubjectIndex
+constexpr std::uint32_t kMarkedEntriesOnlyFormat = 7;    // DropUnmarkedEntryRecords
 const std::string kTipKey = "tip";
 const std::string kGenesisKey = "genesis";
 const std::string kFormatKey = "format";
@@ -282,7 +283,11 @@ void WriteDelta(rocksdb::WriteBatch& batch, const std::vector<rocksdb::ColumnFam
       batch.Delete(state, Key('k', key));
     }
   }
-  for (const auto& [id, rec] : d.entries) PutRecord(batch, state, Key('N', id), EncodeEntry(rec));
+  // Format 7: an unmarked record is its transaction's (GetEntry), and marks
+  // are never taken back, so only a marked record needs a row.
+  for (const auto& [id, rec] : d.entries) {
+    if (IsMarked(rec)) PutRecord(batch, state, Key('N', id), EncodeEntry(rec));
+  }
   for (const auto& [key, rec] : d.matchers) PutRecord(batch, state, Key('M', key), EncodeMatcher(rec));
   for (const auto& h : d.headcounts) {
     Writer k;
@@ -417,6 +422,38 @@ Status DropSubjectIndex(const ChainStore::Db& db) {
   return Status::Ok();
 }
 
+// Format 6 -> 7: every career entry had an `'N'` record; now only a record a
+// later entry marked (closed, superseded, disputed) has one, and any other
+// is read from its transaction. One synced batch deletes the unmarked rows
+// and records format 7; interrupted, the store is still format 6 and the
+// next Open does it again. A row that does not decode stops the open.
+Status DropUnmarkedEntryRecords(const ChainStore::Db& db) {
+  rocksdb::WriteBatch batch;
+  std::uint64_t dropped = 0;
+  std::unique_ptr<rocksdb::Iterator> it(db.db->NewIterator(rocksdb::ReadOptions(), db.cfs[kState]));
+  for (it->Seek("N"); it->Valid() && it->key().starts_with("N"); it->Next()) {
+    auto record = DecodeEntry(ByteView(reinterpret_cast<const std::uint8_t*>(it->value().data()), it->value().size()));
+    if (!record.ok()) {
+      return MakeError("store.corrupt", "entry record " + ToHex(ByteView(reinterpret_cast<const std::uint8_t*>(it->key().data()) + 1,
+                                                                          it->key().size() - 1)) +
+                                            " is unreadable (" + record.error().message + "); run `jobcard node check`");
+    }
+    if (IsMarked(*record)) continue;
+    batch.Delete(db.cfs[kState], it->key());
+    ++dropped;
+  }
+  if (!it->status().ok()) return StorageError("reading the entry records", it->status());
+  batch.Put(db.cfs[kMeta], kFormatKey, HeightKey(kMarkedEntriesOnlyFormat));
+  JOBCARD_TRY_STATUS(WriteUpgradeBatch(db, batch, /*sync=*/true, "dropping the unmarked entry records"));
+  if (dropped > 0) {
+    const rocksdb::Slice begin("N"), end("O");
+    rocksdb::CompactRangeOptions compact;
+    const rocksdb::Status compacted = db.db->CompactRange(compact, db.cfs[kState], &begin, &end);
+    (void)compacted;  // as in WriteStatePages: the space comes back at a later compaction otherwise
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 ChainStore::ChainStore(Genesis genesis, std::unique_ptr<Db> db) : genesis_(std::move(genesis)), db_(std::move(db)) {}
@@ -540,6 +577,7 @@ Result<std::unique_ptr<ChainStore>> ChainStore::Open(const std::string& dir, con
   bool records_set_changes = false;  // a store older than format 3 (RecordValidatorSetChanges)
   bool writes_state_pages = false;   // a store older than format 5 (WriteStatePages)
   bool drops_subject_index = false;  // a store older than format 6 (DropSubjectIndex)
+  bool drops_unmarked_entries = false;  // a store older than format 7 (DropUnmarkedEntryRecords)
   auto stored_genesis = db->TryGet(kMeta, kGenesisKey);
   if (!stored_genesis.ok()) return stored_genesis.error();
   if (!*stored_genesis) {
@@ -574,6 +612,7 @@ Result<std::unique_ptr<ChainStore>> ChainStore::Open(const std::string& dir, con
     records_set_changes = *format < kValidatorSetChangesFormat;
     writes_state_pages = *format < kStatePagesFormat;
     drops_subject_index = *format < kNoSubjectIndexFormat;
+    drops_unmarked_entries = *format < kMarkedEntriesOnlyFormat;
     auto tip_bytes = db->TryGet(kMeta, kTipKey);
     if (!tip_bytes.ok()) return tip_bytes.error();
     if (!*tip_bytes) return MakeError("store.corrupt", "the database has no tip record");
@@ -588,6 +627,7 @@ Result<std::unique_ptr<ChainStore>> ChainStore::Open(const std::string& dir, con
   if (records_set_changes) JOBCARD_TRY_STATUS(store->RecordValidatorSetChanges());
   if (writes_state_pages) JOBCARD_TRY_STATUS(WriteStatePages(*store->db_, store->db_->tip.state_root));
   if (drops_subject_index) JOBCARD_TRY_STATUS(DropSubjectIndex(*store->db_));
+  if (drops_unmarked_entries) JOBCARD_TRY_STATUS(DropUnmarkedEntryRecords(*store->db_));
   return store;
 }
 
@@ -848,14 +888,22 @@ Result<CommitCertificate> ChainStore::GetCertificate(std::uint64_t height) const
   return cert;
 }
 
-std::optional<Tx> ChainStore::GetTx(const EntryId& id) const {
+std::optional<ChainStore::TxRow> ChainStore::ReadTxRow(const EntryId& id) const {
   auto v = db_->Get(kTxs, rocksdb::Slice(reinterpret_cast<const char*>(id.data()), 32));
   if (!v) return std::nullopt;
   constexpr std::size_t kLocationBytes = 8 + 4 + 8;
   if (v->size() < kLocationBytes) FatalCorrupt("transaction record");
+  auto location = DecodeTxLocation(AsView(*v).first(kLocationBytes));
+  if (!location.ok()) FatalCorrupt("transaction location");
   auto tx = DecodeTx(AsView(*v).subspan(kLocationBytes));
   if (!tx.ok()) FatalCorrupt("transaction " + ToHex(id));
-  return std::move(*tx);
+  return TxRow{*location, std::move(*tx)};
+}
+
+std::optional<Tx> ChainStore::GetTx(const EntryId& id) const {
+  auto row = ReadTxRow(id);
+  if (!row) return std::nullopt;
+  return std::move(row->tx);
 }
 
 std::optional<TxLocation> ChainStore::GetTxLocation(const EntryId& id) const {
@@ -1040,8 +1088,16 @@ std::optional<SubjectId> ChainStore::GetSubjectByKey(const crypto::PublicKey& ke
   std::copy(v->begin(), v->end(), id.begin());
   return id;
 }
+// Format 7: a marked record has its row; any other entry's record is made
+// from its transaction. Two reads, each consistent: a commit between them
+// (marking the entry, or committing it) gives the record of one tip or the other.
 std::optional<EntryRecord> ChainStore::GetEntry(const EntryId& id) const {
-  return DecodeOrDie(db_->Get(kState, Key('N', id)), &DecodeEntry, "entry");
+  if (auto marked = DecodeOrDie(db_->Get(kState, Key('N', id)), &DecodeEntry, "entry")) return marked;
+  auto row = ReadTxRow(id);
+  if (!row) return std::nullopt;
+  const auto* entry = std::get_if<CareerEntry>(&row->tx.body);
+  if (entry == nullptr) return std::nullopt;
+  return EntryRecordOf(row->tx.kind, *entry, id, row->location.height, row->location.log_index);
 }
 std::vector<ValidatorRecord> ChainStore::GetValidators() const {
   auto v = DecodeOrDie(db_->Get(kState, "V"), &DecodeValidators, "validators");

@@ -226,6 +226,12 @@ class ChainStore final : public StateView {
  private:
   ChainStore(Genesis genesis, std::unique_ptr<Db> db);
   Status RecordValidatorSetChanges();  // store format 2 -> 3
+  // A transaction's row: where it was committed, and the transaction.
+  struct TxRow {
+    TxLocation location;
+    Tx tx;
+  };
+  std::optional<TxRow> ReadTxRow(const EntryId& id) const;
   Result<PreparedBlock> Prepare(const std::vector<Tx>& txs, const BlockHeader& draft, bool replay,
                                 bool signatures_verified, std::span<const EntryId> known_ids) const;
 

@@ -268,18 +268,7 @@ SubjectEntryRef* FindRef(SubjectRecord& subject, const EntryId& id) {
 void ApplyCareerEntry(StateOverlay& state, const Tx& tx, const CareerEntry& e, const EntryId& id,
                       std::uint64_t log_index, const TxContext& ctx) {
   StateDelta& d = state.delta();
-  EntryRecord rec;
-  rec.id = id;
-  rec.kind = tx.kind;
-  rec.employer = e.employer;
-  rec.subject = e.subject;
-  rec.host_employer = e.host_employer;
-  rec.effective_date = e.effective_date;
-  rec.expected_end = e.expected_end;
-  rec.recorded_at = e.recorded_at;
-  rec.height = ctx.height;
-  rec.log_index = log_index;
-  d.entries[id] = rec;
+  d.entries[id] = EntryRecordOf(tx.kind, e, id, ctx.height, log_index);
 
   SubjectRecord subject = *state.GetSubject(e.subject);
   subject.entries.push_back(SubjectEntryRef{id, tx.kind, e.employer, e.effective_date, ctx.height, false, false});

@@ -45,7 +45,7 @@ void SmtPageRowCache::Remember(const SmtPageWrites& written) {
     const std::optional<Key> k = KeyOf(key);
     if (k) committed.emplace_back(*k, row.value_or(Bytes()));
   }
-  rows_.Update(committed);
+  rows_.Update(std::move(committed));
 }
 
 }  // namespace jobcard::ledger

@@ -128,6 +128,25 @@ Result<SubjectRecord> DecodeSubject(ByteView bytes) {
   return Finish(r, std::move(s));
 }
 
+EntryRecord EntryRecordOf(TxKind kind, const CareerEntry& e, const EntryId& id, std::uint64_t height, std::uint64_t log_index) {
+  EntryRecord rec;
+  rec.id = id;
+  rec.kind = kind;
+  rec.employer = e.employer;
+  rec.subject = e.subject;
+  rec.host_employer = e.host_employer;
+  rec.effective_date = e.effective_date;
+  rec.expected_end = e.expected_end;
+  rec.recorded_at = e.recorded_at;
+  rec.height = height;
+  rec.log_index = log_index;
+  return rec;
+}
+
+bool IsMarked(const EntryRecord& r) {
+  return r.closed_by != EntryId{} || r.superseded_by != EntryId{} || r.dispute_count != 0;
+}
+
 Bytes EncodeEntry(const EntryRecord& r) {
   Writer w;
   w.Fixed(r.id).U8(static_cast<std::uint8_t>(r.kind));

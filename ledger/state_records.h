@@ -77,6 +77,14 @@ struct EntryRecord {
   bool operator==(const EntryRecord&) const = default;
 };
 
+// The record an entry's own transaction makes: kind, parties, dates and where
+// it was committed. Later entries only ever add marks to it (IsMarked).
+EntryRecord EntryRecordOf(TxKind kind, const CareerEntry& e, const EntryId& id, std::uint64_t height, std::uint64_t log_index);
+// Whether a later entry closed, superseded or disputed the entry. The store
+// keeps a row only for a marked record (format 7, spec/storage.md); any
+// other is EntryRecordOf its transaction.
+bool IsMarked(const EntryRecord& r);
+
 struct ValidatorRecord {
   crypto::PublicKey key{};
   std::uint64_t power = 1;

@@ -163,6 +163,29 @@ TEST_F(ChainCheckTest, ASubjectIndexRowInAFormat6StoreIsFound) {
   EXPECT_EQ(r.blocks_checked, kBlocks) << "every block itself is intact";
 }
 
+// Format 7 keeps an `'N'` entry record only once a later entry marked it;
+// the synthetic chain marks none, so an unmarked record, as format 6 wrote
+// one for every entry, is an extra row.
+TEST_F(ChainCheckTest, AnUnmarkedEntryRecordInAFormat7StoreIsFound) {
+  std::string record_key;
+  Damage([&](rocksdb::DB& db, auto& cf) {
+    const auto [employer_key, id] = FirstRow(db, cf["by_employer"]);  // a career entry's id
+    EntryRecord record;
+    record.id = EntryId{};
+    std::copy(id.begin(), id.end(), record.id.begin());
+    record.employer = chain_.a;
+    const Bytes value = EncodeEntry(record);
+    record_key = ToHex(record.id);
+    ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), cf["state"], "N" + id, AsSlice(value)).ok());
+  });
+  const ChainCheckReport r = Check();
+  ASSERT_TRUE(r.problem) << "the unmarked record was not found";
+  EXPECT_NE(r.problem->what.find("state family: entry record " + record_key), std::string::npos) << Describe(r);
+  EXPECT_NE(r.problem->what.find("an extra row"), std::string::npos) << Describe(r);
+  EXPECT_EQ(r.problem->expected, "no row");
+  EXPECT_EQ(r.blocks_checked, kBlocks) << "every block itself is intact";
+}
+
 TEST_F(ChainCheckTest, ADeletedKeyToSubjectIndexRowIsFound) {
   Damage([&](rocksdb::DB& db, auto& cf) {
     ASSERT_TRUE(db.Delete(rocksdb::WriteOptions(), cf["state"], FirstRow(db, cf["state"], "k").first).ok());

@@ -473,7 +473,8 @@ TEST_F(ChainStoreTest, ValidatorSetChangesAreRecordedAndRebuiltForAFormat2Store)
   EditRawDb(path, [](rocksdb::DB& db, std::map<std::string, rocksdb::ColumnFamilyHandle*>& cfs) {
     std::string format;
     ASSERT_TRUE(db.Get(rocksdb::ReadOptions(), cfs["default"], "format", &format).ok());
-    EXPECT_EQ(format, std::string("\0\0\0\0\0\0\0\6", 8));  // then paged (5), then without by_subject (6)
+    // then paged (5), without by_subject (6), unmarked entry records dropped (7)
+    EXPECT_EQ(format, std::string("\0\0\0\0\0\0\0\7", 8));
   });
 }
 
@@ -537,6 +538,7 @@ std::string FormatOf(const std::string& path) {
 const std::string kFormat4("\0\0\0\0\0\0\0\4", 8);
 const std::string kFormat5("\0\0\0\0\0\0\0\5", 8);
 const std::string kFormat6("\0\0\0\0\0\0\0\6", 8);
+const std::string kFormat7("\0\0\0\0\0\0\0\7", 8);
 
 }  // namespace pages
 
@@ -611,7 +613,7 @@ TEST_F(ChainStoreTest, AFormat4StoreIsUpgradedToPagesWhenOpened) {
     EXPECT_EQ(pages::Rows(*store, StoreFamily::kSmtPages), pages::TipTreePages(*store));
     pages::ExpectSubjectProofs(*store, 24);
   }
-  EXPECT_EQ(pages::FormatOf(path), pages::kFormat6);
+  EXPECT_EQ(pages::FormatOf(path), pages::kFormat7);
 }
 
 // An upgrade interrupted after some of its batches leaves a format-4 store
@@ -651,7 +653,7 @@ TEST_F(ChainStoreTest, AnInterruptedUpgradeToPagesIsDoneAgainOnTheNextOpen) {
     EXPECT_TRUE(pages::Rows(*store, StoreFamily::kSmtNodes).empty());
     pages::ExpectSubjectProofs(*store, 20);
   }
-  EXPECT_EQ(pages::FormatOf(path), pages::kFormat6);
+  EXPECT_EQ(pages::FormatOf(path), pages::kFormat7);
 }
 
 // Up to format 5 `by_subject` held (subject, log index) -> tx id for every
@@ -698,6 +700,82 @@ TEST_F(ChainStoreTest, AFormat5StoreLosesItsSubjectIndexRowsWhenOpened) {
     CommitBlocks(*store, 1);
     EXPECT_TRUE(pages::Rows(*store, StoreFamily::kBySubject).empty());
   }
+  EXPECT_EQ(pages::FormatOf(path), pages::kFormat7);
+}
+
+// Up to format 6 every career entry had an `'N'` record. Opening a format-6
+// store deletes the records no later entry marked (their transactions give
+// them) and keeps the marked ones; every entry reads the same.
+TEST_F(ChainStoreTest, AFormat6StoreLosesItsUnmarkedEntryRecordsWhenOpened) {
+  const std::string path = (dir_.path() / "db").string();
+  std::map<EntryId, EntryRecord> records;
+  {
+    auto store = Open();
+    CommitBlocks(*store, 5);
+    for (std::uint64_t h = 1; h <= store->Tip().height; ++h) {
+      auto block = store->GetBlock(h);
+      ASSERT_TRUE(block.ok());
+      for (const Tx& tx : block->txs) {
+        const EntryId id = TxId(chain_.genesis.chain_id, tx);
+        auto record = store->GetEntry(id);
+        ASSERT_EQ(record.has_value(), std::holds_alternative<CareerEntry>(tx.body)) << ToHex(id);
+        if (record) records[id] = *record;
+      }
+    }
+    // Format 7 wrote no record row for any of them: none is marked.
+    for (const auto& [id, record] : records) {
+      const auto row = store->ReadRow(StoreFamily::kState, AsBytes("N" + std::string(id.begin(), id.end())));
+      ASSERT_TRUE(row.ok());
+      EXPECT_FALSE(row->has_value()) << ToHex(id);
+    }
+  }
+  ASSERT_GT(records.size(), 10u);
+  // One record as a later correction would have left it (the synthetic chain marks none).
+  EntryRecord marked = records.begin()->second;
+  marked.superseded_by = EntryId{9};
+  records[marked.id] = marked;
+  auto state_row = [](const EntryId& id) { return "N" + std::string(id.begin(), id.end()); };
+  EditRawDb(path, [&](rocksdb::DB& db, std::map<std::string, rocksdb::ColumnFamilyHandle*>& cfs) {
+    for (const auto& [id, record] : records) {
+      const Bytes value = EncodeEntry(record);
+      ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), cfs["state"], state_row(id), std::string(value.begin(), value.end())).ok());
+    }
+    ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), cfs["default"], "format", pages::kFormat6).ok());
+  });
+  {
+    auto store = Open();
+    ASSERT_NE(store, nullptr);
+    for (const auto& [id, record] : records) {
+      EXPECT_EQ(store->GetEntry(id), record) << ToHex(id);
+      const auto row = store->ReadRow(StoreFamily::kState, AsBytes(state_row(id)));
+      ASSERT_TRUE(row.ok());
+      EXPECT_EQ(row->has_value(), id == marked.id) << ToHex(id);
+    }
+    CommitBlocks(*store, 1);
+    EXPECT_EQ(store->GetEntry(marked.id), marked);
+  }
+  EXPECT_EQ(pages::FormatOf(path), pages::kFormat7);
+}
+
+// A format-6 entry record that does not decode stops the upgrade: the open
+// is refused (store.corrupt, naming the record) and the store stays format 6.
+TEST_F(ChainStoreTest, AFormat6StoreWithAnUnreadableEntryRecordIsRefused) {
+  const std::string path = (dir_.path() / "db").string();
+  {
+    auto store = Open();
+    CommitBlocks(*store, 2);
+  }
+  EntryId bad;
+  bad.fill(7);
+  EditRawDb(path, [&](rocksdb::DB& db, std::map<std::string, rocksdb::ColumnFamilyHandle*>& cfs) {
+    ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), cfs["state"], "N" + std::string(bad.begin(), bad.end()), "short").ok());
+    ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), cfs["default"], "format", pages::kFormat6).ok());
+  });
+  auto reopened = ChainStore::Open(path, chain_.genesis);
+  ASSERT_FALSE(reopened.ok());
+  EXPECT_EQ(reopened.error().code, "store.corrupt");
+  EXPECT_NE(reopened.error().message.find("entry record " + ToHex(bad)), std::string::npos)
+      << reopened.error().message;
   EXPECT_EQ(pages::FormatOf(path), pages::kFormat6);
 }
 

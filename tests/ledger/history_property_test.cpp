@@ -9,11 +9,14 @@
 
 #include <random>
 
+#include "ledger/chain_store.h"
 #include "ledger/entry_builder.h"
 #include "ledger/execution.h"
 #include "ledger/memory_state.h"
+#include "node/solo_producer.h"
 #include "tests/support/chain_fixture.h"
 #include "tests/support/fixtures.h"
+#include "tests/support/temp_dir.h"
 
 namespace jobcard::ledger {
 namespace {
@@ -154,6 +157,48 @@ TEST(HistoryProperty, RandomValidHistoriesCommitInFull) {
     for (const auto& subject : w.enrolled) recorded += w.state.GetSubject(subject)->entries.size();
     EXPECT_EQ(recorded, entries) << "seed " << seed;
   }
+}
+
+// The store keeps an entry record's row only once a later entry marked it
+// (format 7) and makes any other from its transaction. Random histories,
+// committed to a store one block per transaction, read every entry there as
+// the model has it, and the store's record rows are exactly the marked ones.
+TEST(HistoryProperty, TheStoreReadsEveryEntryAsTheModelHasIt) {
+  constexpr int kStoreSeeds = 6;
+  std::size_t marked = 0, unmarked = 0;
+  for (int seed = 0; seed < kStoreSeeds; ++seed) {
+    World w;
+    testing::TempDir dir;
+    auto store = ChainStore::Open((dir.path() / "db").string(), w.chain.genesis);
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    std::mt19937_64 rng(1000 + seed);
+    std::vector<EntryId> committed;
+    for (int step = 0; step < kStepsPerSeed; ++step) {
+      std::function<void(const EntryId&)> on_commit;
+      Tx tx = NextValid(w, rng, on_commit);
+      ASSERT_TRUE(Commit(w, tx).ok()) << "seed " << seed << " step " << step;
+      auto block = node::ProduceSoloBlock(**store, {tx}, w.now() * 1000, w.chain.validator);
+      ASSERT_TRUE(block.ok()) << block.error().message;
+      ASSERT_TRUE(block->rejected.empty()) << "seed " << seed << " step " << step;
+      const EntryId id = TxId(w.chain.genesis.chain_id, tx);
+      on_commit(id);
+      committed.push_back(id);
+    }
+    for (const EntryId& id : committed) {
+      const std::optional<EntryRecord> expected = w.state.GetEntry(id);
+      EXPECT_EQ((*store)->GetEntry(id), expected) << "seed " << seed << " entry " << ToHex(id);
+      const auto row = (*store)->ReadRow(StoreFamily::kState, AsBytes("N" + std::string(id.begin(), id.end())));
+      ASSERT_TRUE(row.ok());
+      const bool is_marked = expected && IsMarked(*expected);
+      EXPECT_EQ(row->has_value(), is_marked) << "seed " << seed << " entry " << ToHex(id);
+      marked += is_marked;
+      unmarked += expected && !is_marked;
+    }
+    EXPECT_FALSE((*store)->GetEntry(EntryId{3}).has_value());
+  }
+  // Both kinds of record were read.
+  EXPECT_GT(marked, 10u);
+  EXPECT_GT(unmarked, 10u);
 }
 
 // Each mutation breaks one rule of a valid transaction.

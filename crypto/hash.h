@@ -18,8 +18,13 @@ class Sha256Hasher {
   Sha256Hasher& Update(std::string_view text) { return Update(AsBytes(text)); }
   Hash32 Finish();
 
+  // Whether this hasher uses the CPU's SHA-256 instructions (decided for
+  // the process, once; sha256_extensions.h).
+  bool uses_cpu_extensions() const { return extensions_; }
+
  private:
   alignas(16) unsigned char state_[128];
+  bool extensions_;
 };
 
 // The domain-separation prefix used everywhere a tag is bound to data:

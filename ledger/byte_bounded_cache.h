@@ -3,8 +3,7 @@
 // evicts the least recently used entries. The store keeps hot state records
 // (subjects, employers) in such caches across blocks, so that building a
 // block does not read again from RocksDB what the previous blocks (and the
-// mempool's admission checks) just read or wrote. (State-index nodes have a
-// table of their own: smt_node_cache.h.)
+// mempool's admission checks) just read or wrote.
 //
 // Caching values that can change (state records) needs one more rule, which
 // `generation` provides: a reader that missed reads the database and offers

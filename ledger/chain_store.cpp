@@ -22,7 +22,6 @@
 #include "ledger/merkle_log.h"
 #include "ledger/merkle_log_tree.h"
 #include "ledger/smt_page.h"
-#include "ledger/smt_node_cache.h"
 #include "ledger/smt_page_cache.h"
 #include "ledger/sparse_merkle.h"
 
@@ -138,10 +137,7 @@ struct ChainStore::Db {
   mutable std::mutex tip_mutex;
   ChainTip tip;
   std::atomic<std::uint64_t> commit_sequence{0};
-  // Hot state-index nodes (by hash, so a cached node is right wherever it
-  // now sits; checked against its parent's hash before it is cached) and the records
-  // blocks read and write most, kept across blocks (chain_store.h, Caches).
-  mutable SmtNodeCache smt_nodes{kSmtNodeCacheBytes};
+  // The records blocks read and write most, kept across blocks (chain_store.h, Caches).
   mutable ByteBoundedCache<SubjectId, SubjectRecord> subjects{kRecordCacheBytes, &SubjectBytes};
   mutable ByteBoundedCache<CorporateNumber, EmployerRecord> employers{kRecordCacheBytes / 8, &EmployerBytes};
   // The state index's page rows by position (smt_page_cache.h).
@@ -173,9 +169,6 @@ struct ChainStore::Db {
 
 struct PreparedBlock::Impl {
   std::vector<LogNodeWrite> log_writes;
-  // The nodes at positions they did not hold (new ones and moved leaves),
-  // for the node cache; a node it already holds is not inserted twice.
-  std::vector<SmtPlacedNode> smt_placed;
   // The state-index pages the block rewrites or deletes (smt_page.h); only
   // the tip's tree is kept, since proofs are served against its root only.
   SmtPageWrites smt_page_writes;
@@ -227,21 +220,18 @@ class StoredPageRows final : public SmtPageRows {
   CachedSmtPageRows cached_;
 };
 
-// The tip's state index (format 5): the node cache, then the pages, whose
-// nodes are checked against the hash their parent names before use. One
-// object per walk (PagedSmtNodeStore keeps the last page it read).
+// The tip's state index (format 5): its pages, through the page-row cache,
+// each node checked against the hash its parent names before use. One
+// object per walk (PagedSmtNodeStore keeps the last page it read). Until
+// session 14 a cache of nodes by hash sat in front; with SHA-256 on the
+// CPU's instructions the check costs less than that cache's upkeep
+// (BENCHMARKS.md, "Session 14").
 class StoredSmtNodes final : public SmtNodeStore {
  public:
-  explicit StoredSmtNodes(const ChainStore::Db& db) : db_(db), rows_(db), pages_(rows_) {}
-  Result<SmtNode> GetNode(const Hash32& hash, const SmtNodePosition& at) const override {
-    if (auto cached = db_.smt_nodes.Get(hash)) return std::move(*cached);
-    auto node = pages_.GetNode(hash, at);
-    if (node.ok()) db_.smt_nodes.Insert(hash, *node);
-    return node;
-  }
+  explicit StoredSmtNodes(const ChainStore::Db& db) : rows_(db), pages_(rows_) {}
+  Result<SmtNode> GetNode(const Hash32& hash, const SmtNodePosition& at) const override { return pages_.GetNode(hash, at); }
 
  private:
-  const ChainStore::Db& db_;
   StoredPageRows rows_;
   PagedSmtNodeStore pages_;
 };
@@ -727,7 +717,6 @@ Result<PreparedBlock> ChainStore::Prepare(const std::vector<Tx>& txs, const Bloc
   if (!smt.ok()) return smt.error();
   auto pages = SmtPageChanges(StoredPageRows(*db_), *smt);
   if (!pages.ok()) return pages.error();
-  impl->smt_placed = std::move(smt->placed);
   impl->smt_page_writes = std::move(*pages);
   const auto validators_now = GetValidators();
   impl->validators_after = out.execution.delta.validators ? *out.execution.delta.validators : validators_now;
@@ -836,7 +825,6 @@ Status ChainStore::Commit(const PreparedBlock& prepared, const CommitCertificate
     return MakeError(s.IsNoSpace() ? "store.no_space" : "store.io", "committing block " + std::to_string(h.height) + " failed: " + s.ToString());
   }
   // After the write, so that a reader can never cache a value older than the database's.
-  for (const SmtPlacedNode& placed : prepared.writes->smt_placed) db_->smt_nodes.Insert(placed.hash, placed.node);
   db_->smt_page_rows.Remember(prepared.writes->smt_page_writes);
   db_->subjects.Update(delta.subjects);
   db_->employers.Update(delta.employers);
@@ -1029,7 +1017,6 @@ Result<SmtProof> ChainStore::StateProof(const Hash32& state_key) const {
 
 StoreCacheStats ChainStore::CacheStats() const {
   StoreCacheStats stats;
-  stats.smt_nodes = {db_->smt_nodes.hits(), db_->smt_nodes.misses(), db_->smt_nodes.size()};
   stats.smt_page_rows = {db_->smt_page_rows.hits(), db_->smt_page_rows.misses(), db_->smt_page_rows.size()};
   stats.subjects = {db_->subjects.hits(), db_->subjects.misses(), db_->subjects.size()};
   stats.employers = {db_->employers.hits(), db_->employers.misses(), db_->employers.size()};

@@ -27,7 +27,6 @@
 // Caches: building a block reads the same state-index nodes and records that
 // the previous blocks and the mempool's admission checks read or wrote, so
 // the store keeps them in memory across blocks, bounded in bytes:
-// state-index nodes (kSmtNodeCacheBytes, a flat table: smt_node_cache.h),
 // the state index's page rows (kSmtPageCacheBytes: smt_page_cache.h),
 // subject records (kRecordCacheBytes) and employer records
 // (kRecordCacheBytes / 8), these three least recently used out. Commit
@@ -49,7 +48,6 @@
 
 namespace jobcard::ledger {
 
-inline constexpr std::size_t kSmtNodeCacheBytes = 128u << 20;
 inline constexpr std::size_t kRecordCacheBytes = 128u << 20;
 inline constexpr std::size_t kSmtPageCacheBytes = 64u << 20;
 
@@ -83,7 +81,7 @@ struct StoreCacheCounts {
 // The store's caches (Caches, above), for benchmarks and operators: is a
 // cache large enough for this ledger?
 struct StoreCacheStats {
-  StoreCacheCounts smt_nodes, smt_page_rows, subjects, employers;
+  StoreCacheCounts smt_page_rows, subjects, employers;
 };
 
 struct StoreOpenOptions {

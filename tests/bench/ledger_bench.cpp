@@ -188,11 +188,11 @@ int MeasureExisting(const Options& opt) {
   return 0;
 }
 
-// {"smt_nodes":{"hits":..,"misses":..,"entries":..},...}
+// {"smt_page_rows":{"hits":..,"misses":..,"entries":..},...}
 std::string CacheStatsJson(const StoreCacheStats& s) {
   std::string out = "{";
   const std::pair<const char*, const StoreCacheCounts*> caches[] = {
-      {"smt_nodes", &s.smt_nodes}, {"smt_page_rows", &s.smt_page_rows}, {"subjects", &s.subjects}, {"employers", &s.employers}};
+      {"smt_page_rows", &s.smt_page_rows}, {"subjects", &s.subjects}, {"employers", &s.employers}};
   for (const auto& [name, c] : caches) {
     if (out.size() > 1) out += ",";
     out += std::string("\"") + name + "\":{\"hits\":" + std::to_string(c->hits) + ",\"misses\":" + std::to_string(c->misses) +

@@ -83,8 +83,6 @@ TEST_F(ChainStoreTest, CacheStatsCountHitsMissesAndEntries) {
   const StoreCacheStats before = store->CacheStats();
   EXPECT_GT(before.smt_page_rows.hits, 0u);
   EXPECT_GT(before.smt_page_rows.entries, 0u);
-  EXPECT_GT(before.smt_nodes.hits, 0u);
-  EXPECT_GT(before.smt_nodes.entries, 0u);
   EXPECT_GT(before.subjects.entries, 0u);
   EXPECT_GT(before.employers.hits, 0u);
   for (int i = 0; i < 2; ++i) ASSERT_TRUE(store->GetSubject(testing::SyntheticSubject(0)).has_value());  // committed, so cached

@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <atomic>
 #include <cassert>
 #include <cstring>
 
@@ -13,10 +14,19 @@ namespace jobcard::crypto {
 static_assert(sizeof(crypto_hash_sha256_state) <= 128, "Sha256Hasher state buffer too small");
 static_assert(sizeof(Sha256ExtensionState) <= 128, "Sha256Hasher state buffer too small");
 
+namespace {
+std::atomic<bool>& UseExtensions() {
+  static std::atomic<bool> use{Sha256ExtensionsAvailable()};
+  return use;
+}
+}  // namespace
+
+void SetSha256CpuExtensionsForTesting(bool use) { UseExtensions().store(use && Sha256ExtensionsAvailable()); }
+
 // The CPU's SHA-256 instructions when it has them (sha256_extensions.h),
 // libsodium's otherwise; the same digest either way.
 Hash32 Sha256(ByteView data) {
-  if (Sha256ExtensionsAvailable()) {
+  if (UseExtensions().load(std::memory_order_relaxed)) {
     Sha256ExtensionState state;
     Sha256ExtensionInit(state);
     Sha256ExtensionUpdate(state, data.data(), data.size());
@@ -28,7 +38,7 @@ Hash32 Sha256(ByteView data) {
   return out;
 }
 
-Sha256Hasher::Sha256Hasher() : extensions_(Sha256ExtensionsAvailable()) {
+Sha256Hasher::Sha256Hasher() : extensions_(UseExtensions().load(std::memory_order_relaxed)) {
   std::memset(state_, 0, sizeof(state_));
   if (extensions_) {
     Sha256ExtensionInit(*reinterpret_cast<Sha256ExtensionState*>(state_));
@@ -37,6 +47,8 @@ Sha256Hasher::Sha256Hasher() : extensions_(Sha256ExtensionsAvailable()) {
   EnsureSodium();
   crypto_hash_sha256_init(reinterpret_cast<crypto_hash_sha256_state*>(state_));
 }
+
+Sha256Hasher::~Sha256Hasher() { sodium_memzero(state_, sizeof(state_)); }
 
 Sha256Hasher& Sha256Hasher::Update(ByteView data) {
   if (extensions_) {

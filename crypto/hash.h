@@ -14,18 +14,26 @@ Hash32 Sha256(ByteView data);
 class Sha256Hasher {
  public:
   Sha256Hasher();
+  ~Sha256Hasher();  // wipes the state (what was hashed may be secret)
+  Sha256Hasher(const Sha256Hasher&) = delete;
+  Sha256Hasher& operator=(const Sha256Hasher&) = delete;
   Sha256Hasher& Update(ByteView data);
   Sha256Hasher& Update(std::string_view text) { return Update(AsBytes(text)); }
   Hash32 Finish();
 
-  // Whether this hasher uses the CPU's SHA-256 instructions (decided for
-  // the process, once; sha256_extensions.h).
+  // Whether this hasher uses the CPU's SHA-256 instructions (when the CPU
+  // has them; sha256_extensions.h).
   bool uses_cpu_extensions() const { return extensions_; }
 
  private:
   alignas(16) unsigned char state_[128];
   bool extensions_;
 };
+
+// Tests only: whether SHA-256 uses the CPU's instructions (when it has them;
+// `false` makes it libsodium's), for hashers made and digests taken after
+// the call. Both give the same digest; the tests check each path.
+void SetSha256CpuExtensionsForTesting(bool use);
 
 // The domain-separation prefix used everywhere a tag is bound to data:
 // one byte with the tag's length, then the tag's ASCII bytes. Tags are at most

@@ -1,6 +1,9 @@
 #include "crypto/sha256_extensions.h"
 
+#include <sodium.h>
+
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 
 #if defined(__x86_64__)
@@ -89,7 +92,8 @@ __attribute__((target("sha,sse4.1,ssse3"))) void CompressBlocks(std::uint32_t h[
 #else
 
 bool DetectExtensions() { return false; }
-void CompressBlocks(std::uint32_t*, const std::uint8_t*, std::size_t) {}
+// Never reached through hash.h; called directly, a wrong digest would be worse than a stop.
+[[noreturn]] void CompressBlocks(std::uint32_t*, const std::uint8_t*, std::size_t) { std::abort(); }
 
 #endif
 
@@ -143,6 +147,8 @@ Hash32 Sha256ExtensionFinish(Sha256ExtensionState& s) {
     out[4 * i + 2] = static_cast<std::uint8_t>(s.h[i] >> 8);
     out[4 * i + 3] = static_cast<std::uint8_t>(s.h[i]);
   }
+  sodium_memzero(tail, sizeof tail);
+  sodium_memzero(&s, sizeof s);
   return out;
 }
 

@@ -11,7 +11,8 @@
 // are FIPS 180-4 §5-6 in plain C++. The result is SHA-256, bit for bit: the
 // tests hold it against libsodium's on random inputs of every length up to
 // several blocks, split at random points (tests/crypto/sha256_test.cpp).
-// Nothing secret is hashed here (HMAC, which takes a key, stays libsodium's).
+// Secrets pass through it too (a handshake's shared secret, payload salts):
+// like libsodium's, the state is wiped when the digest is taken.
 #pragma once
 
 #include <cstddef>

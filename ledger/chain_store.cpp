@@ -38,7 +38,8 @@ constexpr const char* kCfNames[kCfCount] = {"default", "blocks", "block_hashes",
 // (meta "vset" rows); 4: only the tip's state-index nodes are kept; 5: they
 // are kept in pages (smt_page.h) in `smt_pages`, `smt_nodes` is empty;
 // 6: `by_subject` is empty (a subject's history is its record's entry
-// list); spec/storage.md, Format versions.
+// list); 7: an entry record row only for a marked entry (EntryRecordOf
+// makes the others from their transactions); spec/storage.md, Format versions.
 constexpr std::uint32_t kStoreFormat = 7;
 constexpr std::uint32_t kSubjectKeyIndexFormat = 2;
 constexpr std::uint32_t kValidatorSetChangesFormat = 3;  // RecordValidatorSetChanges
@@ -48,6 +49,8 @@ constexpr std::uint32_t kMarkedEntriesOnlyFormat = 7;    // DropUnmarkedEntryRec
 const std::string kTipKey = "tip";
 const std::string kGenesisKey = "genesis";
 const std::string kFormatKey = "format";
+// Present while the format 6 -> 7 upgrade deletes rows (DropUnmarkedEntryRecords).
+const std::string kDroppingEntryRecordsKey = "upgrade.dropping_entry_records";
 
 // A failed read of committed data cannot be worked around: serving or
 // validating on top of a partial view would be wrong. Crash loudly; the
@@ -412,28 +415,55 @@ Status DropSubjectIndex(const ChainStore::Db& db) {
   return Status::Ok();
 }
 
-// Format 6 -> 7: every career entry had an `'N'` record; now only a record a
-// later entry marked (closed, superseded, disputed) has one, and any other
-// is read from its transaction. One synced batch deletes the unmarked rows
-// and records format 7; interrupted, the store is still format 6 and the
-// next Open does it again. A row that does not decode stops the open.
-Status DropUnmarkedEntryRecords(const ChainStore::Db& db) {
-  rocksdb::WriteBatch batch;
-  std::uint64_t dropped = 0;
+// Calls `visit` with each `'N'` row's key and record, in key order; a row
+// that does not decode is store.corrupt, naming the record.
+template <typename Visit>
+Status ForEachEntryRecord(const ChainStore::Db& db, Visit visit) {
   std::unique_ptr<rocksdb::Iterator> it(db.db->NewIterator(rocksdb::ReadOptions(), db.cfs[kState]));
   for (it->Seek("N"); it->Valid() && it->key().starts_with("N"); it->Next()) {
+    const ByteView key(reinterpret_cast<const std::uint8_t*>(it->key().data()), it->key().size());
     auto record = DecodeEntry(ByteView(reinterpret_cast<const std::uint8_t*>(it->value().data()), it->value().size()));
     if (!record.ok()) {
-      return MakeError("store.corrupt", "entry record " + ToHex(ByteView(reinterpret_cast<const std::uint8_t*>(it->key().data()) + 1,
-                                                                          it->key().size() - 1)) +
-                                            " is unreadable (" + record.error().message + "); run `jobcard node check`");
+      return MakeError("store.corrupt", "entry record " + ToHex(key.subspan(1)) + " is unreadable (" + record.error().message +
+                                            "): the database is damaged; restore the data directory from a backup "
+                                            "(a validator can also start over from an empty one and sync)");
     }
-    if (IsMarked(*record)) continue;
-    batch.Delete(db.cfs[kState], it->key());
-    ++dropped;
+    JOBCARD_TRY_STATUS(visit(it->key(), *record));
   }
   if (!it->status().ok()) return StorageError("reading the entry records", it->status());
-  batch.Put(db.cfs[kMeta], kFormatKey, HeightKey(kMarkedEntriesOnlyFormat));
+  return Status::Ok();
+}
+
+// Format 6 -> 7: every career entry had an `'N'` record; now only a record a
+// later entry marked (closed, superseded, disputed) has one, and any other
+// is read from its transaction. First every row is read (a damaged one
+// stops the open with nothing changed). A ledger has one row per entry, so
+// the deletions go in batches of kUpgradeBatchRows, not one batch of any
+// size: one synced batch first records format 7 and a marker (from there an
+// older build refuses the store, which would miss the deleted rows, and an
+// Open that finds the marker does this again); the marker goes last,
+// synced. Every row deleted equals what its transaction gives (GetEntry),
+// so a store part-way through reads the same.
+constexpr std::size_t kUpgradeBatchRows = 10000;
+
+Status DropUnmarkedEntryRecords(const ChainStore::Db& db) {
+  JOBCARD_TRY_STATUS(ForEachEntryRecord(db, [](const rocksdb::Slice&, const EntryRecord&) { return Status::Ok(); }));
+  {
+    rocksdb::WriteBatch start;
+    start.Put(db.cfs[kMeta], kFormatKey, HeightKey(kMarkedEntriesOnlyFormat));
+    start.Put(db.cfs[kMeta], kDroppingEntryRecordsKey, "");
+    JOBCARD_TRY_STATUS(WriteUpgradeBatch(db, start, /*sync=*/true, "starting to drop the unmarked entry records"));
+  }
+  rocksdb::WriteBatch batch;
+  std::uint64_t dropped = 0;
+  JOBCARD_TRY_STATUS(ForEachEntryRecord(db, [&](const rocksdb::Slice& key, const EntryRecord& record) {
+    if (IsMarked(record)) return Status::Ok();
+    batch.Delete(db.cfs[kState], key);
+    ++dropped;
+    if (batch.Count() < kUpgradeBatchRows) return Status::Ok();
+    return WriteUpgradeBatch(db, batch, /*sync=*/false, "dropping the unmarked entry records");
+  }));
+  batch.Delete(db.cfs[kMeta], kDroppingEntryRecordsKey);
   JOBCARD_TRY_STATUS(WriteUpgradeBatch(db, batch, /*sync=*/true, "dropping the unmarked entry records"));
   if (dropped > 0) {
     const rocksdb::Slice begin("N"), end("O");
@@ -603,6 +633,11 @@ Result<std::unique_ptr<ChainStore>> ChainStore::Open(const std::string& dir, con
     writes_state_pages = *format < kStatePagesFormat;
     drops_subject_index = *format < kNoSubjectIndexFormat;
     drops_unmarked_entries = *format < kMarkedEntriesOnlyFormat;
+    if (!drops_unmarked_entries) {  // an upgrade to 7 that an earlier Open did not finish
+      auto marker = db->TryGet(kMeta, kDroppingEntryRecordsKey);
+      if (!marker.ok()) return marker.error();
+      drops_unmarked_entries = marker->has_value();
+    }
     auto tip_bytes = db->TryGet(kMeta, kTipKey);
     if (!tip_bytes.ok()) return tip_bytes.error();
     if (!*tip_bytes) return MakeError("store.corrupt", "the database has no tip record");
@@ -1076,14 +1111,17 @@ std::optional<SubjectId> ChainStore::GetSubjectByKey(const crypto::PublicKey& ke
   return id;
 }
 // Format 7: a marked record has its row; any other entry's record is made
-// from its transaction. Two reads, each consistent: a commit between them
-// (marking the entry, or committing it) gives the record of one tip or the other.
+// from its transaction. The transaction first: its row never changes once
+// written, so whatever a commit between the two reads did, the record is
+// the one at the tip of the second read (or, with no transaction yet, the
+// entry did not exist at the first). Read the other way round, an entry
+// committed and marked by the same block could come back unmarked.
 std::optional<EntryRecord> ChainStore::GetEntry(const EntryId& id) const {
-  if (auto marked = DecodeOrDie(db_->Get(kState, Key('N', id)), &DecodeEntry, "entry")) return marked;
   auto row = ReadTxRow(id);
   if (!row) return std::nullopt;
   const auto* entry = std::get_if<CareerEntry>(&row->tx.body);
   if (entry == nullptr) return std::nullopt;
+  if (auto marked = DecodeOrDie(db_->Get(kState, Key('N', id)), &DecodeEntry, "entry")) return marked;
   return EntryRecordOf(row->tx.kind, *entry, id, row->location.height, row->location.log_index);
 }
 std::vector<ValidatorRecord> ChainStore::GetValidators() const {

@@ -193,7 +193,7 @@ class ChainStore final : public StateView {
   Result<SmtProof> StateProof(const Hash32& state_key) const;
   // Approximate bytes on disk (SST + WAL files) for benchmarks.
   std::uint64_t ApproximateDiskBytes() const;
-  // The caches' counts (counting the node cache's entries walks its table).
+  // The caches' hits, misses and entries since the store opened.
   StoreCacheStats CacheStats() const;
   // Flushes memtables to SST files (for measuring disk use and at a clean
   // shutdown, so the next open replays no WAL; data is already durable).

@@ -45,23 +45,31 @@ TEST(Sha256, MatchesTheFipsExamples) {
   EXPECT_EQ(ToHex(Sha256(AsBytes(million))), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
+// Both paths of hash.h: the CPU's instructions (where it has them) and
+// libsodium's (forced).
 TEST(Sha256, OneShotAndIncrementalEqualLibsodiumAtEveryLength) {
-  std::mt19937_64 rng(256);
-  for (std::size_t n : Lengths()) {
-    const Bytes data = RandomBytes(rng, n);
-    const Hash32 expected = Libsodium(data);
-    EXPECT_EQ(Sha256(data), expected) << n << " bytes";
-    // The same bytes in up to four parts, split at random points.
-    Sha256Hasher hasher;
-    std::size_t at = 0;
-    for (int part = 0; part < 3 && at < n; ++part) {
-      const std::size_t take = rng() % (n - at + 1);
-      hasher.Update(ByteView(data).subspan(at, take));
-      at += take;
+  for (const bool cpu : {true, false}) {
+    SCOPED_TRACE(cpu ? "CPU instructions if present" : "libsodium forced");
+    SetSha256CpuExtensionsForTesting(cpu);
+    EXPECT_EQ(Sha256Hasher().uses_cpu_extensions(), cpu && Sha256ExtensionsAvailable());
+    std::mt19937_64 rng(256);
+    for (std::size_t n : Lengths()) {
+      const Bytes data = RandomBytes(rng, n);
+      const Hash32 expected = Libsodium(data);
+      EXPECT_EQ(Sha256(data), expected) << n << " bytes";
+      // The same bytes in up to four parts, split at random points.
+      Sha256Hasher hasher;
+      std::size_t at = 0;
+      for (int part = 0; part < 3 && at < n; ++part) {
+        const std::size_t take = rng() % (n - at + 1);
+        hasher.Update(ByteView(data).subspan(at, take));
+        at += take;
+      }
+      hasher.Update(ByteView(data).subspan(at));
+      EXPECT_EQ(hasher.Finish(), expected) << n << " bytes, split";
     }
-    hasher.Update(ByteView(data).subspan(at));
-    EXPECT_EQ(hasher.Finish(), expected) << n << " bytes, split";
   }
+  SetSha256CpuExtensionsForTesting(true);
 }
 
 // The extension path itself, called directly (hash.h uses it only on a CPU

@@ -755,6 +755,53 @@ TEST_F(ChainStoreTest, AFormat6StoreLosesItsUnmarkedEntryRecordsWhenOpened) {
   EXPECT_EQ(pages::FormatOf(path), pages::kFormat7);
 }
 
+// The upgrade to format 7 records format 7 and a marker first (so that an
+// older build refuses the store while rows are going), deletes in batches
+// and removes the marker last. A store left with the marker and unmarked
+// rows (interrupted) is finished by the next open.
+TEST_F(ChainStoreTest, AnInterruptedUpgradeToFormat7IsFinishedOnTheNextOpen) {
+  const std::string path = (dir_.path() / "db").string();
+  std::map<EntryId, EntryRecord> records;
+  {
+    auto store = Open();
+    CommitBlocks(*store, 4);
+    for (std::uint64_t h = 1; h <= store->Tip().height; ++h) {
+      auto block = store->GetBlock(h);
+      ASSERT_TRUE(block.ok());
+      for (const Tx& tx : block->txs) {
+        const EntryId id = TxId(chain_.genesis.chain_id, tx);
+        if (auto record = store->GetEntry(id)) records[id] = *record;
+      }
+    }
+  }
+  ASSERT_GT(records.size(), 5u);
+  EditRawDb(path, [&](rocksdb::DB& db, std::map<std::string, rocksdb::ColumnFamilyHandle*>& cfs) {
+    std::size_t i = 0;
+    for (const auto& [id, record] : records) {
+      if (i++ % 2 != 0) continue;  // half were deleted before the interruption
+      const Bytes value = EncodeEntry(record);
+      ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), cfs["state"], "N" + std::string(id.begin(), id.end()),
+                         std::string(value.begin(), value.end()))
+                      .ok());
+    }
+    ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), cfs["default"], "upgrade.dropping_entry_records", "").ok());
+  });
+  {
+    auto store = Open();
+    ASSERT_NE(store, nullptr);
+    for (const auto& [id, record] : records) {
+      EXPECT_EQ(store->GetEntry(id), record) << ToHex(id);
+      const auto row = store->ReadRow(StoreFamily::kState, AsBytes("N" + std::string(id.begin(), id.end())));
+      ASSERT_TRUE(row.ok());
+      EXPECT_FALSE(row->has_value()) << ToHex(id);
+    }
+    const auto marker = store->ReadRow(StoreFamily::kMeta, AsBytes("upgrade.dropping_entry_records"));
+    ASSERT_TRUE(marker.ok());
+    EXPECT_FALSE(marker->has_value());
+  }
+  EXPECT_EQ(pages::FormatOf(path), pages::kFormat7);
+}
+
 // A format-6 entry record that does not decode stops the upgrade: the open
 // is refused (store.corrupt, naming the record) and the store stays format 6.
 TEST_F(ChainStoreTest, AFormat6StoreWithAnUnreadableEntryRecordIsRefused) {
@@ -774,6 +821,8 @@ TEST_F(ChainStoreTest, AFormat6StoreWithAnUnreadableEntryRecordIsRefused) {
   EXPECT_EQ(reopened.error().code, "store.corrupt");
   EXPECT_NE(reopened.error().message.find("entry record " + ToHex(bad)), std::string::npos)
       << reopened.error().message;
+  // Every row is read before anything is written: the store is still format
+  // 6, as it was, and the build that wrote it can still open it.
   EXPECT_EQ(pages::FormatOf(path), pages::kFormat6);
 }
 

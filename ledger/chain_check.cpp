@@ -8,7 +8,6 @@ namespace jobcard::ledger {
 
 namespace {
 
-constexpr std::size_t kLocationBytes = 8 + 4 + 8;  // TxLocation, before the encoded tx in a txs row
 
 CheckProblem Problem(std::uint64_t height, std::string what, std::string expected, std::string found) {
   return CheckProblem{height, std::move(what), std::move(expected), std::move(found)};
@@ -65,9 +64,9 @@ std::optional<CheckProblem> ReadStoredTxs(const ChainStore& stored, std::uint64_
     if (!row.ok()) return Problem(height, name + " cannot be read", "a readable row", row.error().message);
     if (!*row) return Problem(height, name + " is missing from the txs family", "a transaction row", "no row");
     const ByteView bytes(**row);
-    if (bytes.size() < kLocationBytes) return Problem(height, name + " does not decode", "a location and a transaction", std::to_string(bytes.size()) + " bytes");
-    auto location = DecodeTxLocation(bytes.first(kLocationBytes));
-    auto tx = DecodeTx(bytes.subspan(kLocationBytes));
+    if (bytes.size() < kTxLocationBytes) return Problem(height, name + " does not decode", "a location and a transaction", std::to_string(bytes.size()) + " bytes");
+    auto location = DecodeTxLocation(bytes.first(kTxLocationBytes));
+    auto tx = DecodeTx(bytes.subspan(kTxLocationBytes));
     if (!location.ok() || !tx.ok()) {
       return Problem(height, name + " does not decode", "a location and a transaction",
                      location.ok() ? tx.error().message : location.error().message);

@@ -914,11 +914,10 @@ Result<CommitCertificate> ChainStore::GetCertificate(std::uint64_t height) const
 std::optional<ChainStore::TxRow> ChainStore::ReadTxRow(const EntryId& id) const {
   auto v = db_->Get(kTxs, rocksdb::Slice(reinterpret_cast<const char*>(id.data()), 32));
   if (!v) return std::nullopt;
-  constexpr std::size_t kLocationBytes = 8 + 4 + 8;
-  if (v->size() < kLocationBytes) FatalCorrupt("transaction record");
-  auto location = DecodeTxLocation(AsView(*v).first(kLocationBytes));
+  if (v->size() < kTxLocationBytes) FatalCorrupt("transaction record");
+  auto location = DecodeTxLocation(AsView(*v).first(kTxLocationBytes));
   if (!location.ok()) FatalCorrupt("transaction location");
-  auto tx = DecodeTx(AsView(*v).subspan(kLocationBytes));
+  auto tx = DecodeTx(AsView(*v).subspan(kTxLocationBytes));
   if (!tx.ok()) FatalCorrupt("transaction " + ToHex(id));
   return TxRow{*location, std::move(*tx)};
 }
@@ -932,9 +931,8 @@ std::optional<Tx> ChainStore::GetTx(const EntryId& id) const {
 std::optional<TxLocation> ChainStore::GetTxLocation(const EntryId& id) const {
   auto v = db_->Get(kTxs, rocksdb::Slice(reinterpret_cast<const char*>(id.data()), 32));
   if (!v) return std::nullopt;
-  constexpr std::size_t kLocationBytes = 8 + 4 + 8;
-  if (v->size() < kLocationBytes) FatalCorrupt("transaction record");
-  auto loc = DecodeTxLocation(AsView(*v).first(kLocationBytes));
+  if (v->size() < kTxLocationBytes) FatalCorrupt("transaction record");
+  auto loc = DecodeTxLocation(AsView(*v).first(kTxLocationBytes));
   if (!loc.ok()) FatalCorrupt("transaction location");
   return *loc;
 }

@@ -128,6 +128,8 @@ Bytes EncodeMatcher(const MatcherRecord& r);
 Result<MatcherRecord> DecodeMatcher(ByteView bytes);
 Bytes EncodeHeadcount(const HeadcountRecord& r);
 Result<HeadcountRecord> DecodeHeadcount(ByteView bytes);
+// A txs row is EncodeTxLocation (fixed size) followed by the encoded tx.
+inline constexpr std::size_t kTxLocationBytes = 8 + 4 + 8;
 Bytes EncodeTxLocation(const TxLocation& r);
 Result<TxLocation> DecodeTxLocation(ByteView bytes);
 

@@ -701,6 +701,24 @@ TEST_F(ChainStoreTest, AFormat5StoreLosesItsSubjectIndexRowsWhenOpened) {
   EXPECT_EQ(pages::FormatOf(path), pages::kFormat7);
 }
 
+// Every committed transaction's entry record, by id: one for each career
+// entry and none for anything else (enrolments, governance).
+std::map<EntryId, EntryRecord> EntryRecordsOfEveryBlock(const ChainStore& store) {
+  std::map<EntryId, EntryRecord> records;
+  for (std::uint64_t h = 1; h <= store.Tip().height; ++h) {
+    auto block = store.GetBlock(h);
+    EXPECT_TRUE(block.ok());
+    if (!block.ok()) break;
+    for (const Tx& tx : block->txs) {
+      const EntryId id = TxId(store.genesis().chain_id, tx);
+      auto record = store.GetEntry(id);
+      EXPECT_EQ(record.has_value(), std::holds_alternative<CareerEntry>(tx.body)) << ToHex(id);
+      if (record) records[id] = *record;
+    }
+  }
+  return records;
+}
+
 // Up to format 6 every career entry had an `'N'` record. Opening a format-6
 // store deletes the records no later entry marked (their transactions give
 // them) and keeps the marked ones; every entry reads the same.
@@ -710,16 +728,7 @@ TEST_F(ChainStoreTest, AFormat6StoreLosesItsUnmarkedEntryRecordsWhenOpened) {
   {
     auto store = Open();
     CommitBlocks(*store, 5);
-    for (std::uint64_t h = 1; h <= store->Tip().height; ++h) {
-      auto block = store->GetBlock(h);
-      ASSERT_TRUE(block.ok());
-      for (const Tx& tx : block->txs) {
-        const EntryId id = TxId(chain_.genesis.chain_id, tx);
-        auto record = store->GetEntry(id);
-        ASSERT_EQ(record.has_value(), std::holds_alternative<CareerEntry>(tx.body)) << ToHex(id);
-        if (record) records[id] = *record;
-      }
-    }
+    records = EntryRecordsOfEveryBlock(*store);
     // Format 7 wrote no record row for any of them: none is marked.
     for (const auto& [id, record] : records) {
       const auto row = store->ReadRow(StoreFamily::kState, AsBytes("N" + std::string(id.begin(), id.end())));
@@ -765,14 +774,7 @@ TEST_F(ChainStoreTest, AnInterruptedUpgradeToFormat7IsFinishedOnTheNextOpen) {
   {
     auto store = Open();
     CommitBlocks(*store, 4);
-    for (std::uint64_t h = 1; h <= store->Tip().height; ++h) {
-      auto block = store->GetBlock(h);
-      ASSERT_TRUE(block.ok());
-      for (const Tx& tx : block->txs) {
-        const EntryId id = TxId(chain_.genesis.chain_id, tx);
-        if (auto record = store->GetEntry(id)) records[id] = *record;
-      }
-    }
+    records = EntryRecordsOfEveryBlock(*store);
   }
   ASSERT_GT(records.size(), 5u);
   EditRawDb(path, [&](rocksdb::DB& db, std::map<std::string, rocksdb::ColumnFamilyHandle*>& cfs) {

@@ -114,6 +114,16 @@ class ByteBoundedCache {
     }
   }
 
+  // As Update, for values the caller keeps: `for_each(put)` calls
+  // put(key, value) once for each committed value, which is copied into the
+  // entry it replaces (reusing that entry's buffers where they fit).
+  template <typename ForEach>
+  void UpdateFrom(ForEach for_each) {
+    std::lock_guard lock(mutex_);
+    ++generation_;
+    for_each([this](const Key& key, const Value& value) { PutLocked(key, value); });
+  }
+
   std::size_t bytes() const {
     std::lock_guard lock(mutex_);
     return bytes_;
@@ -138,17 +148,30 @@ class ByteBoundedCache {
     std::size_t bytes;
   };
 
-  void PutLocked(const Key& key, Value value) {
+  // A key already cached keeps its list and index nodes and takes the new
+  // value in place: a block replaces thousands of cached rows and records,
+  // and freeing and allocating both nodes for each cost more than the copy
+  // (BENCHMARKS.md, "Session 15").
+  template <typename V>
+  void PutLocked(const Key& key, V&& value) {
     const std::size_t bytes = size_of_(value);
     auto it = index_.find(key);
     if (it != index_.end()) {
-      bytes_ -= it->second->bytes;
-      order_.erase(it->second);
-      index_.erase(it);
+      Slot& slot = *it->second;
+      bytes_ -= slot.bytes;
+      if (bytes > max_bytes_) {  // would evict everything else for one value
+        order_.erase(it->second);
+        index_.erase(it);
+        return;
+      }
+      slot.value = std::forward<V>(value);
+      slot.bytes = bytes;
+      order_.splice(order_.begin(), order_, it->second);
+    } else {
+      if (bytes > max_bytes_) return;
+      order_.push_front(Slot{key, Value(std::forward<V>(value)), bytes});
+      index_.emplace(key, order_.begin());
     }
-    if (bytes > max_bytes_) return;  // would evict everything else for one value
-    order_.push_front(Slot{key, std::move(value), bytes});
-    index_.emplace(key, order_.begin());
     bytes_ += bytes;
     while (bytes_ > max_bytes_) {
       const Slot& last = order_.back();

@@ -18,6 +18,9 @@ namespace jobcard::ledger {
 
 class Writer {
  public:
+  Writer() = default;
+  // Room for `bytes` up front: an encoder that knows its size allocates once.
+  explicit Writer(std::size_t bytes) { out_.reserve(bytes); }
   Writer& U8(std::uint8_t v);
   Writer& U16(std::uint16_t v);
   Writer& U32(std::uint32_t v);

@@ -63,14 +63,18 @@ Hash32 SmtWithBit(const Hash32& path, std::size_t index, bool bit) {
   return out;
 }
 
-Bytes EncodeSmtNode(const SmtNode& node) {
-  Writer w;
+void AppendSmtNode(Writer& w, const SmtNode& node) {
   if (const auto* leaf = std::get_if<SmtLeaf>(&node)) {
     w.U8(kLeafKind).Fixed(leaf->key).Fixed(leaf->value_hash);
   } else {
     const auto& internal = std::get<SmtInternal>(node);
     w.U8(kInternalKind).Fixed(internal.left).Fixed(internal.right);
   }
+}
+
+Bytes EncodeSmtNode(const SmtNode& node) {
+  Writer w(kSmtNodeBytes);
+  AppendSmtNode(w, node);
   return std::move(w).take();
 }
 

@@ -18,6 +18,8 @@
 
 namespace jobcard::ledger {
 
+class Writer;  // ledger/encoding.h
+
 inline constexpr std::size_t kSmtDepth = 256;
 
 // Domain-separation tags for crypto::TaggedHash. Part of the consensus rules:
@@ -58,6 +60,10 @@ std::size_t SmtCommonPrefixBits(const Hash32& a, const Hash32& b);
 // u8 kind (0 = leaf, 1 = internal) then the node's two 32-byte fields.
 // Decode errors: encoding.truncated, encoding.trailing_bytes, smt.bad_node.
 Bytes EncodeSmtNode(const SmtNode& node);
+// The same bytes appended to `w` (kSmtNodeBytes of them), for an encoder of
+// many nodes that allocates once.
+void AppendSmtNode(Writer& w, const SmtNode& node);
+inline constexpr std::size_t kSmtNodeBytes = 1 + 32 + 32;
 Result<SmtNode> DecodeSmtNode(ByteView bytes);
 
 // Where a node sits in the tree: `depth` (0 = the root; 0..256) and the path

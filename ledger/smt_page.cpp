@@ -10,7 +10,7 @@
 namespace jobcard::ledger {
 namespace {
 
-constexpr std::size_t kNodeBytes = 1 + 32 + 32;  // EncodeSmtNode's size, both kinds
+constexpr std::size_t kNodeBytes = kSmtNodeBytes;  // EncodeSmtNode's size, both kinds
 constexpr std::uint16_t kSlotBits = (1u << kSmtPageSlots) - 1;
 
 // `path` with every bit from `bits` on zero.
@@ -53,10 +53,13 @@ Bytes EncodeSmtPage(const SmtPage& page) {
   for (std::size_t i = 0; i < kSmtPageSlots; ++i) {
     if (page.slots[i].has_value()) bitmap = static_cast<std::uint16_t>(bitmap | (1u << i));
   }
-  Writer w;
+  // One allocation of the exact size: at 1 M entries a block encodes ~3,700
+  // pages, and growing the row node by node (plus a buffer per node) cost
+  // 40 % of SmtPageChanges there (BENCHMARKS.md, "Session 15").
+  Writer w(2 + static_cast<std::size_t>(std::popcount(bitmap)) * kNodeBytes);
   w.U16(bitmap);
   for (const auto& slot : page.slots) {
-    if (slot.has_value()) w.Raw(EncodeSmtNode(*slot));
+    if (slot.has_value()) AppendSmtNode(w, *slot);
   }
   return std::move(w).take();
 }

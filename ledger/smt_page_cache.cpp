@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <utility>
-#include <vector>
 
 namespace jobcard::ledger {
 namespace {
@@ -39,13 +38,12 @@ Result<std::optional<Bytes>> SmtPageRowCache::Get(const SmtPageRows& rows, ByteV
 }
 
 void SmtPageRowCache::Remember(const SmtPageWrites& written) {
-  std::vector<std::pair<Key, Bytes>> committed;
-  committed.reserve(written.size());
-  for (const auto& [key, row] : written) {
-    const std::optional<Key> k = KeyOf(key);
-    if (k) committed.emplace_back(*k, row.value_or(Bytes()));
-  }
-  rows_.Update(std::move(committed));
+  static const Bytes kNoRow;  // a deleted row is cached as an empty value
+  rows_.UpdateFrom([&](auto put) {
+    for (const auto& [key, row] : written) {
+      if (const std::optional<Key> k = KeyOf(key)) put(*k, row ? *row : kNoRow);
+    }
+  });
 }
 
 }  // namespace jobcard::ledger

@@ -250,16 +250,31 @@ bool CareerEntry::operator==(const CareerEntry& o) const {
          expected_end == o.expected_end && reason == o.reason;
 }
 
-Bytes EncodeTxBody(const Tx& tx) {
-  Writer w;
+namespace {
+
+// Room for a typical transaction up front (a career entry with its sealed
+// payload and signature is ~530 bytes), so that encoding one allocates once
+// instead of at every doubling of its buffer; the store, the mempool and the
+// id each encode every transaction (BENCHMARKS.md, "Session 15").
+constexpr std::size_t kTypicalTxBytes = 1024;
+
+void WriteBody(Writer& w, const Tx& tx) {
   w.U8(kTxVersion).U8(static_cast<std::uint8_t>(tx.kind)).U64(tx.nonce);
   std::visit(BodyWriter{w, tx.kind}, tx.body);
+}
+
+}  // namespace
+
+Bytes EncodeTxBody(const Tx& tx) {
+  Writer w(kTypicalTxBytes);
+  WriteBody(w, tx);
   return std::move(w).take();
 }
 
 Bytes EncodeTx(const Tx& tx) {
-  Writer w;
-  w.Raw(EncodeTxBody(tx)).Count(tx.signatures.size());
+  Writer w(kTypicalTxBytes);
+  WriteBody(w, tx);
+  w.Count(tx.signatures.size());
   for (const auto& s : tx.signatures) w.Fixed(s.signer).Fixed(s.signature);
   return std::move(w).take();
 }
@@ -293,8 +308,9 @@ Result<Tx> DecodeTx(ByteView bytes) {
 }
 
 Bytes SigningMessage(std::string_view chain_id, const Tx& tx) {
-  Writer w;
-  w.Text(chain_id).Raw(EncodeTxBody(tx));
+  Writer w(kTypicalTxBytes);
+  w.Text(chain_id);
+  WriteBody(w, tx);
   return std::move(w).take();
 }
 

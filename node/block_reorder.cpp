@@ -15,8 +15,8 @@ using LastWriter = std::unordered_map<Key, std::uint64_t, crypto::FixedBytesHash
 
 // Records `sequence` as the latest block writer of each key; false when an
 // earlier block writer of one arrived later (the block reordered them).
-template <class Key>
-bool NoteBlockWriter(const std::vector<Key>& keys, std::uint64_t sequence, LastWriter<Key>& last) {
+template <class Key, class Keys>
+bool NoteBlockWriter(const Keys& keys, std::uint64_t sequence, LastWriter<Key>& last) {
   for (const Key& key : keys) {
     auto [it, inserted] = last.try_emplace(key, sequence);
     if (inserted) continue;
@@ -27,8 +27,8 @@ bool NoteBlockWriter(const std::vector<Key>& keys, std::uint64_t sequence, LastW
 }
 
 // False when a remaining transaction arrived before a block transaction that wrote the same key.
-template <class Key>
-bool ArrivedAfterBlockWriters(const std::vector<Key>& keys, std::uint64_t sequence, const LastWriter<Key>& last) {
+template <class Key, class Keys>
+bool ArrivedAfterBlockWriters(const Keys& keys, std::uint64_t sequence, const LastWriter<Key>& last) {
   for (const Key& key : keys) {
     auto it = last.find(key);
     if (it != last.end() && sequence < it->second) return false;

@@ -7,22 +7,25 @@ namespace jobcard::node {
 
 namespace {
 
-// Moves every record of `from` into `into`, noting its key and counting a writer.
-template <class Map, class Key, class Writers>
-void Merge(Map& from, Map& into, std::vector<Key>& written, Writers& writers) {
-  written.reserve(from.size());
-  for (auto& [key, value] : from) {
-    into.insert_or_assign(key, std::move(value));
-    written.push_back(key);
-    ++writers[key];
+// Moves every record of `from` into `into` (the map's node itself, where
+// `into` does not hold the key yet), noting its key and counting a writer.
+// Leaves `from` empty.
+template <class Map, class Keys, class Writers>
+void Merge(Map& from, Map& into, Keys& written, Writers& writers) {
+  while (!from.empty()) {
+    auto node = from.extract(from.begin());
+    written.push_back(node.key());
+    ++writers[node.key()];
+    auto placed = into.insert(std::move(node));
+    if (!placed.inserted) placed.position->second = std::move(placed.node.mapped());
   }
 }
 
 // One writer fewer for each key; a key nobody pending wrote leaves the overlay,
 // so reads fall through to the base, which now holds the committed value.
-template <class Map, class Key, class Writers>
-void ReleaseKeys(const std::vector<Key>& written, Map& map, Writers& writers) {
-  for (const Key& key : written) {
+template <class Map, class Keys, class Writers>
+void ReleaseKeys(const Keys& written, Map& map, Writers& writers) {
+  for (const auto& key : written) {
     auto count = writers.find(key);
     if (count == writers.end()) std::abort();  // released more often than written: a bug
     if (--count->second > 0) continue;
@@ -35,13 +38,8 @@ void ReleaseKeys(const std::vector<Key>& written, Map& map, Writers& writers) {
 
 PendingWrites PendingOverlay::Apply(const ledger::Tx& tx, const ledger::EntryId& id, std::uint32_t index_in_block,
                                     const ledger::TxContext& ctx) {
-  // A scratch overlay on top of ours sees exactly what ApplyTx on ours would
-  // (its log size included), and its delta is this transaction's write set.
-  // (Through the StateView reference: StateOverlay's copy constructor would copy our delta.)
-  const ledger::StateView& below = *overlay_;
-  ledger::StateOverlay scratch(below);
-  ledger::ApplyTx(scratch, tx, id, index_in_block, ctx);
-  ledger::StateDelta& mine = scratch.delta();
+  ledger::ApplyTx(*scratch_, tx, id, index_in_block, ctx);
+  ledger::StateDelta& mine = scratch_->delta();
   ledger::StateDelta& all = overlay_->delta();
   PendingWrites writes;
   Merge(mine.employers, all.employers, writes.employers, employer_writers_);
@@ -53,13 +51,22 @@ PendingWrites PendingOverlay::Apply(const ledger::Tx& tx, const ledger::EntryId&
   Merge(mine.matchers, all.matchers, writes.matchers, matcher_writers_);
   writes.headcounts = mine.headcounts.size();
   for (auto& headcount : mine.headcounts) all.headcounts.push_back(std::move(headcount));
+  mine.headcounts.clear();
   if (mine.validators) {
     all.validators = std::move(mine.validators);
+    mine.validators.reset();
     writes.validators = true;
     ++validator_writers_;
   }
   for (const ledger::EntryId& appended : mine.log_appends) all.log_appends.push_back(appended);
+  mine.log_appends.clear();
   return writes;
+}
+
+void PendingOverlay::ResetScratch() {
+  // Through the StateView reference: StateOverlay's copy constructor would copy our delta.
+  const ledger::StateView& below = *overlay_;
+  scratch_.emplace(below);
 }
 
 void PendingOverlay::Release(const PendingWrites& writes) {
@@ -111,6 +118,7 @@ void PendingOverlay::Rebase(const ledger::StateView& base) {
   ledger::StateDelta delta = std::move(overlay_->delta());
   overlay_.emplace(base);
   overlay_->delta() = std::move(delta);
+  ResetScratch();
 }
 
 }  // namespace jobcard::node

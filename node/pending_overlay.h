@@ -21,20 +21,29 @@
 #include <unordered_set>
 #include <vector>
 
+#include <boost/container/small_vector.hpp>
+
 #include "crypto/fixed_bytes_keys.h"
 #include "ledger/execution.h"
+#include "ledger/state_overlay.h"
 
 namespace jobcard::node {
 
+// Most transactions write at most one key of each kind (a career entry: one
+// subject, one entry record, one location), so one key is kept inline and a
+// write set costs no allocation of its own (BENCHMARKS.md, "Session 15").
+template <class Key>
+using WrittenKeys = boost::container::small_vector<Key, 1>;
+
 // The overlay keys one transaction's ApplyTx wrote.
 struct PendingWrites {
-  std::vector<ledger::CorporateNumber> employers;
-  std::vector<crypto::PublicKey> key_owners;
-  std::vector<ledger::SubjectId> subjects;
-  std::vector<crypto::PublicKey> subject_keys;
-  std::vector<ledger::EntryId> entries;
-  std::vector<ledger::EntryId> tx_locations;
-  std::vector<crypto::PublicKey> matchers;
+  WrittenKeys<ledger::CorporateNumber> employers;
+  WrittenKeys<crypto::PublicKey> key_owners;
+  WrittenKeys<ledger::SubjectId> subjects;
+  WrittenKeys<crypto::PublicKey> subject_keys;
+  WrittenKeys<ledger::EntryId> entries;
+  WrittenKeys<ledger::EntryId> tx_locations;
+  WrittenKeys<crypto::PublicKey> matchers;
   std::size_t headcounts = 0;
   bool validators = false;
 
@@ -50,7 +59,7 @@ struct PendingWrites {
 
 class PendingOverlay {
  public:
-  explicit PendingOverlay(const ledger::StateView& base) : overlay_(std::in_place, base) {}
+  explicit PendingOverlay(const ledger::StateView& base) : overlay_(std::in_place, base) { ResetScratch(); }
 
   const ledger::StateView& view() const { return *overlay_; }
 
@@ -77,8 +86,16 @@ class PendingOverlay {
  private:
   // One writer fewer for every key `writes` holds.
   void Release(const PendingWrites& writes);
+  // A new, empty scratch_ on top of overlay_.
+  void ResetScratch();
 
   std::optional<ledger::StateOverlay> overlay_;
+  // Where Apply runs ApplyTx: on top of overlay_, so it sees exactly what
+  // ApplyTx on overlay_ would, and its delta is that transaction's write
+  // set. Empty between calls; kept so that its hash tables' buckets are
+  // reused, and its records' nodes move into overlay_ rather than being
+  // copied and freed (two allocations fewer per record).
+  std::optional<ledger::StateOverlay> scratch_;
   // key -> how many applied transactions wrote it; at zero the key leaves the
   // overlay. Hashed: only looked up, never iterated.
   template <class Key>

@@ -36,6 +36,50 @@ TEST(ByteBoundedCache, ReplacingAValueRechargesItsBytes) {
   EXPECT_EQ(cache.Get(1), "a");
 }
 
+// A replacement takes the old entry's place in the index and moves it to
+// the front: the entry that was not touched is the one evicted.
+TEST(ByteBoundedCache, ReplacingAValueMakesItTheMostRecentlyUsed) {
+  ByteBoundedCache<int, std::string> cache(10, &LengthOf);
+  cache.Insert(1, "aaaa");
+  cache.Insert(2, "bbbb");
+  cache.Insert(1, "AAAA");  // 1 is now the most recently used
+  cache.Insert(3, "cccc");  // 12 bytes > 10: 2 goes
+  EXPECT_EQ(cache.Get(2), std::nullopt);
+  EXPECT_EQ(cache.Get(1), "AAAA");
+  EXPECT_EQ(cache.Get(3), "cccc");
+  EXPECT_EQ(cache.size(), 2u);
+  EXPECT_EQ(cache.bytes(), 8u);
+}
+
+TEST(ByteBoundedCache, AReplacementLargerThanTheBudgetDropsTheOldValue) {
+  ByteBoundedCache<int, std::string> cache(4, &LengthOf);
+  cache.Insert(1, "aa");
+  cache.Insert(2, "bb");
+  cache.Insert(1, "aaaaaa");  // the stale "aa" must not stay behind
+  EXPECT_EQ(cache.Get(1), std::nullopt);
+  EXPECT_EQ(cache.Get(2), "bb");
+  EXPECT_EQ(cache.size(), 1u);
+  EXPECT_EQ(cache.bytes(), 2u);
+}
+
+// UpdateFrom is Update for values the caller keeps: it copies them in and
+// starts a new generation, so a read from before it cannot be offered back.
+TEST(ByteBoundedCache, UpdateFromCopiesTheCommittedValuesAndStartsAGeneration) {
+  ByteBoundedCache<int, std::string> cache(100, &LengthOf);
+  cache.Insert(1, "old");
+  const std::uint64_t before = cache.generation();
+  const std::map<int, std::string> committed{{1, "newer"}, {2, "two"}};
+  cache.UpdateFrom([&](auto put) {
+    for (const auto& [key, value] : committed) put(key, value);
+  });
+  EXPECT_EQ(committed.at(1), "newer");  // copied, not moved from
+  EXPECT_GT(cache.generation(), before);
+  cache.InsertIfUnchanged(2, "stale", before);
+  EXPECT_EQ(cache.Get(1), "newer");
+  EXPECT_EQ(cache.Get(2), "two");
+  EXPECT_EQ(cache.bytes(), 8u);
+}
+
 TEST(ByteBoundedCache, AValueLargerThanTheBudgetIsNotKept) {
   ByteBoundedCache<int, std::string> cache(4, &LengthOf);
   cache.Insert(1, "aa");

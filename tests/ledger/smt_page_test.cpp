@@ -137,6 +137,13 @@ TEST(SmtPage, EncodingRoundTripsAndRejectsMalformedRows) {
   page.slots[14] = SmtLeaf{Hash32{3}, Hash32{4}};
   const Bytes bytes = EncodeSmtPage(page);
   ASSERT_EQ(bytes.size(), 2u + 2 * 65);
+  // spec/storage.md: the u16 bitmap (slots 0 and 14), then each node's EncodeSmtNode in slot order.
+  Bytes expected{0x40, 0x01};
+  for (const std::size_t slot : {0, 14}) {
+    const Bytes node = EncodeSmtNode(*page.slots[slot]);
+    expected.insert(expected.end(), node.begin(), node.end());
+  }
+  EXPECT_EQ(bytes, expected);
   auto decoded = DecodeSmtPage(bytes);
   ASSERT_TRUE(decoded.ok()) << decoded.error().message;
   EXPECT_EQ(*decoded, page);

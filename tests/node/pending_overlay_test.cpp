@@ -39,6 +39,10 @@ class PendingOverlayTest : public ::testing::Test {
   static ledger::SubjectId Subject(std::uint8_t n) { return jobcard::testing::SubjectFromByte(n); }
   ledger::TxContext Ctx() const { return ledger::TxContext{genesis_, 1, 1000}; }
   ledger::EntryId Id(const ledger::Tx& tx) const { return ledger::TxId(kTestChainId, tx); }
+  template <class Keys>
+  static auto Listed(const Keys& keys) {
+    return std::vector<typename Keys::value_type>(keys.begin(), keys.end());
+  }
 
   crypto::SigningKey registrar_;
   ledger::Genesis genesis_;
@@ -50,9 +54,9 @@ TEST_F(PendingOverlayTest, EachWriteSetHoldsOnlyItsOwnTransactionsKeys) {
   const ledger::Tx first = Enroll(1), second = Enroll(2);
   const PendingWrites a = overlay.Apply(first, Id(first), 0, Ctx());
   const PendingWrites b = overlay.Apply(second, Id(second), 1, Ctx());
-  EXPECT_EQ(a.subjects, std::vector<ledger::SubjectId>{Subject(1)});
-  EXPECT_EQ(b.subjects, std::vector<ledger::SubjectId>{Subject(2)});
-  EXPECT_EQ(b.tx_locations, std::vector<ledger::EntryId>{Id(second)});
+  EXPECT_EQ(Listed(a.subjects), std::vector<ledger::SubjectId>{Subject(1)});
+  EXPECT_EQ(Listed(b.subjects), std::vector<ledger::SubjectId>{Subject(2)});
+  EXPECT_EQ(Listed(b.tx_locations), std::vector<ledger::EntryId>{Id(second)});
   EXPECT_EQ(overlay.view().LogSize(), base_.LogSize() + 2);
   EXPECT_FALSE(a.IntroducedEmployerKey());
 }
@@ -83,6 +87,18 @@ TEST_F(PendingOverlayTest, DroppingTheCommittedPrefixKeepsWhatAYoungerTransactio
   EXPECT_TRUE(view.GetTxLocation(Id(recover)));
   // The enrollment's old subject key: the base says subject 1, the recovery freed it.
   EXPECT_EQ(view.GetSubjectByKey(KeyFromByte(101).public_key()), std::nullopt);
+
+  // A transaction applied after the rebase sees the new base plus what is
+  // still pending, and its write set is its own (Apply's scratch overlay
+  // sits on the rebased overlay, not the one before it).
+  const ledger::Tx again = Recover(201);
+  const PendingWrites again_writes = overlay.Apply(again, Id(again), 0, Ctx());
+  EXPECT_EQ(Listed(again_writes.subjects), std::vector<ledger::SubjectId>{Subject(1)});
+  EXPECT_EQ(Listed(again_writes.tx_locations), std::vector<ledger::EntryId>{Id(again)});
+  EXPECT_EQ(view.LogSize(), next.LogSize() + 3);
+  EXPECT_EQ(view.GetSubject(Subject(1))->key, KeyFromByte(201).public_key());
+  EXPECT_EQ(view.GetSubjectByKey(KeyFromByte(200).public_key()), std::nullopt);
+  EXPECT_EQ(view.GetSubjectByKey(KeyFromByte(201).public_key()), Subject(1));
 }
 
 }  // namespace

@@ -8,9 +8,9 @@
 // Caching values that can change (state records) needs one more rule, which
 // `generation` provides: a reader that missed reads the database and offers
 // the value back with InsertIfUnchanged(key, value, generation-before-read);
-// a writer that commits new values calls Update after its database write.
-// Update bumps the generation, so a value read before a commit can never be
-// inserted after that commit's Update and shadow the newer value.
+// a writer that commits new values calls Update (or UpdateFrom) after its
+// database write. Both bump the generation, so a value read before a commit
+// can never be inserted after that commit's update and shadow the newer value.
 //
 // The index is a hash table, not an ordered map: the keys are hashes and
 // fixed-width identifiers, and at a ledger of 100,000 entries an ordered
@@ -115,8 +115,9 @@ class ByteBoundedCache {
   }
 
   // As Update, for values the caller keeps: `for_each(put)` calls
-  // put(key, value) once for each committed value, which is copied into the
-  // entry it replaces (reusing that entry's buffers where they fit).
+  // put(key, value) once for each committed value, which is copied in. The
+  // cache's lock is held throughout: `for_each` must not call the cache, nor
+  // keep `put` past its return.
   template <typename ForEach>
   void UpdateFrom(ForEach for_each) {
     std::lock_guard lock(mutex_);
@@ -150,23 +151,28 @@ class ByteBoundedCache {
 
   // A key already cached keeps its list and index nodes and takes the new
   // value in place: a block replaces thousands of cached rows and records,
-  // and freeing and allocating both nodes for each cost more than the copy
-  // (BENCHMARKS.md, "Session 15").
+  // and freeing and allocating both nodes for each cost more than the value
+  // (BENCHMARKS.md, "Session 15"). The value is a fresh copy (or the moved
+  // one), not copied into the old value's buffers: a row that shrank would
+  // keep its old capacity, uncharged, and the budget would no longer bound
+  // the memory. Made before anything changes, so a failed allocation leaves
+  // the cache as it was.
   template <typename V>
   void PutLocked(const Key& key, V&& value) {
     const std::size_t bytes = size_of_(value);
     auto it = index_.find(key);
-    if (it != index_.end()) {
+    if (it != index_.end() && bytes <= max_bytes_) {
+      Value fresh(std::forward<V>(value));
       Slot& slot = *it->second;
+      slot.value = std::move(fresh);
       bytes_ -= slot.bytes;
-      if (bytes > max_bytes_) {  // would evict everything else for one value
-        order_.erase(it->second);
-        index_.erase(it);
-        return;
-      }
-      slot.value = std::forward<V>(value);
       slot.bytes = bytes;
       order_.splice(order_.begin(), order_, it->second);
+    } else if (it != index_.end()) {  // would evict everything else for one value: the old one goes too
+      bytes_ -= it->second->bytes;
+      order_.erase(it->second);
+      index_.erase(it);
+      return;
     } else {
       if (bytes > max_bytes_) return;
       order_.push_front(Slot{key, Value(std::forward<V>(value)), bytes});

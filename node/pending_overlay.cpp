@@ -38,6 +38,17 @@ void ReleaseKeys(const Keys& written, Map& map, Writers& writers) {
 
 PendingWrites PendingOverlay::Apply(const ledger::Tx& tx, const ledger::EntryId& id, std::uint32_t index_in_block,
                                     const ledger::TxContext& ctx) {
+  try {
+    return ApplyOnScratch(tx, id, index_in_block, ctx);
+  } catch (...) {
+    // Whatever an interrupted Apply left there would pass for the next one's writes.
+    ResetScratch();
+    throw;
+  }
+}
+
+PendingWrites PendingOverlay::ApplyOnScratch(const ledger::Tx& tx, const ledger::EntryId& id, std::uint32_t index_in_block,
+                                             const ledger::TxContext& ctx) {
   ledger::ApplyTx(*scratch_, tx, id, index_in_block, ctx);
   ledger::StateDelta& mine = scratch_->delta();
   ledger::StateDelta& all = overlay_->delta();

@@ -60,6 +60,9 @@ struct PendingWrites {
 class PendingOverlay {
  public:
   explicit PendingOverlay(const ledger::StateView& base) : overlay_(std::in_place, base) { ResetScratch(); }
+  // scratch_ refers to this object's overlay_: a copy's would refer to ours.
+  PendingOverlay(const PendingOverlay&) = delete;
+  PendingOverlay& operator=(const PendingOverlay&) = delete;
 
   const ledger::StateView& view() const { return *overlay_; }
 
@@ -84,6 +87,9 @@ class PendingOverlay {
   void Rebase(const ledger::StateView& base);
 
  private:
+  // Apply's work; leaves scratch_ empty when it returns.
+  PendingWrites ApplyOnScratch(const ledger::Tx& tx, const ledger::EntryId& id, std::uint32_t index_in_block,
+                               const ledger::TxContext& ctx);
   // One writer fewer for every key `writes` holds.
   void Release(const PendingWrites& writes);
   // A new, empty scratch_ on top of overlay_.

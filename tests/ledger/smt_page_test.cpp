@@ -137,11 +137,16 @@ TEST(SmtPage, EncodingRoundTripsAndRejectsMalformedRows) {
   page.slots[14] = SmtLeaf{Hash32{3}, Hash32{4}};
   const Bytes bytes = EncodeSmtPage(page);
   ASSERT_EQ(bytes.size(), 2u + 2 * 65);
-  // spec/storage.md: the u16 bitmap (slots 0 and 14), then each node's EncodeSmtNode in slot order.
-  Bytes expected{0x40, 0x01};
-  for (const std::size_t slot : {0, 14}) {
-    const Bytes node = EncodeSmtNode(*page.slots[slot]);
-    expected.insert(expected.end(), node.begin(), node.end());
+  // spec/storage.md: the u16 bitmap (slots 0 and 14), then each node in
+  // slot order: u8 kind (1 internal, 0 leaf) and its two 32-byte fields.
+  auto field = [](std::uint8_t first) {
+    Bytes out(32, 0);
+    out[0] = first;
+    return out;
+  };
+  Bytes expected{0x40, 0x01, 0x01};
+  for (const Bytes& part : {field(1), field(2), Bytes{0x00}, field(3), field(4)}) {
+    expected.insert(expected.end(), part.begin(), part.end());
   }
   EXPECT_EQ(bytes, expected);
   auto decoded = DecodeSmtPage(bytes);

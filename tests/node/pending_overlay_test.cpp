@@ -61,6 +61,27 @@ TEST_F(PendingOverlayTest, EachWriteSetHoldsOnlyItsOwnTransactionsKeys) {
   EXPECT_FALSE(a.IntroducedEmployerKey());
 }
 
+// Apply runs each transaction on a scratch overlay it keeps: a validator set
+// one transaction wrote moves into the overlay, and the next transaction's
+// write set does not claim it.
+TEST_F(PendingOverlayTest, OnlyTheTransactionThatChangedTheValidatorSetClaimsIt) {
+  PendingOverlay overlay(base_);
+  ledger::Tx add;
+  add.kind = ledger::TxKind::kAddValidator;
+  add.body = ledger::AddValidator{KeyFromByte(50).public_key(), 1, "bank"};
+  ledger::SignTx(add, kTestChainId, registrar_);
+  const ledger::Tx enroll = Enroll(1);
+  const PendingWrites add_writes = overlay.Apply(add, Id(add), 0, Ctx());
+  const PendingWrites enroll_writes = overlay.Apply(enroll, Id(enroll), 1, Ctx());
+  EXPECT_TRUE(add_writes.validators);
+  EXPECT_FALSE(enroll_writes.validators);
+  EXPECT_TRUE(enroll_writes.tx_locations.size() == 1 && enroll_writes.tx_locations[0] == Id(enroll));
+  const auto validators = overlay.view().GetValidators();
+  ASSERT_EQ(validators.size(), base_.GetValidators().size() + 1);
+  EXPECT_EQ(validators.back().key, KeyFromByte(50).public_key());
+  EXPECT_EQ(overlay.view().LogSize(), base_.LogSize() + 2);
+}
+
 TEST_F(PendingOverlayTest, DroppingTheCommittedPrefixKeepsWhatAYoungerTransactionWrote) {
   PendingOverlay overlay(base_);
   const ledger::Tx enroll = Enroll(1), recover = Recover(200), other = Enroll(3);

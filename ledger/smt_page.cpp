@@ -10,7 +10,6 @@
 namespace jobcard::ledger {
 namespace {
 
-constexpr std::size_t kNodeBytes = kSmtNodeBytes;  // EncodeSmtNode's size, both kinds
 constexpr std::uint16_t kSlotBits = (1u << kSmtPageSlots) - 1;
 
 // `path` with every bit from `bits` on zero.
@@ -56,7 +55,7 @@ Bytes EncodeSmtPage(const SmtPage& page) {
   // One allocation of the exact size: at 1 M entries a block encodes ~3,700
   // pages, and growing the row node by node (plus a buffer per node) cost
   // 40 % of SmtPageChanges there (BENCHMARKS.md, "Session 15").
-  Writer w(2 + static_cast<std::size_t>(std::popcount(bitmap)) * kNodeBytes);
+  Writer w(2 + static_cast<std::size_t>(std::popcount(bitmap)) * kSmtNodeBytes);
   w.U16(bitmap);
   for (const auto& slot : page.slots) {
     if (slot.has_value()) AppendSmtNode(w, *slot);
@@ -72,15 +71,15 @@ Result<SmtPage> DecodeSmtPage(ByteView bytes) {
   if (bitmap == 0) return MakeError("smt.bad_page", "a stored page holds no node");
   const auto count = static_cast<std::size_t>(std::popcount(bitmap));
   const ByteView nodes = bytes.subspan(2);
-  if (nodes.size() < count * kNodeBytes) {
+  if (nodes.size() < count * kSmtNodeBytes) {
     return MakeError("encoding.truncated", "a page of " + std::to_string(count) + " nodes has " + std::to_string(nodes.size()) + " bytes of them");
   }
-  if (nodes.size() > count * kNodeBytes) return MakeError("encoding.trailing_bytes", "bytes after a page's last node");
+  if (nodes.size() > count * kSmtNodeBytes) return MakeError("encoding.trailing_bytes", "bytes after a page's last node");
   SmtPage page;
   std::size_t next = 0;
   for (std::size_t i = 0; i < kSmtPageSlots; ++i) {
     if ((bitmap & (1u << i)) == 0) continue;
-    auto node = DecodeSmtNode(nodes.subspan(next * kNodeBytes, kNodeBytes));
+    auto node = DecodeSmtNode(nodes.subspan(next * kSmtNodeBytes, kSmtNodeBytes));
     if (!node.ok()) return node.error();
     page.slots[i] = std::move(*node);
     ++next;

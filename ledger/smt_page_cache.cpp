@@ -37,6 +37,9 @@ Result<std::optional<Bytes>> SmtPageRowCache::Get(const SmtPageRows& rows, ByteV
   return read;
 }
 
+// Through UpdateFrom, each row copied straight into the cache: staging the
+// copies in a vector and moving them in was slower in 5 of 5 pairs at 100,000
+// entries (block phase +5 to +13 %; BENCHMARKS.md, "Session 15").
 void SmtPageRowCache::Remember(const SmtPageWrites& written) {
   static const Bytes kNoRow;  // a deleted row is cached as an empty value
   rows_.UpdateFrom([&](auto put) {

@@ -203,6 +203,9 @@ Result<ChainCheckReport> CheckChain(const ChainStore& stored, ChainStore& replay
   }
 
   if (auto p = CompareTips(replay.Tip(), stored.Tip())) return WithProblem(report, std::move(*p));
+  // The replay's last pages may still wait in memory (smt_page_backlog.h);
+  // `stored`, freshly opened, has none waiting (Open writes them).
+  JOBCARD_TRY_STATUS(replay.WriteBackStatePages());
   Progress(options, "comparing every index, state record and tree node with the replayed chain");
   report.problem = CompareStoreRows(stored, replay, report.rows_compared);
   return report;

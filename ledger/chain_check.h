@@ -54,7 +54,9 @@ struct ChainCheckOptions {
   std::uint64_t progress_every_blocks = 1000;
 };
 
-// `stored`: the database under check. `replay`: a store freshly opened on an
+// `stored`: the database under check, as Open left it (so with every
+// state-index page written: a store that has committed blocks since may
+// hold some in memory, and its page rows then differ). `replay`: a store freshly opened on an
 // empty directory with the same genesis; it is written (the replayed chain).
 // An error is returned only when the replay store itself fails (disk full);
 // every inconsistency of `stored` is a problem in the report.

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <mutex>
 
 #include "ledger/byte_bounded_cache.h"
@@ -22,6 +23,7 @@
 #include "ledger/merkle_log.h"
 #include "ledger/merkle_log_tree.h"
 #include "ledger/smt_page.h"
+#include "ledger/smt_page_backlog.h"
 #include "ledger/smt_page_cache.h"
 #include "ledger/sparse_merkle.h"
 
@@ -39,13 +41,17 @@ constexpr const char* kCfNames[kCfCount] = {"default", "blocks", "block_hashes",
 // are kept in pages (smt_page.h) in `smt_pages`, `smt_nodes` is empty;
 // 6: `by_subject` is empty (a subject's history is its record's entry
 // list); 7: an entry record row only for a marked entry (EntryRecordOf
-// makes the others from their transactions); spec/storage.md, Format versions.
-constexpr std::uint32_t kStoreFormat = 7;
+// makes the others from their transactions); 8: a block's state-index pages
+// may wait in memory for a later block to write them, the block writing its
+// state-index changes in a meta row instead (smt_page_backlog.h);
+// spec/storage.md, Format versions.
+constexpr std::uint32_t kStoreFormat = 8;
 constexpr std::uint32_t kSubjectKeyIndexFormat = 2;
 constexpr std::uint32_t kValidatorSetChangesFormat = 3;  // RecordValidatorSetChanges
 constexpr std::uint32_t kStatePagesFormat = 5;           // WriteStatePages
 constexpr std::uint32_t kNoSubjectIndexFormat = 6;       // DropSubjectIndex
 constexpr std::uint32_t kMarkedEntriesOnlyFormat = 7;    // DropUnmarkedEntryRecords
+constexpr std::uint32_t kPageBacklogFormat = 8;          // nothing to convert: only the format row
 const std::string kTipKey = "tip";
 const std::string kGenesisKey = "genesis";
 const std::string kFormatKey = "format";
@@ -92,6 +98,13 @@ std::string HeightKey(std::uint64_t h) {
 // that certified that block.
 const std::string kSetChangePrefix = "vset";
 std::string SetChangeKey(std::uint64_t height) { return kSetChangePrefix + HeightKey(height); }
+// meta: a block whose state-index pages are in the backlog, not yet in
+// `smt_pages`: its state-index changes (EncodeBlockStateChanges).
+const std::string kBacklogPrefix = "smt.pending";
+std::string BacklogKey(std::uint64_t height) { return kBacklogPrefix + HeightKey(height); }
+// A block's batch, reserved up front (Commit).
+constexpr std::size_t kBatchBytesPerTx = 1536;
+constexpr std::size_t kBatchBytesPerBlock = 64u << 10;
 // Byte estimates for the caches: the value, its key and about 96 bytes of
 // list and map bookkeeping per entry.
 constexpr std::size_t kCacheSlotOverhead = 96;
@@ -145,6 +158,13 @@ struct ChainStore::Db {
   mutable ByteBoundedCache<CorporateNumber, EmployerRecord> employers{kRecordCacheBytes / 8, &EmployerBytes};
   // The state index's page rows by position (smt_page_cache.h).
   mutable SmtPageRowCache smt_page_rows{kSmtPageCacheBytes};
+  // Page rows committed but not yet in `smt_pages` (smt_page_backlog.h), and
+  // the blocks whose rows they are, each with a BacklogKey row; the
+  // heights are the writer's alone. Written back when it holds
+  // `write_back_blocks` blocks or kMaxPageBacklogBytes.
+  SmtPageBacklog page_backlog;
+  std::vector<std::uint64_t> backlog_heights;
+  std::uint32_t write_back_blocks = kStatePageWriteBackBlocks;
 
   ~Db() {
     for (auto* h : cfs) {
@@ -175,6 +195,9 @@ struct PreparedBlock::Impl {
   // The state-index pages the block rewrites or deletes (smt_page.h); only
   // the tip's tree is kept, since proofs are served against its root only.
   SmtPageWrites smt_page_writes;
+  // The block's state-index changes: its changes row while its pages wait
+  // in the backlog (smt_page_backlog.h).
+  SmtChanges state_changes;
   std::vector<ValidatorRecord> validators_after;
 };
 
@@ -210,17 +233,19 @@ class DatabasePageRows final : public SmtPageRows {
   const ChainStore::Db& db_;
 };
 
-// The tip's page rows: the page cache, then the database.
+// The tip's page rows: the backlog, the page cache, then the database.
 class StoredPageRows final : public SmtPageRows {
  public:
-  explicit StoredPageRows(const ChainStore::Db& db) : database_(db), cached_(database_, db.smt_page_rows) {}
-  StoredPageRows(const StoredPageRows&) = delete;  // cached_ refers to database_
+  explicit StoredPageRows(const ChainStore::Db& db)
+      : database_(db), cached_(database_, db.smt_page_rows), backlogged_(db.page_backlog, cached_) {}
+  StoredPageRows(const StoredPageRows&) = delete;  // the layers refer to each other
   StoredPageRows& operator=(const StoredPageRows&) = delete;
-  Result<std::optional<Bytes>> GetPageRow(ByteView key) const override { return cached_.GetPageRow(key); }
+  Result<std::optional<Bytes>> GetPageRow(ByteView key) const override { return backlogged_.GetPageRow(key); }
 
  private:
   DatabasePageRows database_;
   CachedSmtPageRows cached_;
+  BackloggedSmtPageRows backlogged_;
 };
 
 // The tip's state index (format 5): its pages, through the page-row cache,
@@ -357,6 +382,28 @@ void WriteSmtPages(rocksdb::WriteBatch& batch, rocksdb::ColumnFamilyHandle* cf, 
       batch.Delete(cf, k);
     }
   }
+}
+
+// Every backlog row that `block_writes` (sorted by key) does not rewrite,
+// and the deletion of every backlogged block's changes row: with
+// `block_writes` also written, `smt_pages` then holds the tree of the block
+// being committed (or, with none, of the tip).
+void WriteBacklog(rocksdb::WriteBatch& batch, const ChainStore::Db& db, const SmtPageWrites& block_writes) {
+  auto* pages = db.cfs[kSmtPages];
+  db.page_backlog.ForEach([&](const SmtPageRowKey& packed, const std::optional<Bytes>& row) {
+    const ByteView key = SmtPageKeyBytes(packed);
+    auto later = std::lower_bound(block_writes.begin(), block_writes.end(), key, [](const auto& write, ByteView k) {
+      return std::lexicographical_compare(write.first.begin(), write.first.end(), k.begin(), k.end());
+    });
+    if (later != block_writes.end() && std::equal(later->first.begin(), later->first.end(), key.begin(), key.end())) return;
+    const rocksdb::Slice k(reinterpret_cast<const char*>(key.data()), key.size());
+    if (row) {
+      batch.Put(pages, k, AsSlice(*row));
+    } else {
+      batch.Delete(pages, k);
+    }
+  });
+  for (std::uint64_t height : db.backlog_heights) batch.Delete(db.cfs[kMeta], BacklogKey(height));
 }
 
 // Format 4 -> 5: the pages of the tip's tree (read from `smt_nodes`, each
@@ -526,6 +573,71 @@ Status CheckTip(const ChainStore::Db& db, const ChainTip& tip) {
   return Status::Ok();
 }
 
+// Format 8: a store stopped with pages in its backlog (killed, or closed
+// without Flush) holds the changes row of each of those blocks, and
+// `smt_pages` holds the tree from before the first of them (the parent root
+// its row names). Their changes, the later block's winning for a key,
+// applied to that tree give the tip's tree (a sparse Merkle tree depends only
+// on its keys' values, not on the order they came in), which must have the
+// tip's state root. Its pages are written in one synced batch that deletes
+// the changes rows, so that after Open `smt_pages` holds the tip's tree, as
+// on a store that was never stopped mid-backlog; interrupted, the next Open
+// does the same again. Reads at most kMaxPageBacklogBytes' worth of blocks.
+Status RebuildPageBacklog(ChainStore::Db& db) {
+  std::optional<Hash32> base_root;
+  std::map<Hash32, std::optional<Hash32>> latest;
+  std::vector<std::uint64_t> heights;
+  std::unique_ptr<rocksdb::Iterator> it(db.db->NewIterator(rocksdb::ReadOptions(), db.cfs[kMeta]));
+  for (it->Seek(kBacklogPrefix); it->Valid() && it->key().starts_with(kBacklogPrefix); it->Next()) {
+    const rocksdb::Slice key = it->key();
+    Reader height_reader(ByteView(reinterpret_cast<const std::uint8_t*>(key.data()) + kBacklogPrefix.size(),
+                                  key.size() - kBacklogPrefix.size()));
+    std::uint64_t height = 0;
+    height_reader.U64(height);
+    if (!height_reader.Finish().ok()) return MakeError("store.corrupt", "a state changes row has a malformed key");
+    if (!heights.empty() && height != heights.back() + 1) {
+      return MakeError("store.corrupt", "the state changes rows skip from block " + std::to_string(heights.back()) + " to " +
+                                            std::to_string(height));
+    }
+    auto row = DecodeBlockStateChanges(ByteView(reinterpret_cast<const std::uint8_t*>(it->value().data()), it->value().size()));
+    if (!row.ok()) {
+      return MakeError("store.corrupt", "the state changes row of block " + std::to_string(height) + " is unreadable: " + row.error().message);
+    }
+    if (!base_root) base_root = row->parent_root;
+    for (auto& [k, value] : row->changes) latest[k] = value;
+    heights.push_back(height);
+  }
+  if (!it->status().ok()) return StorageError("reading the state changes rows", it->status());
+  if (heights.empty()) return Status::Ok();
+  if (heights.back() != db.tip.height) {
+    return MakeError("store.corrupt", "the state changes rows end at block " + std::to_string(heights.back()) + ", not at the tip " +
+                                          std::to_string(db.tip.height));
+  }
+  const SmtChanges changes(latest.begin(), latest.end());
+  auto smt = SmtApply(StoredSmtNodes(db), *base_root, changes, SmtUpdateViews::kByPositionOnly);
+  if (!smt.ok()) return MakeError("store.corrupt", "rebuilding the state index from blocks " + std::to_string(heights.front()) + " to " +
+                                                       std::to_string(heights.back()) + " failed: " + smt.error().message);
+  if (smt->root != db.tip.state_root) {
+    return MakeError("store.corrupt", "the state changes of blocks " + std::to_string(heights.front()) + " to " +
+                                          std::to_string(heights.back()) + " do not give the tip's state root");
+  }
+  auto pages = SmtPageChanges(StoredPageRows(db), *smt);
+  if (!pages.ok()) return pages.error();
+  rocksdb::WriteBatch batch;
+  WriteSmtPages(batch, db.cfs[kSmtPages], *pages);
+  for (std::uint64_t height : heights) batch.Delete(db.cfs[kMeta], BacklogKey(height));
+  JOBCARD_TRY_STATUS(WriteUpgradeBatch(db, batch, /*sync=*/true, "writing the rebuilt state index pages"));
+  db.smt_page_rows.Remember(*pages);
+  return Status::Ok();
+}
+
+// Format 7 -> 8: no row changes; the format row alone, synced.
+Status RecordPageBacklogFormat(const ChainStore::Db& db) {
+  rocksdb::WriteBatch batch;
+  batch.Put(db.cfs[kMeta], kFormatKey, HeightKey(kPageBacklogFormat));
+  return WriteUpgradeBatch(db, batch, /*sync=*/true, "recording store format 8");
+}
+
 // A newer build may add column families; RocksDB then refuses the open with
 // "Column families not opened: ...", which tells an operator nothing. Say
 // what happened: the directory is of a newer format than this build reads.
@@ -586,6 +698,7 @@ Result<std::unique_ptr<ChainStore>> ChainStore::Open(const std::string& dir, con
   db->db.reset(raw);
   db->dir = dir;
   db->min_free_bytes = open_options.min_free_bytes;
+  db->write_back_blocks = std::max<std::uint32_t>(open_options.state_page_write_back_blocks, 1);
   db->table_files = table_files;
   db->available_disk_bytes = open_options.available_disk_bytes ? open_options.available_disk_bytes : AvailableDiskBytes;
   if (open_options.verify_file_checksums) {
@@ -598,6 +711,7 @@ Result<std::unique_ptr<ChainStore>> ChainStore::Open(const std::string& dir, con
   bool writes_state_pages = false;   // a store older than format 5 (WriteStatePages)
   bool drops_subject_index = false;  // a store older than format 6 (DropSubjectIndex)
   bool drops_unmarked_entries = false;  // a store older than format 7 (DropUnmarkedEntryRecords)
+  bool records_backlog_format = false;  // a store older than format 8 (RecordPageBacklogFormat)
   auto stored_genesis = db->TryGet(kMeta, kGenesisKey);
   if (!stored_genesis.ok()) return stored_genesis.error();
   if (!*stored_genesis) {
@@ -633,11 +747,14 @@ Result<std::unique_ptr<ChainStore>> ChainStore::Open(const std::string& dir, con
     writes_state_pages = *format < kStatePagesFormat;
     drops_subject_index = *format < kNoSubjectIndexFormat;
     drops_unmarked_entries = *format < kMarkedEntriesOnlyFormat;
+    records_backlog_format = *format < kPageBacklogFormat;
     if (!drops_unmarked_entries) {  // an upgrade to 7 that an earlier Open did not finish
       auto marker = db->TryGet(kMeta, kDroppingEntryRecordsKey);
       if (!marker.ok()) return marker.error();
       drops_unmarked_entries = marker->has_value();
     }
+    // Each upgrade above records its own format on the way: format 8 after them.
+    records_backlog_format = records_backlog_format || drops_unmarked_entries;
     auto tip_bytes = db->TryGet(kMeta, kTipKey);
     if (!tip_bytes.ok()) return tip_bytes.error();
     if (!*tip_bytes) return MakeError("store.corrupt", "the database has no tip record");
@@ -653,6 +770,8 @@ Result<std::unique_ptr<ChainStore>> ChainStore::Open(const std::string& dir, con
   if (writes_state_pages) JOBCARD_TRY_STATUS(WriteStatePages(*store->db_, store->db_->tip.state_root));
   if (drops_subject_index) JOBCARD_TRY_STATUS(DropSubjectIndex(*store->db_));
   if (drops_unmarked_entries) JOBCARD_TRY_STATUS(DropUnmarkedEntryRecords(*store->db_));
+  if (records_backlog_format) JOBCARD_TRY_STATUS(RecordPageBacklogFormat(*store->db_));
+  JOBCARD_TRY_STATUS(RebuildPageBacklog(*store->db_));
   return store;
 }
 
@@ -748,7 +867,8 @@ Result<PreparedBlock> ChainStore::Prepare(const std::vector<Tx>& txs, const Bloc
   if (!appended.ok()) return appended.error();
   impl->log_writes = std::move(appended->writes);
   StoredSmtNodes smt_store(*db_);
-  auto smt = SmtApply(smt_store, tip.state_root, StateIndexChanges(out.execution.delta), SmtUpdateViews::kByPositionOnly);
+  impl->state_changes = StateIndexChanges(out.execution.delta);
+  auto smt = SmtApply(smt_store, tip.state_root, impl->state_changes, SmtUpdateViews::kByPositionOnly);
   if (!smt.ok()) return smt.error();
   auto pages = SmtPageChanges(StoredPageRows(*db_), *smt);
   if (!pages.ok()) return pages.error();
@@ -785,7 +905,10 @@ Status ChainStore::Commit(const PreparedBlock& prepared, const CommitCertificate
   if (!prepared.writes) return MakeError("store.not_prepared", "the block was not prepared by this store");
   JOBCARD_TRY_STATUS(VerifyCertificate(genesis_.chain_id, h, cert, GetValidators()));
 
-  rocksdb::WriteBatch batch;
+  // Room for what a block writes per transaction (its row, index rows, log
+  // nodes, a record: ~1 KiB for an entry) reserved at once: grown by
+  // doubling, the batch's buffer was copied ~10 times a block.
+  rocksdb::WriteBatch batch(prepared.block.txs.size() * kBatchBytesPerTx + kBatchBytesPerBlock);
   const auto& cfs = db_->cfs;
   const StateDelta& delta = prepared.execution.delta;
   {
@@ -818,7 +941,19 @@ Status ChainStore::Commit(const PreparedBlock& prepared, const CommitCertificate
     batch.Put(cfs[kLogNodes], rocksdb::Slice(reinterpret_cast<const char*>(key.data()), key.size()),
               rocksdb::Slice(reinterpret_cast<const char*>(w.hash.data()), 32));
   }
-  WriteSmtPages(batch, cfs[kSmtPages], prepared.writes->smt_page_writes);
+  // The pages go in with every write_back_blocks-th block (or once the
+  // backlog is large): until then they wait in the backlog, and the block
+  // writes its state-index changes, from which Open rebuilds them after a
+  // kill (RebuildPageBacklog).
+  const SmtPageWrites& page_writes = prepared.writes->smt_page_writes;
+  const bool write_back = db_->backlog_heights.size() + 1 >= db_->write_back_blocks ||
+                          db_->page_backlog.bytes() >= kMaxPageBacklogBytes;
+  if (write_back) {
+    WriteBacklog(batch, *db_, page_writes);
+    WriteSmtPages(batch, cfs[kSmtPages], page_writes);
+  } else {
+    batch.Put(cfs[kMeta], BacklogKey(h.height), AsSlice(EncodeBlockStateChanges(tip.state_root, prepared.writes->state_changes)));
+  }
   WriteDelta(batch, cfs, delta);
   if (h.next_validator_set_hash != h.validator_set_hash) {
     batch.Put(cfs[kMeta], SetChangeKey(h.height), AsSlice(EncodeValidators(prepared.writes->validators_after)));
@@ -859,8 +994,18 @@ Status ChainStore::Commit(const PreparedBlock& prepared, const CommitCertificate
     db_->commit_sequence.fetch_add(1);
     return MakeError(s.IsNoSpace() ? "store.no_space" : "store.io", "committing block " + std::to_string(h.height) + " failed: " + s.ToString());
   }
-  // After the write, so that a reader can never cache a value older than the database's.
-  db_->smt_page_rows.Remember(prepared.writes->smt_page_writes);
+  // After the write, so that a reader can never cache a value older than the
+  // database's. The backlog shadows the cache, so the cache learns its rows
+  // only when they are written, before the backlog lets go of them.
+  if (write_back) {
+    db_->smt_page_rows.Remember(db_->page_backlog);
+    db_->smt_page_rows.Remember(page_writes);
+    db_->page_backlog.Clear();
+    db_->backlog_heights.clear();
+  } else {
+    db_->page_backlog.Merge(page_writes);
+    db_->backlog_heights.push_back(h.height);
+  }
   db_->subjects.Update(delta.subjects);
   db_->employers.Update(delta.employers);
   {
@@ -1056,7 +1201,22 @@ StoreCacheStats ChainStore::CacheStats() const {
   return stats;
 }
 
+Status ChainStore::WriteBackStatePages() {
+  if (db_->backlog_heights.empty()) return Status::Ok();
+  rocksdb::WriteBatch batch;
+  WriteBacklog(batch, *db_, {});
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  rocksdb::Status s = db_->db->Write(wo, &batch);
+  if (!s.ok()) return MakeError(s.IsNoSpace() ? "store.no_space" : "store.io", "writing the state index's pages failed: " + s.ToString());
+  db_->smt_page_rows.Remember(db_->page_backlog);
+  db_->page_backlog.Clear();
+  db_->backlog_heights.clear();
+  return Status::Ok();
+}
+
 Status ChainStore::Flush() {
+  JOBCARD_TRY_STATUS(WriteBackStatePages());
   rocksdb::FlushOptions options;
   options.wait = true;
   rocksdb::Status s = db_->db->Flush(options, db_->cfs);

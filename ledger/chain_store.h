@@ -1,7 +1,9 @@
 // ChainStore: the node's one RocksDB database, and the committed state.
 //
 // Column families (spec/storage.md):
-//   meta         tip, genesis hash, format version, validator-set changes
+//   meta         tip, genesis hash, format version, validator-set changes,
+//                the state-index changes of blocks whose pages wait in
+//                memory (format 8; ledger/smt_page_backlog.h)
 //   blocks       height (u64 BE) -> header || tx ids
 //   block_hashes block hash -> height
 //   certs        height -> commit certificate
@@ -14,15 +16,19 @@
 //                from 6: the subject record lists its entries)
 //   by_employer  employer || log index -> tx id
 //   smt_pages    the tip's state-index tree, four levels to a row, by
-//                position (ledger/smt_page.h; format 5)
+//                position (ledger/smt_page.h; format 5); from format 8
+//                the tree of up to 15 blocks back, the pages since then
+//                waiting in memory and written every 16 blocks
 //
 // A block and every write derived from it go into one WriteBatch written
 // with sync=true, so after a crash the store is at block h or h+1, never in
-// between. Open() checks the tip against the stored blocks before serving.
+// between. Open() checks the tip against the stored blocks before serving,
+// and writes the state-index pages of blocks that left them waiting.
 //
 // Thread safety: reads may run concurrently with each other and with one
-// writer; PrepareBlock/Commit must be called from one thread (the node's
-// block loop). A read sees the state before or after a commit, never part.
+// writer; PrepareBlock/Commit (and WriteBackStatePages, Flush) must be
+// called from one thread (the node's block loop, or after it has stopped).
+// A read sees the state before or after a commit, never part.
 //
 // Caches: building a block reads the same state-index nodes and records that
 // the previous blocks and the mempool's admission checks read or wrote, so
@@ -50,6 +56,10 @@ namespace jobcard::ledger {
 
 inline constexpr std::size_t kRecordCacheBytes = 128u << 20;
 inline constexpr std::size_t kSmtPageCacheBytes = 64u << 20;
+// The state index's pages are written every this many blocks, or sooner
+// once those waiting hold kMaxPageBacklogBytes (smt_page_backlog.h).
+inline constexpr std::uint32_t kStatePageWriteBackBlocks = 16;
+inline constexpr std::size_t kMaxPageBacklogBytes = 64u << 20;
 
 // The column families (spec/storage.md), for code that reads rows as they
 // are stored: `jobcard node check` (ledger/chain_check.h) and its tests.
@@ -96,6 +106,9 @@ struct StoreOpenOptions {
   // What the database's disk has available (tests stand in a figure of
   // their own); unset: statvfs (AvailableDiskBytes).
   std::function<std::optional<std::uint64_t>(const std::string& dir)> available_disk_bytes;
+  // Write the state index's pages with every this many blocks (1: every
+  // block; 0 is taken as 1). Tests lower it to see write-backs.
+  std::uint32_t state_page_write_back_blocks = kStatePageWriteBackBlocks;
 };
 
 struct ChainTip {
@@ -195,9 +208,15 @@ class ChainStore final : public StateView {
   std::uint64_t ApproximateDiskBytes() const;
   // The caches' hits, misses and entries since the store opened.
   StoreCacheStats CacheStats() const;
-  // Flushes memtables to SST files (for measuring disk use and at a clean
-  // shutdown, so the next open replays no WAL; data is already durable).
+  // Writes the state-index pages still waiting in memory (smt_page_backlog.h),
+  // then flushes memtables to SST files (for measuring disk use and at a
+  // clean shutdown, so the next open replays no WAL and rebuilds no pages;
+  // data is already durable). From the writer's thread, as Commit.
   Status Flush();
+  // Writes the state-index pages still waiting in memory, so that
+  // `smt_pages` holds the tip's tree and no block's changes row is left
+  // (what Open leaves, too). From the writer's thread, as Commit.
+  Status WriteBackStatePages();
 
   // Raw rows, for `jobcard node check`: unlike the queries above, a damaged
   // file or record is an error returned, not an abort.

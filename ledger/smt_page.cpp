@@ -43,6 +43,13 @@ std::size_t SmtPageSlot(const SmtNodePosition& at) {
   return (std::size_t{1} << levels_below_top) - 1 + index;
 }
 
+std::optional<SmtPageRowKey> PackSmtPageKey(ByteView key) {
+  if (key.empty() || key[0] > kSmtDepth / kSmtPageLevels || key.size() != 1 + (4u * key[0] + 7) / 8) return std::nullopt;
+  SmtPageRowKey out{};
+  std::copy(key.begin(), key.end(), out.begin());
+  return out;
+}
+
 bool SmtPage::empty() const {
   return std::none_of(slots.begin(), slots.end(), [](const auto& slot) { return slot.has_value(); });
 }

@@ -37,6 +37,15 @@ inline constexpr std::size_t kSmtPageSlots = 15;  // 1 + 2 + 4 + 8
 Bytes SmtPageKey(const SmtNodePosition& at);
 std::size_t SmtPageSlot(const SmtNodePosition& at);
 
+// A page key as a fixed-width value, for hash tables of rows (the page-row
+// cache, the backlog): u8 k then ceil(4k / 8) bytes, k <= 64, is at most 33
+// bytes; zero-padded to 33 (k fixes the length, so the padding is
+// unambiguous). nullopt for bytes that are not a page key.
+using SmtPageRowKey = FixedBytes<33>;
+std::optional<SmtPageRowKey> PackSmtPageKey(ByteView key);
+// The key's bytes inside a packed key.
+inline ByteView SmtPageKeyBytes(const SmtPageRowKey& key) { return ByteView(key.data(), 1 + (4u * key[0] + 7) / 8); }
+
 struct SmtPage {
   std::array<std::optional<SmtNode>, kSmtPageSlots> slots;
   bool empty() const;

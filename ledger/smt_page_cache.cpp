@@ -15,15 +15,8 @@ std::size_t RowBytes(const Bytes& row) { return row.size() + 192; }
 
 SmtPageRowCache::SmtPageRowCache(std::size_t max_bytes) : rows_(max_bytes, &RowBytes) {}
 
-std::optional<SmtPageRowCache::Key> SmtPageRowCache::KeyOf(ByteView key) {
-  if (key.empty() || key[0] > 64 || key.size() != 1 + (4u * key[0] + 7) / 8) return std::nullopt;
-  Key out{};
-  std::copy(key.begin(), key.end(), out.begin());
-  return out;
-}
-
 Result<std::optional<Bytes>> SmtPageRowCache::Get(const SmtPageRows& rows, ByteView key) const {
-  const std::optional<Key> k = KeyOf(key);
+  const std::optional<SmtPageRowKey> k = PackSmtPageKey(key);
   if (!k) return rows.GetPageRow(key);
   if (std::optional<Bytes> cached = rows_.Get(*k)) {
     if (cached->empty()) return std::optional<Bytes>();
@@ -44,8 +37,15 @@ void SmtPageRowCache::Remember(const SmtPageWrites& written) {
   static const Bytes kNoRow;  // a deleted row is cached as an empty value
   rows_.UpdateFrom([&](auto put) {
     for (const auto& [key, row] : written) {
-      if (const std::optional<Key> k = KeyOf(key)) put(*k, row ? *row : kNoRow);
+      if (const std::optional<SmtPageRowKey> k = PackSmtPageKey(key)) put(*k, row ? *row : kNoRow);
     }
+  });
+}
+
+void SmtPageRowCache::Remember(const SmtPageBacklog& written) {
+  static const Bytes kNoRow;  // as above
+  rows_.UpdateFrom([&](auto put) {
+    written.ForEach([&](const SmtPageRowKey& key, const std::optional<Bytes>& row) { put(key, row ? *row : kNoRow); });
   });
 }
 

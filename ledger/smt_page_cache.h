@@ -29,6 +29,7 @@
 #include "crypto/result.h"
 #include "ledger/byte_bounded_cache.h"
 #include "ledger/smt_page.h"
+#include "ledger/smt_page_backlog.h"
 
 namespace jobcard::ledger {
 
@@ -42,19 +43,16 @@ class SmtPageRowCache {
 
   // After a commit: the rows it wrote (a nullopt row was deleted).
   void Remember(const SmtPageWrites& written);
+  // After a write-back of the backlog (smt_page_backlog.h): every row in it.
+  void Remember(const SmtPageBacklog& written);
 
   std::uint64_t hits() const { return rows_.hits(); }
   std::uint64_t misses() const { return rows_.misses(); }
   std::size_t size() const { return rows_.size(); }
 
  private:
-  // A page key is u8 k then ceil(4k / 8) bytes, k <= 64: at most 33 bytes.
-  // Zero-padded to 33; k fixes the length, so the padding is unambiguous.
-  // Any other key (not a page key) is nullopt, and read through uncached.
-  using Key = FixedBytes<33>;
-  static std::optional<Key> KeyOf(ByteView key);
-
-  mutable ByteBoundedCache<Key, Bytes> rows_;
+  // Any key that is not a page key (PackSmtPageKey) is read through uncached.
+  mutable ByteBoundedCache<SmtPageRowKey, Bytes> rows_;
 };
 
 // SmtPageRows read through a cache.

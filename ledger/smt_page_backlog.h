@@ -1,0 +1,91 @@
+// SmtPageBacklog: the state index's page rows (smt_page.h) that committed
+// blocks rewrote but the store has not written to its database yet (store
+// format 8, spec/storage.md, "Writing the state index back").
+//
+// Why: the pages near the root and the pages of busy subjects change in
+// nearly every block. Writing each block's pages cost ~15 % of the block
+// phase at 100,000 entries (BENCHMARKS.md, "Session 16"), most of it RocksDB
+// rows rewritten a few blocks later. The store instead keeps a block's pages
+// here and writes all of them every few blocks; each block writes instead a
+// small row of the state-index changes it made, from which a store killed
+// before the write-back rebuilds the pages when it opens.
+//
+// Readers of the tip's pages look here before the page-row cache and the
+// database. Thread-safe: the store's one writer merges and clears, any
+// reader looks up.
+#pragma once
+
+#include <cstddef>
+#include <mutex>
+#include <optional>
+#include <unordered_map>
+
+#include "crypto/bytes.h"
+#include "crypto/result.h"
+#include "ledger/byte_bounded_cache.h"
+#include "ledger/smt_page.h"
+#include "ledger/sparse_merkle.h"
+
+namespace jobcard::ledger {
+
+class SmtPageBacklog {
+ public:
+  // The row under `key` if the backlog holds it: nullopt when it does not
+  // (read on: cache, database); an empty optional inside when the page was
+  // deleted (the row is gone).
+  std::optional<std::optional<Bytes>> Find(ByteView key) const;
+
+  // After a block's database write: the rows it changed, newest wins.
+  void Merge(const SmtPageWrites& written);
+  // After the backlog's database write.
+  void Clear();
+
+  // Every row, for writing them: `visit(key, row)` (SmtPageKeyBytes(key)
+  // is the row's key), row nullopt = delete. Only the writer calls it, and
+  // only it calls Merge and Clear, so it reads without the lock.
+  template <typename Visit>
+  void ForEach(Visit visit) const {
+    for (const auto& [key, row] : rows_) visit(key, row);
+  }
+
+  bool empty() const { return rows_.empty(); }
+  std::size_t size() const { return rows_.size(); }
+  // The rows' bytes, roughly (key, row and the map's own cost).
+  std::size_t bytes() const { return bytes_; }
+
+ private:
+  mutable std::mutex mutex_;  // held by readers' Find and by Merge/Clear
+  std::unordered_map<SmtPageRowKey, std::optional<Bytes>, KeyBytesHash<SmtPageRowKey>> rows_;
+  std::size_t bytes_ = 0;
+};
+
+// The row a block writes in place of its pages while they wait in the
+// backlog: the state root before the block, then the block's state-index
+// changes (spec/storage.md, format 8):
+//   parent_root(32) || u32 n || n × (key(32) || u8 has_value || value(32) if has_value)
+// Decode errors: encoding.truncated, encoding.trailing_bytes,
+// encoding.too_large (n past what the row's bytes can hold), store.bad_changes
+// (has_value neither 0 nor 1).
+struct BlockStateChanges {
+  Hash32 parent_root{};
+  SmtChanges changes;
+  bool operator==(const BlockStateChanges&) const = default;
+};
+Bytes EncodeBlockStateChanges(const Hash32& parent_root, const SmtChanges& changes);
+Result<BlockStateChanges> DecodeBlockStateChanges(ByteView row);
+
+// SmtPageRows: the backlog first, then `rows` (the cache and the database).
+class BackloggedSmtPageRows final : public SmtPageRows {
+ public:
+  BackloggedSmtPageRows(const SmtPageBacklog& backlog, const SmtPageRows& rows) : backlog_(backlog), rows_(rows) {}
+  Result<std::optional<Bytes>> GetPageRow(ByteView key) const override {
+    if (auto pending = backlog_.Find(key)) return std::move(*pending);
+    return rows_.GetPageRow(key);
+  }
+
+ private:
+  const SmtPageBacklog& backlog_;
+  const SmtPageRows& rows_;
+};
+
+}  // namespace jobcard::ledger

@@ -165,6 +165,7 @@ struct ChainStore::Db {
   SmtPageBacklog page_backlog;
   std::vector<std::uint64_t> backlog_heights;
   std::uint32_t write_back_blocks = kStatePageWriteBackBlocks;
+  std::uint64_t rebuilt_page_blocks = 0;  // RebuildPageBacklog, at Open
 
   ~Db() {
     for (auto* h : cfs) {
@@ -406,6 +407,18 @@ void WriteBacklog(rocksdb::WriteBatch& batch, const ChainStore::Db& db, const Sm
   for (std::uint64_t height : db.backlog_heights) batch.Delete(db.cfs[kMeta], BacklogKey(height));
 }
 
+// For a write of the state index's pages outside a block (WriteBackStatePages,
+// RebuildPageBacklog): the disk reserve, as Commit judges it
+// (disk_reserve.h), so that a stop or a start on a nearly full disk refuses
+// with store.no_space instead of running RocksDB out of space.
+Status JudgePageWriteRoom(const ChainStore::Db& db, const rocksdb::WriteBatch& batch) {
+  if (db.min_free_bytes == 0) return Status::Ok();
+  std::uint64_t unflushed = 0;
+  if (!db.db->GetAggregatedIntProperty(rocksdb::DB::Properties::kCurSizeAllMemTables, &unflushed)) unflushed = 0;
+  return JudgeDiskReserve(db.available_disk_bytes(db.dir), db.min_free_bytes, BytesABlockWriteNeeds(batch.GetDataSize(), unflushed),
+                          db.dir);
+}
+
 // Format 4 -> 5: the pages of the tip's tree (read from `smt_nodes`, each
 // node checked against its parent's hash) written into `smt_pages` in
 // batches of kKeyIndexBatchRows rows; the first batch first drops any page an
@@ -582,7 +595,8 @@ Status CheckTip(const ChainStore::Db& db, const ChainTip& tip) {
 // tip's state root. Its pages are written in one synced batch that deletes
 // the changes rows, so that after Open `smt_pages` holds the tip's tree, as
 // on a store that was never stopped mid-backlog; interrupted, the next Open
-// does the same again. Reads at most kMaxPageBacklogBytes' worth of blocks.
+// does the same again. Reads as many blocks' rows as the process that wrote
+// them let wait (write_back_blocks: 16 unless set otherwise).
 Status RebuildPageBacklog(ChainStore::Db& db) {
   std::optional<Hash32> base_root;
   std::map<Hash32, std::optional<Hash32>> latest;
@@ -615,8 +629,13 @@ Status RebuildPageBacklog(ChainStore::Db& db) {
   }
   const SmtChanges changes(latest.begin(), latest.end());
   auto smt = SmtApply(StoredSmtNodes(db), *base_root, changes, SmtUpdateViews::kByPositionOnly);
-  if (!smt.ok()) return MakeError("store.corrupt", "rebuilding the state index from blocks " + std::to_string(heights.front()) + " to " +
-                                                       std::to_string(heights.back()) + " failed: " + smt.error().message);
+  if (!smt.ok()) {
+    // A node missing or not matching its parent: the rows do not fit the pages (damage). A read error stays one.
+    const bool damage = smt.error().code.rfind("smt.", 0) == 0;
+    return MakeError(damage ? "store.corrupt" : smt.error().code, "rebuilding the state index from blocks " +
+                                                                      std::to_string(heights.front()) + " to " +
+                                                                      std::to_string(heights.back()) + " failed: " + smt.error().message);
+  }
   if (smt->root != db.tip.state_root) {
     return MakeError("store.corrupt", "the state changes of blocks " + std::to_string(heights.front()) + " to " +
                                           std::to_string(heights.back()) + " do not give the tip's state root");
@@ -626,8 +645,15 @@ Status RebuildPageBacklog(ChainStore::Db& db) {
   rocksdb::WriteBatch batch;
   WriteSmtPages(batch, db.cfs[kSmtPages], *pages);
   for (std::uint64_t height : heights) batch.Delete(db.cfs[kMeta], BacklogKey(height));
-  JOBCARD_TRY_STATUS(WriteUpgradeBatch(db, batch, /*sync=*/true, "writing the rebuilt state index pages"));
+  JOBCARD_TRY_STATUS(JudgePageWriteRoom(db, batch));
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  rocksdb::Status s = db.db->Write(wo, &batch);
+  if (!s.ok()) {
+    return MakeError(s.IsNoSpace() ? "store.no_space" : "store.io", "writing the rebuilt state index pages failed: " + s.ToString());
+  }
   db.smt_page_rows.Remember(*pages);
+  db.rebuilt_page_blocks = heights.size();
   return Status::Ok();
 }
 
@@ -1193,6 +1219,8 @@ Result<SmtProof> ChainStore::StateProof(const Hash32& state_key) const {
   }
 }
 
+std::uint64_t ChainStore::RebuiltPageBlocks() const { return db_->rebuilt_page_blocks; }
+
 StoreCacheStats ChainStore::CacheStats() const {
   StoreCacheStats stats;
   stats.smt_page_rows = {db_->smt_page_rows.hits(), db_->smt_page_rows.misses(), db_->smt_page_rows.size()};
@@ -1205,6 +1233,7 @@ Status ChainStore::WriteBackStatePages() {
   if (db_->backlog_heights.empty()) return Status::Ok();
   rocksdb::WriteBatch batch;
   WriteBacklog(batch, *db_, {});
+  JOBCARD_TRY_STATUS(JudgePageWriteRoom(*db_, batch));
   rocksdb::WriteOptions wo;
   wo.sync = true;
   rocksdb::Status s = db_->db->Write(wo, &batch);

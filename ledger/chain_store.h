@@ -211,8 +211,13 @@ class ChainStore final : public StateView {
   // Writes the state-index pages still waiting in memory (smt_page_backlog.h),
   // then flushes memtables to SST files (for measuring disk use and at a
   // clean shutdown, so the next open replays no WAL and rebuilds no pages;
-  // data is already durable). From the writer's thread, as Commit.
+  // data is already durable). From the writer's thread, as Commit. With a
+  // disk reserve set, refuses (store.no_space) a page write that would eat it.
   Status Flush();
+  // The blocks whose state-index pages Open rebuilt from their changes rows
+  // (a store stopped with pages waiting: killed, or closed without Flush); 0
+  // for a store stopped cleanly. For the node's start-up log and tests.
+  std::uint64_t RebuiltPageBlocks() const;
   // Writes the state-index pages still waiting in memory, so that
   // `smt_pages` holds the tip's tree and no block's changes row is left
   // (what Open leaves, too). From the writer's thread, as Commit.

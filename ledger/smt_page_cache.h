@@ -13,9 +13,11 @@
 // The cache follows ByteBoundedCache's generation rule: a reader that missed
 // offers back the row it read only if no commit came in between, and the
 // writer calls Remember with the rows it wrote, after its database write.
-// So every writer of the rows must call Remember (the store's genesis write
-// and Commit do; its format upgrades run before anything reads through the
-// cache). SmtPageChanges copies a page's untouched nodes without checking
+// So every writer of the rows must call Remember (the store's genesis write,
+// Commit's write-backs of the backlog, WriteBackStatePages and the rebuild
+// at open do; its format upgrades run before anything reads through the
+// cache). Rows waiting in the backlog (smt_page_backlog.h) are not written
+// yet: they shadow the cache, which learns them when they are written. SmtPageChanges copies a page's untouched nodes without checking
 // them, so for building a block this rule is the whole guarantee; proof
 // walks (PagedSmtNodeStore) also check each node against its parent's hash.
 // A missing row is cached too, as an empty value (a stored page is never

@@ -93,6 +93,10 @@ Result<std::unique_ptr<NodeService>> NodeService::Open(const std::filesystem::pa
   store_options.min_free_bytes = config.store_min_free_bytes;
   auto store = ledger::ChainStore::Open(ResolveInHome(home, config.data_dir).string(), *genesis, store_options);
   if (!store.ok()) return store.error();
+  if (const std::uint64_t rebuilt = (*store)->RebuiltPageBlocks(); rebuilt > 0) {
+    // The last stop was not clean (kill, crash): nothing was lost, and the operator may want to know why.
+    LogInfo("state index pages rebuilt after an unclean stop", {{"blocks", rebuilt}, {"height", (*store)->Tip().height}});
+  }
   if (validator_key) {
     // A validator admitted after genesis (add-validator) or a rotated key is
     // in the committed set, not the genesis's: either will do. A key in

@@ -6,6 +6,8 @@
 #include <rocksdb/db.h>
 
 #include <map>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -127,6 +129,7 @@ TEST_F(ChainStoreBacklogTest, AStoreStoppedWithPagesWaitingRebuildsThemWhenOpene
   }  // no Flush: as after a kill, the rows are all that is left of the backlog
   auto reopened = Open(4);
   ASSERT_NE(reopened, nullptr);
+  EXPECT_EQ(reopened->RebuiltPageBlocks(), 2u);
   EXPECT_EQ(reopened->Tip(), every->Tip());
   EXPECT_TRUE(ChangesRows(*reopened).empty());
   EXPECT_EQ(pages::Rows(*reopened, StoreFamily::kSmtPages), pages::Rows(*every, StoreFamily::kSmtPages));
@@ -148,6 +151,35 @@ TEST_F(ChainStoreBacklogTest, FlushWritesTheWaitingPages) {
   ASSERT_TRUE(store->Flush().ok());
   EXPECT_TRUE(ChangesRows(*store).empty());
   EXPECT_EQ(pages::Rows(*store, StoreFamily::kSmtPages), pages::TipTreePages(*store));
+  store.reset();
+  auto reopened = Open(4);
+  ASSERT_NE(reopened, nullptr);
+  EXPECT_EQ(reopened->RebuiltPageBlocks(), 0u) << "a clean stop leaves nothing to rebuild";
+}
+
+// A write-back outside a block (Flush at a stop) is held to the disk reserve
+// as a block is: refused with store.no_space, the waiting pages and their
+// rows left as they were, and done once there is room.
+TEST_F(ChainStoreBacklogTest, AWriteBackThatWouldEatTheDiskReserveIsRefused) {
+  auto available = std::make_shared<std::uint64_t>(1ull << 40);
+  StoreOpenOptions options;
+  options.state_page_write_back_blocks = 4;
+  options.min_free_bytes = 1 << 20;
+  options.available_disk_bytes = [available](const std::string&) { return std::optional<std::uint64_t>(*available); };
+  auto store = ChainStore::Open(Path(), chain_.genesis, options);
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  CommitNext(**store);
+  CommitNext(**store);
+  *available = (1 << 20) + 100;  // the reserve and a hundred bytes
+  const Status refused = (*store)->WriteBackStatePages();
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, "store.no_space");
+  EXPECT_EQ(ChangesRows(**store), (std::vector<std::uint64_t>{1, 2}));
+  pages::ExpectSubjectProofs(**store, 8);
+  *available = 1ull << 40;
+  ASSERT_TRUE((*store)->WriteBackStatePages().ok());
+  EXPECT_TRUE(ChangesRows(**store).empty());
+  EXPECT_EQ(pages::Rows(**store, StoreFamily::kSmtPages), pages::TipTreePages(**store));
 }
 
 // Damage to the changes rows cannot give a wrong tree: the rebuilt root must

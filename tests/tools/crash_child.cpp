@@ -25,7 +25,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "open failed: %s: %s\n", store.error().code.c_str(), store.error().message.c_str());
     return 1;
   }
-  std::printf("OPEN %llu\n", static_cast<unsigned long long>((*store)->Tip().height));
+  // The height, and how many blocks' state-index pages Open rebuilt (the
+  // pages the last kill left waiting).
+  std::printf("OPEN %llu %llu\n", static_cast<unsigned long long>((*store)->Tip().height),
+              static_cast<unsigned long long>((*store)->RebuiltPageBlocks()));
   std::fflush(stdout);
   while ((*store)->Tip().height < target) {
     const std::uint64_t height = (*store)->Tip().height + 1;

@@ -161,10 +161,11 @@ struct ChainStore::Db {
   // Page rows committed but not yet in `smt_pages` (smt_page_backlog.h), and
   // the blocks whose rows they are, each with a BacklogKey row; the
   // heights are the writer's alone. Written back when it holds
-  // `write_back_blocks` blocks or kMaxPageBacklogBytes.
+  // `write_back_blocks` blocks or `max_backlog_bytes`.
   SmtPageBacklog page_backlog;
   std::vector<std::uint64_t> backlog_heights;
   std::uint32_t write_back_blocks = kStatePageWriteBackBlocks;
+  std::size_t max_backlog_bytes = kMaxPageBacklogBytes;
   std::uint64_t rebuilt_page_blocks = 0;  // RebuildPageBacklog, at Open
 
   ~Db() {
@@ -725,6 +726,7 @@ Result<std::unique_ptr<ChainStore>> ChainStore::Open(const std::string& dir, con
   db->dir = dir;
   db->min_free_bytes = open_options.min_free_bytes;
   db->write_back_blocks = std::max<std::uint32_t>(open_options.state_page_write_back_blocks, 1);
+  db->max_backlog_bytes = open_options.state_page_backlog_bytes;
   db->table_files = table_files;
   db->available_disk_bytes = open_options.available_disk_bytes ? open_options.available_disk_bytes : AvailableDiskBytes;
   if (open_options.verify_file_checksums) {
@@ -973,7 +975,7 @@ Status ChainStore::Commit(const PreparedBlock& prepared, const CommitCertificate
   // kill (RebuildPageBacklog).
   const SmtPageWrites& page_writes = prepared.writes->smt_page_writes;
   const bool write_back = db_->backlog_heights.size() + 1 >= db_->write_back_blocks ||
-                          db_->page_backlog.bytes() >= kMaxPageBacklogBytes;
+                          db_->page_backlog.bytes() >= db_->max_backlog_bytes;
   if (write_back) {
     WriteBacklog(batch, *db_, page_writes);
     WriteSmtPages(batch, cfs[kSmtPages], page_writes);

@@ -109,6 +109,9 @@ struct StoreOpenOptions {
   // Write the state index's pages with every this many blocks (1: every
   // block; 0 is taken as 1). Tests lower it to see write-backs.
   std::uint32_t state_page_write_back_blocks = kStatePageWriteBackBlocks;
+  // ... or sooner, once the pages waiting hold this many bytes (a bound on
+  // the backlog's memory whatever the blocks' size). Tests lower it.
+  std::size_t state_page_backlog_bytes = kMaxPageBacklogBytes;
 };
 
 struct ChainTip {

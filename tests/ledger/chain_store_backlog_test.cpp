@@ -112,6 +112,23 @@ TEST_F(ChainStoreBacklogTest, WritingEveryBlockOrEveryFourthGivesTheSameTipsAndP
   EXPECT_EQ(pages::Rows(*fourth, StoreFamily::kSmtPages), pages::TipTreePages(*fourth));
 }
 
+// The backlog's memory is bounded in bytes too: once the pages waiting
+// hold the bound, the next block writes them, however few blocks wait.
+TEST_F(ChainStoreBacklogTest, ABacklogThatReachesItsByteBoundIsWrittenWithTheNextBlock) {
+  StoreOpenOptions options;
+  options.state_page_write_back_blocks = 1000;
+  options.state_page_backlog_bytes = 1;  // any page waiting reaches it
+  auto store = ChainStore::Open(Path(), chain_.genesis, options);
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  CommitNext(**store);
+  EXPECT_EQ(ChangesRows(**store), (std::vector<std::uint64_t>{1})) << "an empty backlog is under any bound";
+  CommitNext(**store);
+  EXPECT_TRUE(ChangesRows(**store).empty()) << "block 1's pages reached the bound: block 2 wrote them";
+  EXPECT_EQ(pages::Rows(**store, StoreFamily::kSmtPages), pages::TipTreePages(**store));
+  CommitNext(**store);
+  EXPECT_EQ(ChangesRows(**store), (std::vector<std::uint64_t>{3}));
+}
+
 // A store closed (or killed) with pages waiting has their blocks' changes
 // rows and the tree from before them. Opening it rebuilds the tip's tree
 // from them, checks it against the tip's state root, writes it and deletes

@@ -408,16 +408,21 @@ void WriteBacklog(rocksdb::WriteBatch& batch, const ChainStore::Db& db, const Sm
   for (std::uint64_t height : db.backlog_heights) batch.Delete(db.cfs[kMeta], BacklogKey(height));
 }
 
+// Bytes held in memtables, not yet in table files (ChainStore::UnflushedBytes).
+std::uint64_t UnflushedBytesOf(const ChainStore::Db& db) {
+  std::uint64_t bytes = 0;
+  if (!db.db->GetAggregatedIntProperty(rocksdb::DB::Properties::kCurSizeAllMemTables, &bytes)) return 0;
+  return bytes;
+}
+
 // For a write of the state index's pages outside a block (WriteBackStatePages,
 // RebuildPageBacklog): the disk reserve, as Commit judges it
 // (disk_reserve.h), so that a stop or a start on a nearly full disk refuses
 // with store.no_space instead of running RocksDB out of space.
 Status JudgePageWriteRoom(const ChainStore::Db& db, const rocksdb::WriteBatch& batch) {
   if (db.min_free_bytes == 0) return Status::Ok();
-  std::uint64_t unflushed = 0;
-  if (!db.db->GetAggregatedIntProperty(rocksdb::DB::Properties::kCurSizeAllMemTables, &unflushed)) unflushed = 0;
-  return JudgeDiskReserve(db.available_disk_bytes(db.dir), db.min_free_bytes, BytesABlockWriteNeeds(batch.GetDataSize(), unflushed),
-                          db.dir);
+  return JudgeDiskReserve(db.available_disk_bytes(db.dir), db.min_free_bytes,
+                          BytesABlockWriteNeeds(batch.GetDataSize(), UnflushedBytesOf(db)), db.dir);
 }
 
 // Format 4 -> 5: the pages of the tip's tree (read from `smt_nodes`, each
@@ -844,11 +849,7 @@ std::uint64_t ChainStore::LogSize() const { return Tip().log_size; }
 
 std::uint64_t ChainStore::CommitSequence() const { return db_->commit_sequence.load(); }
 
-std::uint64_t ChainStore::UnflushedBytes() const {
-  std::uint64_t bytes = 0;
-  if (!db_->db->GetAggregatedIntProperty(rocksdb::DB::Properties::kCurSizeAllMemTables, &bytes)) return 0;
-  return bytes;
-}
+std::uint64_t ChainStore::UnflushedBytes() const { return UnflushedBytesOf(*db_); }
 
 Result<PreparedBlock> ChainStore::PrepareBlock(const std::vector<Tx>& candidates, std::uint64_t time_ms,
                                                const crypto::PublicKey& proposer, bool signatures_verified,

@@ -3,12 +3,14 @@
 // format 8, spec/storage.md, "Writing the state index back").
 //
 // Why: the pages near the root and the pages of busy subjects change in
-// nearly every block. Writing each block's pages cost ~15 % of the block
-// phase at 100,000 entries (BENCHMARKS.md, "Session 16"), most of it RocksDB
-// rows rewritten a few blocks later. The store instead keeps a block's pages
-// here and writes all of them every few blocks; each block writes instead a
-// small row of the state-index changes it made, from which a store killed
-// before the write-back rebuilds the pages when it opens.
+// nearly every block. With every block's page rows kept out of RocksDB
+// altogether, the block phase at 100,000 entries fell 11-18 % (a ceiling,
+// BENCHMARKS.md, "Session 15"), and most of those rows are rewritten a few
+// blocks later; writing them every 16 blocks gave 3-13 % there and 3-7 % at
+// 1 M ("Session 16"). So the store keeps a block's pages here and writes
+// them every few blocks; each other block writes a small row of the
+// state-index changes it made, from which a store killed before the
+// write-back rebuilds the pages when it opens.
 //
 // Readers of the tip's pages look here before the page-row cache and the
 // database. Thread-safe: the store's one writer merges and clears, any

@@ -54,10 +54,10 @@ inline bool ProcessRunning(pid_t pid) {
   return state != 'Z' && state != 'X';
 }
 
-// User + system CPU seconds `pid` has used so far (its own threads, not its
-// children), from /proc/PID/stat; nullopt if it cannot be read.
-inline std::optional<double> CpuSeconds(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+// User + system CPU seconds in a /proc stat file (/proc/PID/stat for a
+// process, /proc/PID/task/TID/stat for one thread); nullopt if unreadable.
+inline std::optional<double> CpuSecondsInStatFile(const std::string& path) {
+  std::ifstream in(path);
   std::string stat;
   if (!std::getline(in, stat)) return std::nullopt;
   // Fields after the last ')' (comm may hold spaces): state is the 3rd field
@@ -75,6 +75,12 @@ inline std::optional<double> CpuSeconds(pid_t pid) {
   const long ticks = ::sysconf(_SC_CLK_TCK);
   if (ticks <= 0) return std::nullopt;
   return static_cast<double>(utime + stime) / static_cast<double>(ticks);
+}
+
+// User + system CPU seconds `pid` has used so far (its own threads, not its
+// children); nullopt if it cannot be read.
+inline std::optional<double> CpuSeconds(pid_t pid) {
+  return CpuSecondsInStatFile("/proc/" + std::to_string(pid) + "/stat");
 }
 
 }  // namespace jobcard::testing

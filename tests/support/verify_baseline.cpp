@@ -5,10 +5,14 @@
 #include <chrono>
 #include <ctime>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
 #include <vector>
 
 #include "crypto/hash.h"
 #include "ledger/tx.h"
+#include "tests/support/process_probe.h"
 
 namespace jobcard::testing {
 
@@ -16,6 +20,19 @@ double ProcessCpuSeconds() {
   timespec t{};
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
   return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
+}
+
+double ThreadCpuSecondsNamed(const char* prefix) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  double seconds = 0;
+  for (const auto& task : fs::directory_iterator("/proc/self/task", ec)) {
+    std::ifstream comm(task.path() / "comm");
+    std::string name;
+    if (!std::getline(comm, name) || name.rfind(prefix, 0) != 0) continue;
+    seconds += CpuSecondsInStatFile(task.path() / "stat").value_or(0.0);
+  }
+  return seconds;
 }
 
 double RawVerifyRate(const SyntheticWorkload& w, int count) { return RawVerifyRates(w, count).per_wall_second; }

@@ -25,3 +25,16 @@ VerifyRates RawVerifyRates(const SyntheticWorkload& workload, int count = 20000)
 double ProcessCpuSeconds();
 
 }  // namespace jobcard::testing
+
+namespace jobcard::testing {
+
+// CPU seconds of this process's threads whose name starts with `prefix`
+// (RocksDB names its flush and compaction threads "rocksdb:low" and
+// "rocksdb:high"), read from /proc/self/task; 0 where /proc is not there.
+// Lets a benchmark say how much of the process's CPU was the database's
+// background work rather than the calling thread's. Only live threads count
+// (an exited thread leaves /proc), which suits RocksDB's: they live as long
+// as the database is open. Clock-tick resolution (10 ms on Linux).
+double ThreadCpuSecondsNamed(const char* prefix);
+
+}  // namespace jobcard::testing

@@ -5,6 +5,7 @@
 
 #include "cli/commands.h"
 #include "cli/node_commands.h"
+#include "node/huge_pages.h"
 
 namespace jobcard::cli {
 namespace {
@@ -52,6 +53,9 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
   std::string name = argv[1];
+  // A node is a long-running process with large, randomly walked memory:
+  // it runs on huge pages (node/huge_pages.h). Other commands do not bother.
+  if (name == "node" && argc > 2 && std::string(argv[2]) == "start") jobcard::node::ReexecWithHugePageHeap(argv);
   if (name == "-h" || name == "--help" || name == "help") {
     PrintUsage(stdout);
     return kExitOk;

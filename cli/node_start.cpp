@@ -9,6 +9,7 @@
 #include "cli/node_commands.h"
 #include "cli/passphrase.h"
 #include "cli/startup_signals.h"
+#include "node/huge_pages.h"
 #include "node/log.h"
 #include "node/node_service.h"
 
@@ -101,7 +102,7 @@ int RunNodeStart(const Words& words) {
     }
     node::SetLogLevel(*parsed);
   }
-  node::LogInfo("node starting", {{"home", home.string()}});
+  node::LogInfo("node starting", {{"home", home.string()}, {"huge_pages", node::HugePageHeapOn()}});
   auto genesis = ledger::LoadGenesisFile(node::ResolveInHome(home, config->genesis_file).string());
   if (!genesis.ok()) return Fail(genesis.error());
 

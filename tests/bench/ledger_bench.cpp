@@ -36,6 +36,7 @@
 
 #include "crypto/hash.h"
 #include "ledger/chain_store.h"
+#include "node/huge_pages.h"
 #include "node/mempool.h"
 #include "node/solo_producer.h"
 #include "tests/bench/store_disk_use.h"
@@ -400,6 +401,9 @@ int Run(const Options& opt) {
 }  // namespace jobcard
 
 int main(int argc, char** argv) {
+  // As `jobcard node start` does, so that the ingest is measured on the
+  // node's own memory setup (node/huge_pages.h).
+  jobcard::node::ReexecWithHugePageHeap(argv);
   jobcard::Options opt;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];

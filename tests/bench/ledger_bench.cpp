@@ -3,6 +3,9 @@
 // are what can be compared across runs).
 //
 //   raw verify rate       libsodium Ed25519 verifications/s of entry-sized messages, one core
+//                         (the CPU ratio's: sampled after every batch of blocks through the
+//                         run, on the calling thread's CPU clock, with the slowest and fastest
+//                         slice; the wall ratio's: once, before the ingest)
 //   ingest rate           entries/s through mempool admission (full validation, signature
 //                         check) -> block execution -> state index + entry log -> synced
 //                         RocksDB commit, one core
@@ -243,9 +246,14 @@ int Run(const Options& opt) {
   const std::uint64_t rounds = (opt.entries + w.subjects - 1) / w.subjects;
   const std::uint64_t special_every = std::max<std::uint64_t>(opt.entries / w.special_entries, 1);
   std::vector<Tx> pending;
+  // The CPU ratio's baseline, sampled after every batch of blocks through
+  // the run (verify_baseline.h, VerifySampler): 200 verifications a batch,
+  // ~5 % on top of a run's length.
+  testing::VerifySampler sampler(w);
   auto flush = [&] {
     ingest_time += Ingest(store, pool, w, std::move(pending), blocks, &phases);
     pending.clear();
+    sampler.Sample(200);
   };
   for (std::uint64_t round = 0; round < rounds && entries < opt.entries; ++round) {
     for (std::uint64_t s = 0; s < w.subjects && entries < opt.entries; ++s) {
@@ -282,7 +290,8 @@ int Run(const Options& opt) {
   const double background_cpu_seconds = testing::ThreadCpuSecondsNamed("rocksdb:") - background_cpu_start;
   const double ingest_rate = entries / Seconds(ingest_time);
   const double ingest_cpu_seconds = phases.admission.cpu_seconds + phases.block.cpu_seconds + phases.update.cpu_seconds;
-  const double cpu_ratio = (entries / ingest_cpu_seconds) / verify.per_cpu_second;
+  const double verify_per_cpu_second = sampler.verified() > 0 ? sampler.per_cpu_second() : verify.per_cpu_second;
+  const double cpu_ratio = (entries / ingest_cpu_seconds) / verify_per_cpu_second;
   // The caches' hit rates over the whole ingest (enrolments included), before the lookups.
   const std::string caches = CacheStatsJson(store.CacheStats());
   if (!opt.json) std::printf("ingest: %llu entries in %.2f s of ledger work: %.0f entries/s (%llu blocks)\n",
@@ -361,12 +370,16 @@ int Run(const Options& opt) {
         "\"open_verified_ms\":%.1f,\"open_verified_over_open\":%.2f,\"distinct_payloads\":%s",
         static_cast<unsigned long long>(entries), verify_rate, ingest_rate, ratio, special_count, p50, p99,
         random_micros[random_micros.size() * 99 / 100], point_p50, point_p99, point_p99 > 0 ? p99 / point_p99 : 0.0,
-        disk_per_entry, verify.per_cpu_second, entries / ingest_cpu_seconds, cpu_ratio, phases.admission.wall_seconds,
+        disk_per_entry, verify_per_cpu_second, entries / ingest_cpu_seconds, cpu_ratio, phases.admission.wall_seconds,
         phases.admission.cpu_seconds, phases.block.wall_seconds, phases.block.cpu_seconds, phases.update.wall_seconds,
         phases.update.cpu_seconds, open_times.plain_ms, open_times.verified_ms,
         open_times.verified_ms / open_times.plain_ms, opt.distinct_payloads ? "true" : "false");
     std::printf(",\"page_write_back_blocks\":%u,\"background_cpu_s\":%.2f,\"caches\":%s",
                 static_cast<unsigned>(opt.page_write_back_blocks), background_cpu_seconds, caches.c_str());
+    std::printf(",\"raw_verify_per_cpu_s_at_start\":%.0f,\"raw_verify_slices\":%llu,"
+                "\"raw_verify_slice_min_per_cpu_s\":%.0f,\"raw_verify_slice_max_per_cpu_s\":%.0f",
+                verify.per_cpu_second, static_cast<unsigned long long>(sampler.verified() / 200),
+                sampler.slowest_slice_per_cpu_second(), sampler.fastest_slice_per_cpu_second());
     if (opt.disk_breakdown) {
       std::printf(",\"disk_families\":%s,\"disk_bytes_per_entry_compacted\":%.0f,\"disk_families_compacted\":%s",
                   disk.families_json.c_str(), disk.bytes_per_entry_compacted, disk.families_compacted_json.c_str());
@@ -374,6 +387,9 @@ int Run(const Options& opt) {
     std::printf("}\n");
   } else {
     std::printf("ingest / raw verify: %.3f (target >= 0.60); per CPU second (all threads): %.3f\n", ratio, cpu_ratio);
+    std::printf("raw verify per CPU s: %.0f sampled through the run (slices %.0f to %.0f), %.0f at its start\n",
+                verify_per_cpu_second, sampler.slowest_slice_per_cpu_second(), sampler.fastest_slice_per_cpu_second(),
+                verify.per_cpu_second);
     std::printf("phases, wall / CPU s: admission %.2f / %.2f, block %.2f / %.2f, mempool update %.2f / %.2f\n",
                 phases.admission.wall_seconds, phases.admission.cpu_seconds, phases.block.wall_seconds,
                 phases.block.cpu_seconds, phases.update.wall_seconds, phases.update.cpu_seconds);

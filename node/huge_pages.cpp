@@ -1,5 +1,6 @@
 #include "node/huge_pages.h"
 
+#include <sys/auxv.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -66,16 +67,43 @@ bool TunablesAskForHugePages(const char* tunables) {
   return on;
 }
 
-bool HugePageHeapOn() { return !kSanitized && TunablesAskForHugePages(std::getenv("GLIBC_TUNABLES")); }
+namespace {
+
+// Set in the re-executed process's environment: a second guard, beside the
+// tunable itself, that the re-execution happens once.
+constexpr const char* kReexecMarker = "JOBCARD_HUGE_PAGES_REEXECUTED";
+
+// Whether glibc honours GLIBC_TUNABLES here and /proc/self/exe is this
+// program. A privileged process (setuid, or file capabilities to bind a low
+// port: AT_SECURE) has its tunables ignored or stripped by glibc, so the
+// variable would not take and, stripped, would not stop a second
+// re-execution. A program started through the loader by hand
+// (ld-linux-x86-64.so.2 jobcard ...) has no interpreter (AT_BASE 0), and its
+// /proc/self/exe is the loader.
+bool ReexecutionCanWork() { return ::getauxval(AT_SECURE) == 0 && ::getauxval(AT_BASE) != 0; }
+
+}  // namespace
+
+bool HugePageHeapOn() {
+  return !kSanitized && ::getauxval(AT_SECURE) == 0 && TunablesAskForHugePages(std::getenv("GLIBC_TUNABLES"));
+}
 
 void ReexecWithHugePageHeap(char** argv) {
-  if (kSanitized) return;
-  const auto tunables = HugePageTunables(std::getenv("GLIBC_TUNABLES"), std::getenv("JOBCARD_HUGE_PAGES"), ReadThpSetting());
+  if (kSanitized || !ReexecutionCanWork() || std::getenv(kReexecMarker) != nullptr) return;
+  const char* current = std::getenv("GLIBC_TUNABLES");
+  const auto tunables = HugePageTunables(current, std::getenv("JOBCARD_HUGE_PAGES"), ReadThpSetting());
   if (!tunables) return;
-  if (::setenv("GLIBC_TUNABLES", tunables->c_str(), 1) != 0) return;
+  const std::optional<std::string> previous = current != nullptr ? std::optional<std::string>(current) : std::nullopt;
+  if (::setenv("GLIBC_TUNABLES", tunables->c_str(), 1) != 0 || ::setenv(kReexecMarker, "1", 1) != 0) return;
   ::execv("/proc/self/exe", argv);
-  // The exec failed (no /proc, say): carry on with ordinary pages. The
-  // variable stays set, so children do not try again; it is harmless here.
+  // The exec failed (no /proc, say): carry on with ordinary pages, and put
+  // the environment back so that the log line does not claim huge pages.
+  if (previous) {
+    ::setenv("GLIBC_TUNABLES", previous->c_str(), 1);
+  } else {
+    ::unsetenv("GLIBC_TUNABLES");
+  }
+  ::unsetenv(kReexecMarker);
 }
 
 }  // namespace jobcard::node

@@ -8,7 +8,7 @@
 // memtables, the store's caches, the mempool): with 4 KiB pages each first
 // touch is a page fault and each walk misses the TLB. Measured: the block
 // phase of jobcard_bench at 100,000 entries 4-22 % less CPU in ten pairs, the
-// whole ingest at 1 M 1-27 % less in three (BENCHMARKS.md, "Sessions
+// whole ingest at 1 M 1-27 % less in four (BENCHMARKS.md, "Sessions
 // 18-19"). It changes no result, only where memory comes from;
 // JOBCARD_HUGE_PAGES=0 turns it off, and a kernel with huge pages "never"
 // (or no such setting) is left alone.
@@ -36,15 +36,19 @@ std::optional<std::string> HugePageTunables(const char* current_tunables, const 
 bool TunablesAskForHugePages(const char* tunables);
 
 // Whether this process runs with its heap on huge pages as far as it can tell:
-// its GLIBC_TUNABLES asks for them and the build is not sanitized. For the
+// its GLIBC_TUNABLES asks for them, glibc honours them (not a privileged
+// process) and the build is not sanitized. For the
 // "node starting" log line, so an operator sees which way a node runs.
 bool HugePageHeapOn();
 
 // Re-executes this program (/proc/self/exe, same argv, same pid) with
 // HugePageTunables' value when it gives one. Call first thing in main, before
 // any thread, output or open file matters. Returns only when nothing was done
-// or the exec failed (then the process carries on with 4 KiB pages). A no-op
-// under the sanitizers, whose allocators ignore glibc's tunables.
+// or the exec failed (then the process carries on with 4 KiB pages and its
+// environment as it was). Does nothing under the sanitizers, whose
+// allocators ignore glibc's tunables; in a privileged (setuid or setcap)
+// process, where glibc ignores them too; when started through the dynamic
+// loader by hand; or in a process it re-executed already.
 void ReexecWithHugePageHeap(char** argv);
 
 }  // namespace jobcard::node

@@ -5,7 +5,6 @@
 
 #include <cstdlib>
 #include <fstream>
-#include <sstream>
 
 namespace jobcard::node {
 
@@ -26,11 +25,14 @@ std::optional<std::string> HugePageTunables(const char* current_tunables, const 
 namespace {
 
 std::optional<std::string> ReadThpSetting() {
+  // The file is one short line ("always [madvise] never"); read no more
+  // than a line's worth, whatever is mounted there.
   std::ifstream in("/sys/kernel/mm/transparent_hugepage/enabled");
   if (!in) return std::nullopt;
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  std::string text(256, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  return text;
 }
 
 constexpr bool kSanitized =

@@ -378,7 +378,7 @@ int Run(const Options& opt) {
                 static_cast<unsigned>(opt.page_write_back_blocks), background_cpu_seconds, caches.c_str());
     std::printf(",\"raw_verify_per_cpu_s_at_start\":%.0f,\"raw_verify_slices\":%llu,"
                 "\"raw_verify_slice_min_per_cpu_s\":%.0f,\"raw_verify_slice_max_per_cpu_s\":%.0f",
-                verify.per_cpu_second, static_cast<unsigned long long>(sampler.verified() / 200),
+                verify.per_cpu_second, static_cast<unsigned long long>(sampler.slices()),
                 sampler.slowest_slice_per_cpu_second(), sampler.fastest_slice_per_cpu_second());
     if (opt.disk_breakdown) {
       std::printf(",\"disk_families\":%s,\"disk_bytes_per_entry_compacted\":%.0f,\"disk_families_compacted\":%s",

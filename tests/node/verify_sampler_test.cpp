@@ -17,6 +17,7 @@ TEST(VerifySampler, VerifiesEverySignatureItCountsCyclingThroughItsMessages) {
   EXPECT_EQ(sampler.Sample(25), 25);
   EXPECT_EQ(sampler.Sample(0), 0);
   EXPECT_EQ(sampler.verified(), 25u);
+  EXPECT_EQ(sampler.slices(), 1u);  // an empty Sample is no slice
 }
 
 TEST(VerifySampler, ItsRateLiesBetweenItsSlowestAndFastestSlice) {

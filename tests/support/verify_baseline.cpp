@@ -17,11 +17,17 @@
 
 namespace jobcard::testing {
 
-double ProcessCpuSeconds() {
+namespace {
+double ClockSeconds(clockid_t clock) {
   timespec t{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  clock_gettime(clock, &t);
   return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
 }
+}  // namespace
+
+double ProcessCpuSeconds() { return ClockSeconds(CLOCK_PROCESS_CPUTIME_ID); }
+
+double ThreadCpuSeconds() { return ClockSeconds(CLOCK_THREAD_CPUTIME_ID); }
 
 double ThreadCpuSecondsNamed(const char* prefix) {
   namespace fs = std::filesystem;
@@ -37,12 +43,6 @@ double ThreadCpuSecondsNamed(const char* prefix) {
 }
 
 namespace {
-
-double ThreadCpuSeconds() {
-  timespec t{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
-}
 
 // Employer A's entry for subject 2i as RawVerifyRates verifies it: the
 // tagged signing message and its signature.
@@ -76,6 +76,7 @@ int VerifySampler::Sample(int count) {
   }
   const double seconds = ThreadCpuSeconds() - start;
   verified_ += static_cast<std::uint64_t>(count);
+  ++slices_;
   cpu_seconds_ += seconds;
   if (seconds > 0) {
     const double rate = count / seconds;

@@ -42,6 +42,7 @@ class VerifySampler {
   int Sample(int count);
 
   std::uint64_t verified() const { return verified_; }
+  std::uint64_t slices() const { return slices_; }
   // Over every slice so far: verifications / the thread's CPU seconds.
   double per_cpu_second() const;
   // The slowest and the fastest slice, per CPU second: how much the
@@ -55,6 +56,7 @@ class VerifySampler {
   crypto::PublicKey key_{};
   std::size_t next_ = 0;
   std::uint64_t verified_ = 0;
+  std::uint64_t slices_ = 0;
   double cpu_seconds_ = 0;
   double slowest_ = 0;
   double fastest_ = 0;
@@ -62,6 +64,8 @@ class VerifySampler {
 
 // This process's CPU time so far (every thread), in seconds.
 double ProcessCpuSeconds();
+// The calling thread's CPU time so far, in seconds.
+double ThreadCpuSeconds();
 
 }  // namespace jobcard::testing
 

@@ -55,6 +55,7 @@ bench: $(NPM_STAMP)
 	@test -f build-bench/CMakeCache.txt || cmake -S . -B build-bench $(GENERATOR) $(LAUNCHER) -DCMAKE_BUILD_TYPE=Release -DJOBCARD_BUILD_TESTS=ON
 	cmake --build build-bench -j $(JOBS)
 	build-bench/tests/bench/jobcard_bench --dir build-bench/bench-data
+	build-bench/tests/bench/jobcard_state_index_bench
 
 # The release node of build-bench, attacked by tests/tools/jobcard_attack (every attack in turn).
 attack: $(NPM_STAMP)

@@ -38,6 +38,13 @@ Hash32 Sha256(ByteView data) {
   return out;
 }
 
+Hash32 Sha256Public(ByteView data) {
+  if (data.size() <= kSha256ShortMax && UseExtensions().load(std::memory_order_relaxed)) {
+    return Sha256ExtensionShort(data.data(), data.size());
+  }
+  return Sha256(data);
+}
+
 Sha256Hasher::Sha256Hasher() : extensions_(UseExtensions().load(std::memory_order_relaxed)) {
   std::memset(state_, 0, sizeof(state_));
   if (extensions_) {

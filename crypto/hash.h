@@ -9,6 +9,11 @@
 namespace jobcard::crypto {
 
 Hash32 Sha256(ByteView data);
+// The same digest, for data that is not secret: a short message (a Merkle
+// tree's node) is hashed in one call with no streaming state and nothing
+// wiped (an 85-byte tree node: 127 against 146 ns through Sha256Hasher on
+// session 21's machine).
+Hash32 Sha256Public(ByteView data);
 
 // Incremental SHA-256 for data assembled in parts.
 class Sha256Hasher {

@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <cassert>
 #include <cstdlib>
 #include <cstring>
 
@@ -131,6 +132,35 @@ void Sha256ExtensionUpdate(Sha256ExtensionState& s, const std::uint8_t* data, st
   s.buffered = size;
 }
 
+namespace {
+Hash32 DigestOf(const std::uint32_t h[8]) {
+  Hash32 out{};
+  for (int i = 0; i < 8; ++i) {
+    out[4 * i] = static_cast<std::uint8_t>(h[i] >> 24);
+    out[4 * i + 1] = static_cast<std::uint8_t>(h[i] >> 16);
+    out[4 * i + 2] = static_cast<std::uint8_t>(h[i] >> 8);
+    out[4 * i + 3] = static_cast<std::uint8_t>(h[i]);
+  }
+  return out;
+}
+}  // namespace
+
+Hash32 Sha256ExtensionShort(const std::uint8_t* data, std::size_t size) {
+  assert(size <= kSha256ShortMax);
+  // FIPS 180-4 §5.1.1, as in Finish, with the whole message in the tail.
+  const std::uint64_t bits = static_cast<std::uint64_t>(size) * 8;
+  std::uint8_t tail[128];
+  if (size > 0) std::memcpy(tail, data, size);
+  tail[size] = 0x80;
+  const std::size_t tail_size = size < 56 ? 64 : 128;
+  std::memset(tail + size + 1, 0, tail_size - 8 - size - 1);
+  for (int i = 0; i < 8; ++i) tail[tail_size - 1 - i] = static_cast<std::uint8_t>(bits >> (8 * i));
+  std::uint32_t h[8];
+  std::memcpy(h, kInitialHash, sizeof h);
+  CompressBlocks(h, tail, tail_size / 64);
+  return DigestOf(h);
+}
+
 Hash32 Sha256ExtensionFinish(Sha256ExtensionState& s) {
   // FIPS 180-4 §5.1.1: a 1 bit, zeros to 56 bytes mod 64, the length in bits (big-endian).
   const std::uint64_t bits = s.total_bytes * 8;
@@ -140,13 +170,7 @@ Hash32 Sha256ExtensionFinish(Sha256ExtensionState& s) {
   const std::size_t tail_size = s.buffered < 56 ? 64 : 128;
   for (int i = 0; i < 8; ++i) tail[tail_size - 1 - i] = static_cast<std::uint8_t>(bits >> (8 * i));
   CompressBlocks(s.h, tail, tail_size / 64);
-  Hash32 out{};
-  for (int i = 0; i < 8; ++i) {
-    out[4 * i] = static_cast<std::uint8_t>(s.h[i] >> 24);
-    out[4 * i + 1] = static_cast<std::uint8_t>(s.h[i] >> 16);
-    out[4 * i + 2] = static_cast<std::uint8_t>(s.h[i] >> 8);
-    out[4 * i + 3] = static_cast<std::uint8_t>(s.h[i]);
-  }
+  const Hash32 out = DigestOf(s.h);
   sodium_memzero(tail, sizeof tail);
   sodium_memzero(&s, sizeof s);
   return out;

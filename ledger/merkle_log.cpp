@@ -60,12 +60,13 @@ Hash32 LeafHash(ByteView leaf_data) {
 }
 
 Hash32 NodeHash(const Hash32& left, const Hash32& right) {
-  // One stack buffer and a single-shot hash: appends hash this per node.
+  // One stack buffer and a single-shot hash (log nodes are public): appends
+  // and proofs hash this per node.
   std::uint8_t buffer[1 + 2 * 32];
   buffer[0] = kNodePrefix;
   std::memcpy(buffer + 1, left.data(), 32);
   std::memcpy(buffer + 33, right.data(), 32);
-  return crypto::Sha256(ByteView(buffer, sizeof(buffer)));
+  return crypto::Sha256Public(ByteView(buffer, sizeof(buffer)));
 }
 
 Hash32 EmptyRoot() { return crypto::Sha256(ByteView()); }

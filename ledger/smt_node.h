@@ -64,6 +64,8 @@ Bytes EncodeSmtNode(const SmtNode& node);
 // many nodes that allocates once.
 void AppendSmtNode(Writer& w, const SmtNode& node);
 inline constexpr std::size_t kSmtNodeBytes = 1 + 32 + 32;
+inline constexpr std::uint8_t kSmtLeafKind = 0;
+inline constexpr std::uint8_t kSmtInternalKind = 1;
 Result<SmtNode> DecodeSmtNode(ByteView bytes);
 
 // Where a node sits in the tree: `depth` (0 = the root; 0..256) and the path

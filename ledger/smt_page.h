@@ -71,7 +71,8 @@ class SmtPageRows {
 // position and returns the node there only if it hashes to `hash`
 // (otherwise smt.missing_node when the slot or page is empty,
 // smt.node_mismatch when it holds another node). Keeps the last page it
-// decoded, since a walk reads up to four nodes of a page in a row; so one
+// decoded at each page level, since a walk reads up to four nodes of a page
+// and comes back to it after each subtree below; so one
 // object serves one walk (not thread-safe), and a walk racing a commit can
 // see a page from before it: the hash check turns that into an error and the
 // caller walks again.
@@ -83,9 +84,18 @@ class PagedSmtNodeStore final : public SmtNodeStore {
  private:
   Result<const SmtPage*> PageAt(const Bytes& key) const;
 
+  // The last page read at each page level (index k for depths 4k..4k+3),
+  // or that there was no row. A walk is depth first, so when it comes back
+  // up to a page it still finds it here: keeping only the last page read
+  // made the walk read and decode an upper page again for each of its
+  // children's subtrees (BENCHMARKS.md, "Session 21").
+  struct HeldPage {
+    bool read = false;
+    Bytes key;
+    std::optional<SmtPage> page;
+  };
   const SmtPageRows& rows_;
-  mutable Bytes last_key_;
-  mutable std::optional<SmtPage> last_page_;
+  mutable std::vector<HeldPage> held_;
 };
 
 // A row to write: the page's encoding, or nullopt to delete the row (the

@@ -57,6 +57,9 @@ TEST(Sha256, OneShotAndIncrementalEqualLibsodiumAtEveryLength) {
       const Bytes data = RandomBytes(rng, n);
       const Hash32 expected = Libsodium(data);
       EXPECT_EQ(Sha256(data), expected) << n << " bytes";
+      // The one-call path for short public data (up to 119 bytes: one or
+      // two blocks padded) and the fall-back past it.
+      EXPECT_EQ(Sha256Public(data), expected) << n << " bytes, public";
       // The same bytes in up to four parts, split at random points.
       Sha256Hasher hasher;
       std::size_t at = 0;
@@ -87,6 +90,7 @@ TEST(Sha256, TheCpuExtensionPathEqualsLibsodium) {
     for (std::size_t i = 0; i < bytewise; ++i) Sha256ExtensionUpdate(state, data.data() + i, 1);
     Sha256ExtensionUpdate(state, data.data() + bytewise, n - bytewise);
     EXPECT_EQ(Sha256ExtensionFinish(state), Libsodium(data)) << n << " bytes";
+    if (n <= kSha256ShortMax) EXPECT_EQ(Sha256ExtensionShort(data.data(), n), Libsodium(data)) << n << " bytes, short";
   }
 }
 

@@ -252,7 +252,8 @@ class StoredPageRows final : public SmtPageRows {
 
 // The tip's state index (format 5): its pages, through the page-row cache,
 // each node checked against the hash its parent names before use. One
-// object per walk (PagedSmtNodeStore keeps the last page it read). Until
+// object per walk (PagedSmtNodeStore keeps the last page it read at each
+// page level). Until
 // session 14 a cache of nodes by hash sat in front; with SHA-256 on the
 // CPU's instructions the check costs less than that cache's upkeep
 // (BENCHMARKS.md, "Session 14").

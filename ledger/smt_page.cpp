@@ -110,7 +110,7 @@ Result<SmtPage> DecodeSmtPage(ByteView bytes) {
 
 Result<const SmtPage*> PagedSmtNodeStore::PageAt(const Bytes& key) const {
   const std::size_t level = key.at(0);
-  if (held_.size() <= level) held_.resize(level + 1);
+  if (held_.size() <= level) held_.resize(level + 1);  // within the reserved room: no reallocation
   HeldPage& held = held_[level];
   if (held.read && held.key == key) return held.page ? &*held.page : nullptr;
   auto row = rows_.GetPageRow(key);

@@ -72,23 +72,25 @@ class SmtPageRows {
 // (otherwise smt.missing_node when the slot or page is empty,
 // smt.node_mismatch when it holds another node). Keeps the last page it
 // decoded at each page level, since a walk reads up to four nodes of a page
-// and comes back to it after each subtree below; so one
+// and comes back up to it after the subtrees below; so one
 // object serves one walk (not thread-safe), and a walk racing a commit can
 // see a page from before it: the hash check turns that into an error and the
 // caller walks again.
 class PagedSmtNodeStore final : public SmtNodeStore {
  public:
-  explicit PagedSmtNodeStore(const SmtPageRows& rows) : rows_(rows) {}
+  explicit PagedSmtNodeStore(const SmtPageRows& rows) : rows_(rows) { held_.reserve(kSmtDepth / kSmtPageLevels + 1); }
   Result<SmtNode> GetNode(const Hash32& hash, const SmtNodePosition& at) const override;
 
  private:
   Result<const SmtPage*> PageAt(const Bytes& key) const;
 
   // The last page read at each page level (index k for depths 4k..4k+3),
-  // or that there was no row. A walk is depth first, so when it comes back
-  // up to a page it still finds it here: keeping only the last page read
-  // made the walk read and decode an upper page again for each of its
-  // children's subtrees (BENCHMARKS.md, "Session 21").
+  // or that there was no row; grown as deeper levels are reached, within
+  // room reserved for all 65 up front, so that the pointers PageAt hands
+  // out stay valid. A walk is depth first, so when it
+  // comes back up to a page it still finds it here: keeping only the last
+  // page read made the walk read and decode an upper page again after the
+  // subtrees below it (BENCHMARKS.md, "Session 21").
   struct HeldPage {
     bool read = false;
     Bytes key;

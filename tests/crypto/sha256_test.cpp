@@ -90,7 +90,9 @@ TEST(Sha256, TheCpuExtensionPathEqualsLibsodium) {
     for (std::size_t i = 0; i < bytewise; ++i) Sha256ExtensionUpdate(state, data.data() + i, 1);
     Sha256ExtensionUpdate(state, data.data() + bytewise, n - bytewise);
     EXPECT_EQ(Sha256ExtensionFinish(state), Libsodium(data)) << n << " bytes";
-    if (n <= kSha256ShortMax) EXPECT_EQ(Sha256ExtensionShort(data.data(), n), Libsodium(data)) << n << " bytes, short";
+    if (n <= kSha256ShortMax) {
+      EXPECT_EQ(Sha256ExtensionShort(data.data(), n), Libsodium(data)) << n << " bytes, short";
+    }
   }
 }
 

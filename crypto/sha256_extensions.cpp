@@ -133,6 +133,19 @@ void Sha256ExtensionUpdate(Sha256ExtensionState& s, const std::uint8_t* data, st
 }
 
 namespace {
+// FIPS 180-4 §5.1.1: after the message's last `used` bytes, already at the
+// start of `tail`, a 1 bit, zeros to 56 bytes mod 64, and the whole
+// message's length in bits (big-endian). Returns the bytes to compress, 64
+// or 128 (used < 120).
+std::size_t PadTail(std::uint8_t (&tail)[128], std::size_t used, std::uint64_t total_bytes) {
+  const std::size_t tail_size = used < 56 ? 64 : 128;
+  tail[used] = 0x80;
+  std::memset(tail + used + 1, 0, tail_size - 8 - used - 1);
+  const std::uint64_t bits = total_bytes * 8;
+  for (int i = 0; i < 8; ++i) tail[tail_size - 1 - i] = static_cast<std::uint8_t>(bits >> (8 * i));
+  return tail_size;
+}
+
 Hash32 DigestOf(const std::uint32_t h[8]) {
   Hash32 out{};
   for (int i = 0; i < 8; ++i) {
@@ -147,14 +160,10 @@ Hash32 DigestOf(const std::uint32_t h[8]) {
 
 Hash32 Sha256ExtensionShort(const std::uint8_t* data, std::size_t size) {
   assert(size <= kSha256ShortMax);
-  // FIPS 180-4 §5.1.1, as in Finish, with the whole message in the tail.
-  const std::uint64_t bits = static_cast<std::uint64_t>(size) * 8;
+  // The whole message is the tail.
   std::uint8_t tail[128];
   if (size > 0) std::memcpy(tail, data, size);
-  tail[size] = 0x80;
-  const std::size_t tail_size = size < 56 ? 64 : 128;
-  std::memset(tail + size + 1, 0, tail_size - 8 - size - 1);
-  for (int i = 0; i < 8; ++i) tail[tail_size - 1 - i] = static_cast<std::uint8_t>(bits >> (8 * i));
+  const std::size_t tail_size = PadTail(tail, size, size);
   std::uint32_t h[8];
   std::memcpy(h, kInitialHash, sizeof h);
   CompressBlocks(h, tail, tail_size / 64);
@@ -162,13 +171,9 @@ Hash32 Sha256ExtensionShort(const std::uint8_t* data, std::size_t size) {
 }
 
 Hash32 Sha256ExtensionFinish(Sha256ExtensionState& s) {
-  // FIPS 180-4 §5.1.1: a 1 bit, zeros to 56 bytes mod 64, the length in bits (big-endian).
-  const std::uint64_t bits = s.total_bytes * 8;
-  std::uint8_t tail[128] = {};
+  std::uint8_t tail[128];
   std::memcpy(tail, s.buffer, s.buffered);
-  tail[s.buffered] = 0x80;
-  const std::size_t tail_size = s.buffered < 56 ? 64 : 128;
-  for (int i = 0; i < 8; ++i) tail[tail_size - 1 - i] = static_cast<std::uint8_t>(bits >> (8 * i));
+  const std::size_t tail_size = PadTail(tail, s.buffered, s.total_bytes);
   CompressBlocks(s.h, tail, tail_size / 64);
   const Hash32 out = DigestOf(s.h);
   sodium_memzero(tail, sizeof tail);

@@ -11,9 +11,6 @@
 namespace jobcard::ledger {
 namespace {
 
-constexpr std::uint8_t kLeafKind = kSmtLeafKind;
-constexpr std::uint8_t kInternalKind = kSmtInternalKind;
-
 // TaggedHash(tag, a || b), assembled on the stack and hashed in one call
 // (tree nodes are public; crypto::Sha256Public), because this is the tree's
 // hot path: a block's update hashes ~13 nodes per changed key.
@@ -73,10 +70,10 @@ Hash32 SmtWithBit(const Hash32& path, std::size_t index, bool bit) {
 
 void AppendSmtNode(Writer& w, const SmtNode& node) {
   if (const auto* leaf = std::get_if<SmtLeaf>(&node)) {
-    w.U8(kLeafKind).Fixed(leaf->key).Fixed(leaf->value_hash);
+    w.U8(kSmtLeafKind).Fixed(leaf->key).Fixed(leaf->value_hash);
   } else {
     const auto& internal = std::get<SmtInternal>(node);
-    w.U8(kInternalKind).Fixed(internal.left).Fixed(internal.right);
+    w.U8(kSmtInternalKind).Fixed(internal.left).Fixed(internal.right);
   }
 }
 
@@ -91,13 +88,13 @@ Result<SmtNode> DecodeSmtNode(ByteView bytes) {
   std::uint8_t kind = 0;
   Hash32 first{};
   Hash32 second{};
-  if (r.U8(kind) && kind != kLeafKind && kind != kInternalKind) {
+  if (r.U8(kind) && kind != kSmtLeafKind && kind != kSmtInternalKind) {
     r.Fail("smt.bad_node", "unknown node kind " + std::to_string(kind));
   }
   r.Fixed(first);
   r.Fixed(second);
   JOBCARD_TRY_STATUS(r.Finish());
-  if (kind == kLeafKind) return SmtNode{SmtLeaf{first, second}};
+  if (kind == kSmtLeafKind) return SmtNode{SmtLeaf{first, second}};
   return SmtNode{SmtInternal{first, second}};
 }
 

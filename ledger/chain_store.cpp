@@ -23,6 +23,7 @@
 #include "ledger/merkle_log.h"
 #include "ledger/merkle_log_tree.h"
 #include "ledger/smt_page.h"
+#include "ledger/smt_page_update.h"
 #include "ledger/smt_page_backlog.h"
 #include "ledger/smt_page_cache.h"
 #include "ledger/sparse_merkle.h"
@@ -635,7 +636,7 @@ Status RebuildPageBacklog(ChainStore::Db& db) {
                                           std::to_string(db.tip.height));
   }
   const SmtChanges changes(latest.begin(), latest.end());
-  auto smt = SmtApply(StoredSmtNodes(db), *base_root, changes, SmtUpdateViews::kByPositionOnly);
+  auto smt = SmtApplyToPages(StoredPageRows(db), *base_root, changes);
   if (!smt.ok()) {
     // A node missing or not matching its parent: the rows do not fit the pages (damage). A read error stays one.
     const bool damage = smt.error().code.rfind("smt.", 0) == 0;
@@ -647,10 +648,9 @@ Status RebuildPageBacklog(ChainStore::Db& db) {
     return MakeError("store.corrupt", "the state changes of blocks " + std::to_string(heights.front()) + " to " +
                                           std::to_string(heights.back()) + " do not give the tip's state root");
   }
-  auto pages = SmtPageChanges(StoredPageRows(db), *smt);
-  if (!pages.ok()) return pages.error();
+  const SmtPageWrites& pages = smt->writes;
   rocksdb::WriteBatch batch;
-  WriteSmtPages(batch, db.cfs[kSmtPages], *pages);
+  WriteSmtPages(batch, db.cfs[kSmtPages], pages);
   for (std::uint64_t height : heights) batch.Delete(db.cfs[kMeta], BacklogKey(height));
   JOBCARD_TRY_STATUS(JudgePageWriteRoom(db, batch));
   rocksdb::WriteOptions wo;
@@ -659,7 +659,7 @@ Status RebuildPageBacklog(ChainStore::Db& db) {
   if (!s.ok()) {
     return MakeError(s.IsNoSpace() ? "store.no_space" : "store.io", "writing the rebuilt state index pages failed: " + s.ToString());
   }
-  db.smt_page_rows.Remember(*pages);
+  db.smt_page_rows.Remember(pages);
   db.rebuilt_page_blocks = heights.size();
   return Status::Ok();
 }
@@ -751,14 +751,12 @@ Result<std::unique_ptr<ChainStore>> ChainStore::Open(const std::string& dir, con
   if (!*stored_genesis) {
     // A new database: write the genesis state in one synced batch.
     StateDelta initial = GenesisDelta(genesis);
-    StoredSmtNodes smt_store(*db);
-    auto smt = SmtApply(smt_store, kSmtEmptyRoot, StateIndexChanges(initial), SmtUpdateViews::kByPositionOnly);
+    auto smt = SmtApplyToPages(StoredPageRows(*db), kSmtEmptyRoot, StateIndexChanges(initial));
     if (!smt.ok()) return smt.error();
-    auto pages = SmtPageChanges(StoredPageRows(*db), *smt);
-    if (!pages.ok()) return pages.error();
+    const SmtPageWrites& pages = smt->writes;
     rocksdb::WriteBatch batch;
     WriteDelta(batch, db->cfs, initial);
-    WriteSmtPages(batch, db->cfs[kSmtPages], *pages);
+    WriteSmtPages(batch, db->cfs[kSmtPages], pages);
     ChainTip tip{0, genesis_hash, genesis.genesis_time_ms, smt->root, EmptyRoot(), 0};
     batch.Put(db->cfs[kMeta], kGenesisKey, AsSlice(Bytes(genesis_hash.begin(), genesis_hash.end())));
     batch.Put(db->cfs[kMeta], kFormatKey, HeightKey(kStoreFormat));
@@ -767,7 +765,7 @@ Result<std::unique_ptr<ChainStore>> ChainStore::Open(const std::string& dir, con
     wo.sync = true;
     s = db->db->Write(wo, &batch);
     if (!s.ok()) return MakeError("store.io", "cannot initialise the database: " + s.ToString());
-    db->smt_page_rows.Remember(*pages);
+    db->smt_page_rows.Remember(pages);
     db->tip = tip;
   } else {
     ByteView stored = AsView(**stored_genesis);
@@ -896,13 +894,10 @@ Result<PreparedBlock> ChainStore::Prepare(const std::vector<Tx>& txs, const Bloc
   auto appended = MerkleLog::Append(log_store, tip.log_size, leaves);
   if (!appended.ok()) return appended.error();
   impl->log_writes = std::move(appended->writes);
-  StoredSmtNodes smt_store(*db_);
   impl->state_changes = StateIndexChanges(out.execution.delta);
-  auto smt = SmtApply(smt_store, tip.state_root, impl->state_changes, SmtUpdateViews::kByPositionOnly);
+  auto smt = SmtApplyToPages(StoredPageRows(*db_), tip.state_root, impl->state_changes);
   if (!smt.ok()) return smt.error();
-  auto pages = SmtPageChanges(StoredPageRows(*db_), *smt);
-  if (!pages.ok()) return pages.error();
-  impl->smt_page_writes = std::move(*pages);
+  impl->smt_page_writes = std::move(smt->writes);
   const auto validators_now = GetValidators();
   impl->validators_after = out.execution.delta.validators ? *out.execution.delta.validators : validators_now;
 

@@ -11,7 +11,9 @@
 // side is replaced by that leaf.
 //
 // Besides the nodes by hash (writes, stale) it reports the change by
-// position (vacated, placed) for a store that keeps nodes where they sit.
+// position (vacate, place) to an SmtPositionSink, for a store that keeps
+// nodes where they sit: SmtApply collects them in vectors, a store of pages
+// applies them to its pages as the walk goes (SmtApplyToPages).
 #include <algorithm>
 #include <cassert>
 #include <iterator>
@@ -58,7 +60,8 @@ SmtNodePosition ChildOf(std::size_t depth, const Hash32& path, bool right) {
 
 class Updater {
  public:
-  Updater(const SmtNodeStore& store, bool by_hash) : store_(store), by_hash_(by_hash) {}
+  Updater(const SmtNodeStore& store, bool by_hash, SmtPositionSink& positions)
+      : store_(store), by_hash_(by_hash), positions_(positions) {}
 
   // The subtree at `depth` on `path` (its first `depth` bits), whose old
   // top node is `hash`, after `changes` (all of them keys on that path).
@@ -68,7 +71,7 @@ class Updater {
     auto node = store_.GetNode(hash, SmtNodePosition{depth, path});
     if (!node.ok()) return node.error();
     if (by_hash_) removed_.push_back(hash);
-    vacated_.push_back(SmtNodePosition{depth, path});
+    positions_.Vacate(SmtNodePosition{depth, path});
     if (const auto* leaf = std::get_if<SmtLeaf>(&*node)) return Build(depth, MergeLeaves(changes, *leaf));
     if (depth >= kSmtDepth) return CorruptTree(depth);
     const auto& internal = std::get<SmtInternal>(*node);
@@ -83,14 +86,14 @@ class Updater {
   // The root sits at depth 0.
   void PlaceRoot(const Subtree& root) { Place(root, SmtNodePosition{}); }
 
-  SmtUpdate Finish(const Hash32& root) {
-    if (!by_hash_) return SmtUpdate{root, {}, {}, std::move(vacated_), std::move(placed_)};
+  // The by-hash view (`writes`, `stale`) of `update`, when asked for.
+  void FinishByHash(SmtUpdate& update) {
+    if (!by_hash_) return;
     std::sort(created_.begin(), created_.end(), HashLess);
     std::sort(removed_.begin(), removed_.end());
     // A node can leave one place and come back at another (a leaf moving up
     // or down a level has the same hash), or be rebuilt unchanged: such a node
     // is neither written nor stale (by hash; by position it has moved).
-    SmtUpdate update{root, {}, {}, std::move(vacated_), std::move(placed_)};
     std::vector<Hash32> created_hashes;
     created_hashes.reserve(created_.size());
     for (const auto& [hash, node] : created_) {
@@ -99,7 +102,6 @@ class Updater {
     }
     std::set_difference(removed_.begin(), removed_.end(), created_hashes.begin(), created_hashes.end(),
                         std::back_inserter(update.stale));
-    return update;
   }
 
  private:
@@ -160,7 +162,7 @@ class Updater {
     auto node = store_.GetNode(subtree.hash, at);
     if (!node.ok()) return node.error();
     if (!std::holds_alternative<SmtLeaf>(*node)) return Subtree{subtree.hash, Kind::kInternal, std::nullopt};
-    vacated_.push_back(at);
+    positions_.Vacate(at);
     return Subtree{subtree.hash, Kind::kLeaf, std::move(*node)};
   }
 
@@ -173,7 +175,7 @@ class Updater {
   }
 
   void Place(const Subtree& subtree, const SmtNodePosition& at) {
-    if (subtree.node.has_value()) placed_.push_back(SmtPlacedNode{at, subtree.hash, *subtree.node});
+    if (subtree.node.has_value()) positions_.Place(at, subtree.hash, *subtree.node);
   }
 
   Subtree Create(SmtNode node, Kind kind) {
@@ -184,16 +186,26 @@ class Updater {
 
   const SmtNodeStore& store_;
   const bool by_hash_;
+  SmtPositionSink& positions_;
   std::vector<std::pair<Hash32, SmtNode>> created_;
   std::vector<Hash32> removed_;
-  std::vector<SmtNodePosition> vacated_;
-  std::vector<SmtPlacedNode> placed_;
 };
 
-}  // namespace
+// SmtApply's view by position: the sink's calls, kept in order.
+class PositionLists final : public SmtPositionSink {
+ public:
+  explicit PositionLists(SmtUpdate& update) : update_(update) {}
+  void Vacate(const SmtNodePosition& at) override { update_.vacated.push_back(at); }
+  void Place(const SmtNodePosition& at, const Hash32& hash, const SmtNode& node) override {
+    update_.placed.push_back(SmtPlacedNode{at, hash, node});
+  }
 
-Result<SmtUpdate> SmtApply(const SmtNodeStore& store, const Hash32& old_root, const SmtChanges& changes,
-                           SmtUpdateViews views) {
+ private:
+  SmtUpdate& update_;
+};
+
+// The changes sorted by key (pointing into `changes`), or smt.duplicate_key.
+Result<std::vector<Change>> SortedChanges(const SmtChanges& changes) {
   std::vector<Change> sorted;
   sorted.reserve(changes.size());
   for (const auto& [key, value_hash] : changes) sorted.push_back(Change{&key, &value_hash});
@@ -203,11 +215,35 @@ Result<SmtUpdate> SmtApply(const SmtNodeStore& store, const Hash32& old_root, co
   if (duplicate != sorted.end()) {
     return MakeError("smt.duplicate_key", "two changes for key " + ToHex(*duplicate->key));
   }
-  Updater updater(store, views == SmtUpdateViews::kByHashAndPosition);
-  auto root = updater.Update(old_root, 0, Hash32{}, sorted);
+  return sorted;
+}
+
+}  // namespace
+
+Result<SmtUpdate> SmtApply(const SmtNodeStore& store, const Hash32& old_root, const SmtChanges& changes,
+                           SmtUpdateViews views) {
+  auto sorted = SortedChanges(changes);
+  if (!sorted.ok()) return sorted.error();
+  SmtUpdate update;
+  PositionLists positions(update);
+  Updater updater(store, views == SmtUpdateViews::kByHashAndPosition, positions);
+  auto root = updater.Update(old_root, 0, Hash32{}, *sorted);
   if (!root.ok()) return root.error();
   updater.PlaceRoot(*root);
-  return updater.Finish(root->hash);
+  update.root = root->hash;
+  updater.FinishByHash(update);
+  return update;
+}
+
+Result<Hash32> SmtApplyByPosition(const SmtNodeStore& store, const Hash32& old_root, const SmtChanges& changes,
+                                  SmtPositionSink& positions) {
+  auto sorted = SortedChanges(changes);
+  if (!sorted.ok()) return sorted.error();
+  Updater updater(store, /*by_hash=*/false, positions);
+  auto root = updater.Update(old_root, 0, Hash32{}, *sorted);
+  if (!root.ok()) return root.error();
+  updater.PlaceRoot(*root);
+  return root->hash;
 }
 
 }  // namespace jobcard::ledger

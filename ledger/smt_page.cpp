@@ -22,7 +22,7 @@ Hash32 MaskedPath(const Hash32& path, std::size_t bits) {
   return out;
 }
 
-std::string PageName(const Bytes& key) { return "state index page " + ToHex(key); }
+std::string PageName(ByteView key) { return "state index page " + ToHex(key); }
 
 }  // namespace
 
@@ -108,22 +108,38 @@ Result<SmtPage> DecodeSmtPage(ByteView bytes) {
   return page;
 }
 
+Result<std::optional<SmtPage>> ReadSmtPage(const SmtPageRows& rows, ByteView key) {
+  auto row = rows.GetPageRow(key);
+  if (!row.ok()) return row.error();
+  if (!row->has_value()) return std::optional<SmtPage>();
+  auto decoded = DecodeSmtPage(**row);
+  if (!decoded.ok()) return MakeError(decoded.error().code, PageName(key) + " does not decode: " + decoded.error().message);
+  return std::optional<SmtPage>(std::move(*decoded));
+}
+
+Result<SmtNode> CheckedSmtPageNode(const SmtPage* page, ByteView key, std::size_t slot, const Hash32& hash) {
+  if (page == nullptr || !page->slots[slot].has_value()) {
+    return MakeError("smt.missing_node", "state index node " + ToHex(hash).substr(0, 16) + " is missing (" + PageName(key) +
+                                             ", slot " + std::to_string(slot) + ")");
+  }
+  const SmtNode& node = *page->slots[slot];
+  if (SmtNodeHash(node) != hash) {
+    return MakeError("smt.node_mismatch", PageName(key) + ", slot " + std::to_string(slot) + " holds a node that does not hash to " +
+                                              ToHex(hash).substr(0, 16) + ", which its parent names");
+  }
+  return node;
+}
+
 Result<const SmtPage*> PagedSmtNodeStore::PageAt(const Bytes& key) const {
   const std::size_t level = key.at(0);
   if (held_.size() <= level) held_.resize(level + 1);  // within the reserved room: no reallocation
   HeldPage& held = held_[level];
   if (held.read && held.key == key) return held.page ? &*held.page : nullptr;
-  auto row = rows_.GetPageRow(key);
-  if (!row.ok()) return row.error();
-  std::optional<SmtPage> page;
-  if (row->has_value()) {
-    auto decoded = DecodeSmtPage(**row);
-    if (!decoded.ok()) return MakeError(decoded.error().code, PageName(key) + " does not decode: " + decoded.error().message);
-    page = std::move(*decoded);
-  }
+  auto page = ReadSmtPage(rows_, key);
+  if (!page.ok()) return page.error();
   held.read = true;
   held.key = key;
-  held.page = std::move(page);
+  held.page = std::move(*page);
   return held.page ? &*held.page : nullptr;
 }
 
@@ -131,17 +147,7 @@ Result<SmtNode> PagedSmtNodeStore::GetNode(const Hash32& hash, const SmtNodePosi
   const Bytes key = SmtPageKey(at);
   auto page = PageAt(key);
   if (!page.ok()) return page.error();
-  const std::size_t slot = SmtPageSlot(at);
-  if (*page == nullptr || !(*page)->slots[slot].has_value()) {
-    return MakeError("smt.missing_node", "state index node " + ToHex(hash).substr(0, 16) + " is missing (" + PageName(key) +
-                                             ", slot " + std::to_string(slot) + ")");
-  }
-  const SmtNode& node = *(*page)->slots[slot];
-  if (SmtNodeHash(node) != hash) {
-    return MakeError("smt.node_mismatch", PageName(key) + ", slot " + std::to_string(slot) + " holds a node that does not hash to " +
-                                              ToHex(hash).substr(0, 16) + ", which its parent names");
-  }
-  return node;
+  return CheckedSmtPageNode(*page, key, SmtPageSlot(at), hash);
 }
 
 Result<SmtPageWrites> SmtPageChanges(const SmtPageRows& rows, const SmtUpdate& update) {
@@ -172,14 +178,9 @@ Result<SmtPageWrites> SmtPageChanges(const SmtPageRows& rows, const SmtUpdate& u
   for (auto first = edits.begin(); first != edits.end();) {
     const auto last = std::find_if(first, edits.end(), [&](const Edit& e) { return !same_page(e, *first); });
     const Bytes key = SmtPageKey(SmtNodePosition{first->page * kSmtPageLevels, first->prefix});
-    auto row = rows.GetPageRow(key);
-    if (!row.ok()) return row.error();
-    SmtPage page;
-    if (row->has_value()) {
-      auto stored = DecodeSmtPage(**row);
-      if (!stored.ok()) return MakeError(stored.error().code, PageName(key) + " does not decode: " + stored.error().message);
-      page = std::move(*stored);
-    }
+    auto stored = ReadSmtPage(rows, key);
+    if (!stored.ok()) return stored.error();
+    SmtPage page = stored->value_or(SmtPage{});
     for (auto e = first; e != last; ++e) {
       if (e->node == nullptr) {
         page.slots[e->slot].reset();

@@ -67,6 +67,16 @@ class SmtPageRows {
   virtual Result<std::optional<Bytes>> GetPageRow(ByteView key) const = 0;
 };
 
+// The page stored under `key` in `rows`, decoded; nullopt when there is no
+// row. Errors: a failed read, or the row's decode error (its code, the page
+// named in the message).
+Result<std::optional<SmtPage>> ReadSmtPage(const SmtPageRows& rows, ByteView key);
+
+// The node in slot `slot` of `page` (nullptr: no such page), the page keyed
+// `key`, if it hashes to `hash`, what its parent names; otherwise
+// smt.missing_node (no page, or an empty slot) or smt.node_mismatch.
+Result<SmtNode> CheckedSmtPageNode(const SmtPage* page, ByteView key, std::size_t slot, const Hash32& hash);
+
 // An SmtNodeStore over page rows: GetNode reads the page at the node's
 // position and returns the node there only if it hashes to `hash`
 // (otherwise smt.missing_node when the slot or page is empty,
@@ -105,7 +115,9 @@ class PagedSmtNodeStore final : public SmtNodeStore {
 using SmtPageWrites = std::vector<std::pair<Bytes, std::optional<Bytes>>>;
 
 // The rows a store of pages holding `update`'s old tree must write to hold
-// its new one: each page with a vacated or placed position, read from `rows`
+// its new one (the store computes them with SmtApplyToPages, in one pass,
+// smt_page_update.h; this is the two-pass reference its tests check it
+// against): each page with a vacated or placed position, read from `rows`
 // (as stored: unchecked, its untouched nodes are carried over), emptied at
 // the vacated slots, filled at the placed ones. Sorted by key. Errors: a
 // failed read, or a stored page that does not decode.

@@ -67,6 +67,28 @@ Result<SmtUpdate> SmtApply(const SmtNodeStore& store, const Hash32& old_root,
                            const SmtChanges& changes,
                            SmtUpdateViews views = SmtUpdateViews::kByHashAndPosition);
 
+// Where a walk reports the change by position as it goes, for a store that
+// keeps nodes where they sit. The calls come in the walk's order, which
+// guarantees three things a store applying them at once relies on: a
+// position is vacated before it is placed; a place lands on a position that
+// was empty in the old tree or already vacated; and the walk never reads a
+// position after it has vacated or placed it (so pages edited in place still
+// answer the walk's reads of their other slots as stored).
+class SmtPositionSink {
+ public:
+  virtual ~SmtPositionSink() = default;
+  // The old tree's node at `at` is gone (replaced, emptied, or moved).
+  virtual void Vacate(const SmtNodePosition& at) = 0;
+  // `node`, which hashes to `hash`, now sits at `at`.
+  virtual void Place(const SmtNodePosition& at, const Hash32& hash, const SmtNode& node) = 0;
+};
+
+// SmtApply's walk with its change by position handed to `positions` as it
+// goes instead of collected (and no by-hash view); returns the new root.
+// Same errors as SmtApply. SmtApplyToPages (smt_page_update.h) is its user.
+Result<Hash32> SmtApplyByPosition(const SmtNodeStore& store, const Hash32& old_root, const SmtChanges& changes,
+                                  SmtPositionSink& positions);
+
 // The value hash of `key` under `root`, or nullopt if it has none.
 Result<std::optional<Hash32>> SmtGet(const SmtNodeStore& store, const Hash32& root,
                                      const Hash32& key);

@@ -40,6 +40,7 @@
 #include "ledger/smt_memory_store.h"
 #include "ledger/smt_node.h"
 #include "ledger/smt_page.h"
+#include "ledger/smt_page_update.h"
 #include "ledger/sparse_merkle.h"
 
 namespace jobcard::ledger {
@@ -107,6 +108,12 @@ class CountingNodes final : public SmtNodeStore {
   const SmtNodeStore& inner_;
 };
 
+// How a block's update is computed: the node's way (SmtApplyToPages: the
+// walk edits the decoded pages as it goes), or the way before session 22
+// (SmtApply's positions, then SmtPageChanges reading and editing the pages
+// again), kept beside it so one run compares the two on the same machine.
+enum class Method : std::int64_t { kOnPages = 0, kPositionsThenPages = 1 };
+
 // What one block's update did, summed over the run.
 struct Work {
   std::uint64_t nodes_read = 0;
@@ -153,8 +160,20 @@ class Ledger {
     return batch;
   }
 
-  // The update the node's Prepare computes: the walk, then the page rows.
-  SmtPageWrites Update(const SmtChanges& batch, Hash32* new_root, Work* work = nullptr) const {
+  // One block's update, by either method (Method). `work` counts the walk's
+  // node reads and places and the rows written.
+  SmtPageWrites Update(const SmtChanges& batch, Method method, Hash32* new_root, Work* work = nullptr) const {
+    if (method == Method::kOnPages) {
+      auto update = SmtApplyToPages(rows_, root_, batch);
+      if (!update.ok()) Fail("SmtApplyToPages", update.error());
+      *new_root = update->root;
+      if (work) {
+        work->nodes_read += update->nodes_read;
+        work->nodes_placed += update->nodes_placed;
+        work->page_writes += update->writes.size();
+      }
+      return std::move(update->writes);
+    }
     PagedSmtNodeStore pages(rows_);
     CountingNodes nodes(pages);
     auto update = SmtApply(nodes, root_, batch, SmtUpdateViews::kByPositionOnly);
@@ -177,7 +196,7 @@ class Ledger {
 
   void Commit(const SmtChanges& batch) {
     Hash32 root;
-    const auto writes = Update(batch, &root);
+    const auto writes = Update(batch, Method::kOnPages, &root);
     Install(writes, root);
   }
 
@@ -229,9 +248,11 @@ double SecondsPerRawHash() {
   return (ThreadCpuSeconds() - start) / kHashes;
 }
 
-// One block's update of a tree of state.range(0) keys; the rows are
-// installed between iterations, untimed, so every block meets the tip.
+// One block's update of a tree of state.range(0) keys, by the method
+// state.range(1) names; the rows are installed between iterations, untimed,
+// so every block meets the tip.
 void BM_BlockUpdate(benchmark::State& state) {
+  const auto method = static_cast<Method>(state.range(1));
   if (sodium_init() < 0) {
     state.SkipWithError("libsodium did not initialise");
     return;
@@ -253,7 +274,7 @@ void BM_BlockUpdate(benchmark::State& state) {
     state.ResumeTiming();
     const double start = ThreadCpuSeconds();
     Hash32 root;
-    const SmtPageWrites writes = ledger.Update(batch, &root, &work);
+    const SmtPageWrites writes = ledger.Update(batch, method, &root, &work);
     update_seconds += ThreadCpuSeconds() - start;
     state.PauseTiming();
     ledger.Install(writes, root);
@@ -281,9 +302,19 @@ void BM_BlockUpdate(benchmark::State& state) {
 // A fixed number of blocks, not a minimum time: the tree grows by ~160 keys
 // a block (~180 new, ~20 deleted), so every run, of any build, then meets the same trees, and the
 // work counters of two builds compare exactly.
-BENCHMARK(BM_BlockUpdate)->Arg(20000)->Arg(200000)->Unit(benchmark::kMillisecond)->Iterations(120);
-// Three blocks, for the suite's smoke test (ctest BenchSmoke.StateIndexUpdate).
-BENCHMARK(BM_BlockUpdate)->Name("Smoke")->Arg(20000)->Unit(benchmark::kMillisecond)->Iterations(3);
+// The two methods alternate, each tree size's pair side by side
+// (--benchmark_repetitions alternates whole pairs less well: it repeats one
+// benchmark before the next).
+BENCHMARK(BM_BlockUpdate)
+    ->ArgNames({"keys", "positions_then_pages"})
+    ->Args({20000, 0})
+    ->Args({20000, 1})
+    ->Args({200000, 0})
+    ->Args({200000, 1})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(120);
+// Three blocks of each method, for the suite's smoke test (ctest BenchSmoke.StateIndexUpdate).
+BENCHMARK(BM_BlockUpdate)->Name("Smoke")->Args({20000, 0})->Args({20000, 1})->Unit(benchmark::kMillisecond)->Iterations(3);
 
 }  // namespace
 }  // namespace jobcard::ledger

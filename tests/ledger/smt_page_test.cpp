@@ -4,6 +4,7 @@
 // and exactly the pages of the latest tree.
 #include "ledger/smt_page.h"
 #include "ledger/smt_page_cache.h"
+#include "ledger/smt_page_update.h"
 
 #include <gtest/gtest.h>
 
@@ -64,9 +65,11 @@ void ExpectTheSamePositions(const SmtUpdate& positions_only, const Result<SmtUpd
   EXPECT_TRUE(positions_only.stale.empty());
 }
 
-// A tree kept in pages, updated the way the chain store updates it: read
-// through a page-row cache when given one (smt_page_cache.h), which then
-// remembers each batch's writes.
+// A tree kept in pages, updated the way the chain store updates it
+// (SmtApplyToPages), read through a page-row cache when given one
+// (smt_page_cache.h), which then remembers each batch's writes. Each batch
+// is also computed the way before it, SmtApply's positions then
+// SmtPageChanges, which must give the same root and the same rows.
 struct PagedTree {
   MemoryPageRows rows;
   Hash32 root = kSmtEmptyRoot;
@@ -82,10 +85,15 @@ struct PagedTree {
     ExpectTheSamePositions(*update, SmtApply(nodes, root, changes));
     auto writes = SmtPageChanges(read, *update);
     ASSERT_TRUE(writes.ok()) << writes.error().message;
-    ASSERT_TRUE(std::is_sorted(writes->begin(), writes->end()));
-    rows.Apply(*writes);
-    if (cache) cache->Remember(*writes);
-    root = update->root;
+    auto on_pages = SmtApplyToPages(read, root, changes);
+    ASSERT_TRUE(on_pages.ok()) << on_pages.error().code << ": " << on_pages.error().message;
+    ASSERT_EQ(on_pages->root, update->root);
+    ASSERT_EQ(on_pages->writes, *writes);
+    EXPECT_EQ(on_pages->nodes_placed, update->placed.size());
+    ASSERT_TRUE(std::is_sorted(on_pages->writes.begin(), on_pages->writes.end()));
+    rows.Apply(on_pages->writes);
+    if (cache) cache->Remember(on_pages->writes);
+    root = on_pages->root;
   }
 };
 
@@ -100,6 +108,14 @@ std::map<Bytes, Bytes> ExpectedPages(const SmtNodeStore& nodes, const Hash32& ro
   });
   EXPECT_TRUE(walked.ok()) << walked.error().message;
   return out;
+}
+
+// Fifty random keys with random values, put into `paged`; the batch.
+SmtChanges FiftyRandomKeys(std::mt19937_64& rng, PagedTree& paged) {
+  SmtChanges batch;
+  for (int i = 0; i < 50; ++i) batch.emplace_back(RandomHash(rng), RandomHash(rng));
+  paged.Apply(batch);
+  return batch;
 }
 
 SmtNodePosition At(std::size_t depth, const Hash32& path) { return SmtNodePosition{depth, path}; }
@@ -244,9 +260,8 @@ TEST(SmtPage, LeavesThatMoveAcrossAPageBoundaryAreMoved) {
 TEST(SmtPage, ANodeThatDoesNotHashToWhatItsParentNamesIsRefused) {
   std::mt19937_64 rng(7);
   PagedTree paged;
-  SmtChanges batch;
-  for (int i = 0; i < 50; ++i) batch.emplace_back(RandomHash(rng), RandomHash(rng));
-  paged.Apply(batch);
+  const SmtChanges batch = FiftyRandomKeys(rng, paged);
+  ASSERT_FALSE(::testing::Test::HasFatalFailure());
   const Hash32 key = batch.front().first;
   {
     PagedSmtNodeStore nodes(paged.rows);
@@ -282,6 +297,54 @@ TEST(SmtPage, ANodeThatDoesNotHashToWhatItsParentNamesIsRefused) {
   auto proof = SmtProve(nodes, paged.root, key);
   ASSERT_FALSE(proof.ok());
   EXPECT_EQ(proof.error().code, "smt.missing_node");
+}
+
+// SmtApplyToPages refuses what the walk through PagedSmtNodeStore refuses,
+// with the same codes, and writes nothing: a node that does not hash to what
+// its parent names, a missing page, a row that does not decode, a failed
+// read, two changes for one key.
+class FailingPageRows final : public SmtPageRows {
+ public:
+  Result<std::optional<Bytes>> GetPageRow(ByteView) const override { return MakeError("store.io", "disk on fire"); }
+};
+
+TEST(SmtPage, UpdatesOnPagesRefuseWhatTheWalkRefuses) {
+  std::mt19937_64 rng(11);
+  PagedTree paged;
+  const SmtChanges batch = FiftyRandomKeys(rng, paged);
+  ASSERT_FALSE(::testing::Test::HasFatalFailure());
+  const SmtChanges one{{batch.front().first, RandomHash(rng)}};
+  auto code = [&](const SmtPageRows& rows, const SmtChanges& changes) {
+    auto r = SmtApplyToPages(rows, paged.root, changes);
+    return r.ok() ? std::string("ok") : r.error().code;
+  };
+  EXPECT_EQ(code(paged.rows, one), "ok");
+  EXPECT_EQ(code(paged.rows, SmtChanges{one[0], one[0]}), "smt.duplicate_key");
+  EXPECT_EQ(code(FailingPageRows(), one), "store.io");
+
+  // The root's page altered in a node the walk reads: a mismatch.
+  const Bytes root_key{0};
+  MemoryPageRows altered = paged.rows;
+  const auto altered_root = altered.rows.find(root_key);
+  ASSERT_NE(altered_root, altered.rows.end());
+  auto root_page = DecodeSmtPage(altered_root->second);
+  ASSERT_TRUE(root_page.ok());
+  ASSERT_TRUE(root_page->slots[0].has_value());
+  auto& internal = std::get<SmtInternal>(*root_page->slots[0]);
+  internal.left[0] = static_cast<std::uint8_t>(internal.left[0] ^ 1u);
+  altered_root->second = EncodeSmtPage(*root_page);
+  EXPECT_EQ(code(altered, one), "smt.node_mismatch");
+
+  // A row that does not decode names its page.
+  MemoryPageRows truncated = paged.rows;
+  truncated.rows.find(root_key)->second.pop_back();
+  auto bad = SmtApplyToPages(truncated, paged.root, one);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, "encoding.truncated");
+  EXPECT_NE(bad.error().message.find("state index page 00"), std::string::npos) << bad.error().message;
+
+  // No rows at all: the root's node is missing.
+  EXPECT_EQ(code(MemoryPageRows(), one), "smt.missing_node");
 }
 
 }  // namespace

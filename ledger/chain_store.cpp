@@ -638,8 +638,10 @@ Status RebuildPageBacklog(ChainStore::Db& db) {
   const SmtChanges changes(latest.begin(), latest.end());
   auto smt = SmtApplyToPages(StoredPageRows(db), *base_root, changes);
   if (!smt.ok()) {
-    // A node missing or not matching its parent: the rows do not fit the pages (damage). A read error stays one.
-    const bool damage = smt.error().code.rfind("smt.", 0) == 0;
+    // A node missing or not matching its parent, or a page that does not
+    // decode (smt.*, encoding.*): the rows do not fit the pages (damage). A
+    // read error (store.*) stays one.
+    const bool damage = smt.error().code.rfind("store.", 0) != 0;
     return MakeError(damage ? "store.corrupt" : smt.error().code, "rebuilding the state index from blocks " +
                                                                       std::to_string(heights.front()) + " to " +
                                                                       std::to_string(heights.back()) + " failed: " + smt.error().message);

@@ -28,7 +28,7 @@ void SmtPageBacklog::Merge(const SmtPageWrites& written) {
   std::lock_guard lock(mutex_);
   for (const auto& [key, row] : written) {
     const std::optional<SmtPageRowKey> k = PackSmtPageKey(key);
-    if (!k) continue;  // SmtPageChanges makes only page keys
+    if (!k) continue;  // SmtApplyToPages makes only page keys
     auto [it, inserted] = rows_.try_emplace(*k);
     if (!inserted) bytes_ -= RowBytes(it->second);
     it->second = row;

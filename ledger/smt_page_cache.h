@@ -1,10 +1,11 @@
 // SmtPageRowCache: the state index's page rows (smt_page.h), kept in memory
 // across blocks, bounded in bytes, least recently used out.
 //
-// Why: a block rewrites about one page per changed key, and SmtPageChanges
-// must read each page it rewrites to carry its untouched nodes over. In a
-// profile at 100,000 entries (BENCHMARKS.md, "Session 13") one call site of
-// SmtPageChanges held 59 % of its samples, ~10 % of the block phase; that
+// Why: a block rewrites about one page per changed key, and must read each
+// page it rewrites to carry its untouched nodes over (SmtApplyToPages since
+// session 22; SmtPageChanges before). In a profile at 100,000 entries
+// (BENCHMARKS.md, "Session 13") one call site of SmtPageChanges held 59 % of
+// its samples, ~10 % of the block phase; that
 // this site is the page read is inferred (the frame below it was not
 // unwound). The page a block reads is, more often than not, one a recent
 // block wrote, and with the cache the block phase fell 4.5-7 %.
@@ -17,9 +18,11 @@
 // Commit's write-backs of the backlog, WriteBackStatePages and the rebuild
 // at open do; its format upgrades run before anything reads through the
 // cache). Rows waiting in the backlog (smt_page_backlog.h) are not written
-// yet: they shadow the cache, which learns them when they are written. SmtPageChanges copies a page's untouched nodes without checking
-// them, so for building a block this rule is the whole guarantee; proof
-// walks (PagedSmtNodeStore) also check each node against its parent's hash.
+// yet: they shadow the cache, which learns them when they are written.
+// SmtApplyToPages copies a page's untouched nodes without checking them, so
+// for building a block this rule is the whole guarantee for those; every
+// node a walk reads (a block's, a proof's) is also checked against its
+// parent's hash.
 // A missing row is cached too, as an empty value (a stored page is never
 // empty; a stored empty row, which is damage, is passed on, not cached).
 #pragma once

@@ -5,8 +5,10 @@
 //
 // Pure functions over a read-only SmtNodeStore: an update returns the new
 // root, the nodes to write and the nodes no longer reachable (by hash, by
-// position, or by position only: SmtUpdateViews), and the caller
-// commits them with the block in one atomic batch. Nodes are content-
+// position, or by position only: SmtUpdateViews), or hands the change by
+// position to an SmtPositionSink as it goes (SmtApplyByPosition, which the
+// chain store's pages use), and the caller commits them with the block in
+// one atomic batch. Nodes are content-
 // addressed, so Get and SmtProve work against any root whose nodes are still
 // stored; the chain store keeps only the latest root's (spec/storage.md).
 #pragma once
@@ -54,9 +56,10 @@ struct SmtUpdate {
   std::vector<SmtPlacedNode> placed;
 };
 
-// What SmtApply reports: both views of the change, or (for a store of pages,
-// which needs only positions) `vacated` and `placed` alone, leaving `writes`
-// and `stale` empty and skipping the sorts that make them.
+// What SmtApply reports: both views of the change, or `vacated` and `placed`
+// alone, leaving `writes` and `stale` empty and skipping the sorts that make
+// them (what SmtPageChanges needs: the two-pass reference for a store of
+// pages, which itself uses SmtApplyToPages).
 enum class SmtUpdateViews { kByHashAndPosition, kByPositionOnly };
 
 // Applies `changes`, in any order, to the tree with root `old_root`. Paths

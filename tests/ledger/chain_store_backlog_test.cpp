@@ -257,6 +257,29 @@ TEST_F(ChainStoreBacklogTest, DamagedChangesRowsAreRefusedWhenOpened) {
   }
 }
 
+// A stored page that no longer decodes is damage too when the rebuild at
+// open reads it: store.corrupt, naming the page, not the decoder's own code.
+TEST_F(ChainStoreBacklogTest, ADamagedPageIsRefusedWhenTheBacklogIsRebuilt) {
+  {
+    auto store = Open(4, "db-page");
+    CommitNext(*store);
+    CommitNext(*store);
+  }
+  EditRawDb(Path("db-page"), [&](rocksdb::DB& db, std::map<std::string, rocksdb::ColumnFamilyHandle*>& cfs) {
+    const std::string root_page(1, '\0');  // the root's page: level 0, no path byte
+    std::string value;
+    ASSERT_TRUE(db.Get(rocksdb::ReadOptions(), cfs["smt_pages"], root_page, &value).ok());
+    value.pop_back();
+    ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), cfs["smt_pages"], root_page, value).ok());
+  });
+  StoreOpenOptions options;
+  options.state_page_write_back_blocks = 4;
+  auto reopened = ChainStore::Open(Path("db-page"), chain_.genesis, options);
+  ASSERT_FALSE(reopened.ok());
+  EXPECT_EQ(reopened.error().code, "store.corrupt");
+  EXPECT_NE(reopened.error().message.find("state index page 00 does not decode"), std::string::npos) << reopened.error().message;
+}
+
 // A format-7 store (pages written with every block, no changes rows) opens
 // as format 8 with nothing else changed.
 TEST_F(ChainStoreBacklogTest, AFormat7StoreIsRecordedAsFormat8WhenOpened) {

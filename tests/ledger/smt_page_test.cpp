@@ -10,6 +10,8 @@
 
 #include <map>
 #include <optional>
+#include <set>
+#include <string>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -299,13 +301,27 @@ TEST(SmtPage, ANodeThatDoesNotHashToWhatItsParentNamesIsRefused) {
   EXPECT_EQ(proof.error().code, "smt.missing_node");
 }
 
-// SmtApplyToPages refuses what the walk through PagedSmtNodeStore refuses,
-// with the same codes, and writes nothing: a node that does not hash to what
-// its parent names, a missing page, a row that does not decode, a failed
-// read, two changes for one key.
+// SmtApplyToPages refuses, with these codes, a node that does not hash to
+// what its parent names, a missing page, a row that does not decode, a
+// failed read (of a page the walk reads, and of a page only a place lands
+// on), and two changes for one key.
 class FailingPageRows final : public SmtPageRows {
  public:
   Result<std::optional<Bytes>> GetPageRow(ByteView) const override { return MakeError("store.io", "disk on fire"); }
+};
+
+// Rows from `rows`, and a failed read wherever `rows` has none.
+class MissingRowsFail final : public SmtPageRows {
+ public:
+  explicit MissingRowsFail(const SmtPageRows& rows) : rows_(rows) {}
+  Result<std::optional<Bytes>> GetPageRow(ByteView key) const override {
+    auto row = rows_.GetPageRow(key);
+    if (row.ok() && !row->has_value()) return MakeError("store.io", "no row, and the read fails");
+    return row;
+  }
+
+ private:
+  const SmtPageRows& rows_;
 };
 
 TEST(SmtPage, UpdatesOnPagesRefuseWhatTheWalkRefuses) {
@@ -343,8 +359,90 @@ TEST(SmtPage, UpdatesOnPagesRefuseWhatTheWalkRefuses) {
   EXPECT_EQ(bad.error().code, "encoding.truncated");
   EXPECT_NE(bad.error().message.find("state index page 00"), std::string::npos) << bad.error().message;
 
+  // A read that fails only for a page not yet stored, which only a place
+  // reaches: a key sharing 30 bits with a stored one puts new nodes down to
+  // depth 31, in pages the walk never reads.
+  Hash32 neighbour = batch.front().first;
+  neighbour[3] = static_cast<std::uint8_t>(neighbour[3] ^ 0x02);  // bit 30
+  const SmtChanges deep{{neighbour, RandomHash(rng)}};
+  EXPECT_EQ(code(paged.rows, deep), "ok");
+  EXPECT_EQ(code(MissingRowsFail(paged.rows), deep), "store.io");
+
   // No rows at all: the root's node is missing.
   EXPECT_EQ(code(MemoryPageRows(), one), "smt.missing_node");
+}
+
+// The walk's order, on which SmtApplyToPages's editing in place rests
+// (sparse_merkle.h, SmtPositionSink), checked call by call: a position is
+// vacated only after it was read and only once, never after it was placed;
+// it is placed once, and only where the old tree had no node or its node was
+// vacated; and it is never read after it was vacated or placed.
+class WalkOrderChecker final : public SmtNodeStore, public SmtPositionSink {
+ public:
+  WalkOrderChecker(const SmtNodeStore& nodes, const SmtPageRows& old_rows) : nodes_(nodes), old_rows_(old_rows) {}
+
+  Result<SmtNode> GetNode(const Hash32& hash, const SmtNodePosition& at) const override {
+    const auto position = Name(at);
+    EXPECT_FALSE(vacated_.count(position) || placed_.count(position)) << "read after an edit: " << Show(at);
+    read_.insert(position);
+    return nodes_.GetNode(hash, at);
+  }
+  void Vacate(const SmtNodePosition& at) override {
+    const auto position = Name(at);
+    EXPECT_TRUE(read_.count(position)) << "vacated unread: " << Show(at);
+    EXPECT_FALSE(placed_.count(position)) << "vacated after a place: " << Show(at);
+    EXPECT_TRUE(vacated_.insert(position).second) << "vacated twice: " << Show(at);
+  }
+  void Place(const SmtNodePosition& at, const Hash32& hash, const SmtNode& node) override {
+    const auto position = Name(at);
+    EXPECT_EQ(SmtNodeHash(node), hash);
+    EXPECT_TRUE(vacated_.count(position) || !OccupiedBefore(at)) << "placed over a node still there: " << Show(at);
+    EXPECT_TRUE(placed_.insert(position).second) << "placed twice: " << Show(at);
+  }
+  std::size_t places() const { return placed_.size(); }
+
+ private:
+  // A position, named by its page and slot (a path's bits past the depth vary).
+  using Position = std::pair<Bytes, std::size_t>;
+  static Position Name(const SmtNodePosition& at) { return {SmtPageKey(at), SmtPageSlot(at)}; }
+  static std::string Show(const SmtNodePosition& at) {
+    return "depth " + std::to_string(at.depth) + ", page " + ToHex(SmtPageKey(at)) + ", slot " + std::to_string(SmtPageSlot(at));
+  }
+  bool OccupiedBefore(const SmtNodePosition& at) const {
+    auto page = ReadSmtPage(old_rows_, SmtPageKey(at));
+    EXPECT_TRUE(page.ok());
+    return page.ok() && page->has_value() && (**page).slots[SmtPageSlot(at)].has_value();
+  }
+
+  const SmtNodeStore& nodes_;
+  const SmtPageRows& old_rows_;
+  mutable std::set<Position> read_;
+  std::set<Position> vacated_, placed_;
+};
+
+TEST(SmtPage, TheWalkVacatesBeforeItPlacesAndNeverReadsWhatItEdited) {
+  std::size_t places = 0;
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    std::mt19937_64 rng(seed);
+    Tree tree;
+    PagedTree paged;
+    for (std::size_t batches = 0; batches < 30; ++batches) {
+      const SmtChanges batch = RandomBatch(rng, tree.model, seed % 2 == 0 ? 1 : 24);
+      {
+        PagedSmtNodeStore nodes(paged.rows);
+        WalkOrderChecker checker(nodes, paged.rows);
+        auto root = SmtApplyByPosition(checker, paged.root, batch, checker);
+        ASSERT_TRUE(root.ok()) << root.error().message;
+        places += checker.places();
+      }
+      tree.Apply(batch);
+      paged.Apply(batch);
+      ASSERT_FALSE(::testing::Test::HasFailure());
+      ASSERT_EQ(paged.root, tree.root);
+    }
+  }
+  EXPECT_GT(places, 1000u);  // the checks above ran on real work
 }
 
 }  // namespace

@@ -162,11 +162,15 @@ struct ChainStore::Db {
   // Page rows committed but not yet in `smt_pages` (smt_page_backlog.h), and
   // the blocks whose rows they are, each with a BacklogKey row; the
   // heights are the writer's alone. Written back when it holds
-  // `write_back_blocks` blocks or `max_backlog_bytes`.
+  // `write_back_blocks` blocks, `max_backlog_bytes` of pages, or blocks
+  // whose changes rows hold `max_backlog_changes_bytes` (what a rebuild at
+  // open reads).
   SmtPageBacklog page_backlog;
   std::vector<std::uint64_t> backlog_heights;
+  std::size_t backlog_changes_bytes = 0;
   std::uint32_t write_back_blocks = kStatePageWriteBackBlocks;
   std::size_t max_backlog_bytes = kMaxPageBacklogBytes;
+  std::size_t max_backlog_changes_bytes = kMaxStateChangesBacklogBytes;
   std::uint64_t rebuilt_page_blocks = 0;  // RebuildPageBacklog, at Open
 
   ~Db() {
@@ -735,6 +739,7 @@ Result<std::unique_ptr<ChainStore>> ChainStore::Open(const std::string& dir, con
   db->min_free_bytes = open_options.min_free_bytes;
   db->write_back_blocks = std::max<std::uint32_t>(open_options.state_page_write_back_blocks, 1);
   db->max_backlog_bytes = open_options.state_page_backlog_bytes;
+  db->max_backlog_changes_bytes = open_options.state_changes_backlog_bytes;
   db->table_files = table_files;
   db->available_disk_bytes = open_options.available_disk_bytes ? open_options.available_disk_bytes : AvailableDiskBytes;
   if (open_options.verify_file_checksums) {
@@ -969,17 +974,21 @@ Status ChainStore::Commit(const PreparedBlock& prepared, const CommitCertificate
               rocksdb::Slice(reinterpret_cast<const char*>(w.hash.data()), 32));
   }
   // The pages go in with every write_back_blocks-th block (or once the
-  // backlog is large): until then they wait in the backlog, and the block
-  // writes its state-index changes, from which Open rebuilds them after a
-  // kill (RebuildPageBacklog).
+  // backlog, or its blocks' changes rows, are large): until then they wait
+  // in the backlog, and the block writes its state-index changes, from
+  // which Open rebuilds them after a kill (RebuildPageBacklog).
   const SmtPageWrites& page_writes = prepared.writes->smt_page_writes;
   const bool write_back = db_->backlog_heights.size() + 1 >= db_->write_back_blocks ||
-                          db_->page_backlog.bytes() >= db_->max_backlog_bytes;
+                          db_->page_backlog.bytes() >= db_->max_backlog_bytes ||
+                          db_->backlog_changes_bytes >= db_->max_backlog_changes_bytes;
+  std::size_t changes_row_bytes = 0;
   if (write_back) {
     WriteBacklog(batch, *db_, page_writes);
     WriteSmtPages(batch, cfs[kSmtPages], page_writes);
   } else {
-    batch.Put(cfs[kMeta], BacklogKey(h.height), AsSlice(EncodeBlockStateChanges(tip.state_root, prepared.writes->state_changes)));
+    const Bytes changes_row = EncodeBlockStateChanges(tip.state_root, prepared.writes->state_changes);
+    changes_row_bytes = changes_row.size();
+    batch.Put(cfs[kMeta], BacklogKey(h.height), AsSlice(changes_row));
   }
   WriteDelta(batch, cfs, delta);
   if (h.next_validator_set_hash != h.validator_set_hash) {
@@ -1029,9 +1038,11 @@ Status ChainStore::Commit(const PreparedBlock& prepared, const CommitCertificate
     db_->smt_page_rows.Remember(page_writes);
     db_->page_backlog.Clear();
     db_->backlog_heights.clear();
+    db_->backlog_changes_bytes = 0;
   } else {
     db_->page_backlog.Merge(page_writes);
     db_->backlog_heights.push_back(h.height);
+    db_->backlog_changes_bytes += changes_row_bytes;
   }
   db_->subjects.Update(delta.subjects);
   db_->employers.Update(delta.employers);
@@ -1230,6 +1241,8 @@ StoreCacheStats ChainStore::CacheStats() const {
   return stats;
 }
 
+std::size_t ChainStore::PageBacklogBytes() const { return db_->page_backlog.bytes(); }
+
 Status ChainStore::WriteBackStatePages() {
   if (db_->backlog_heights.empty()) return Status::Ok();
   rocksdb::WriteBatch batch;
@@ -1242,6 +1255,7 @@ Status ChainStore::WriteBackStatePages() {
   db_->smt_page_rows.Remember(db_->page_backlog);
   db_->page_backlog.Clear();
   db_->backlog_heights.clear();
+  db_->backlog_changes_bytes = 0;
   return Status::Ok();
 }
 

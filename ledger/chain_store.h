@@ -17,8 +17,8 @@
 //   by_employer  employer || log index -> tx id
 //   smt_pages    the tip's state-index tree, four levels to a row, by
 //                position (ledger/smt_page.h; format 5); from format 8
-//                the tree of up to 15 blocks back, the pages since then
-//                waiting in memory and written every 16 blocks
+//                the tree as of the last write-back, the pages since then
+//                waiting in memory (kStatePageWriteBackBlocks, below)
 //
 // A block and every write derived from it go into one WriteBatch written
 // with sync=true, so after a crash the store is at block h or h+1, never in
@@ -57,9 +57,17 @@ namespace jobcard::ledger {
 inline constexpr std::size_t kRecordCacheBytes = 128u << 20;
 inline constexpr std::size_t kSmtPageCacheBytes = 64u << 20;
 // The state index's pages are written every this many blocks, or sooner
-// once those waiting hold kMaxPageBacklogBytes (smt_page_backlog.h).
-inline constexpr std::uint32_t kStatePageWriteBackBlocks = 16;
-inline constexpr std::size_t kMaxPageBacklogBytes = 64u << 20;
+// once those waiting hold kMaxPageBacklogBytes (smt_page_backlog.h), or once
+// the changes rows of the blocks whose pages wait hold
+// kMaxStateChangesBacklogBytes. Why so rarely: every write of the pages
+// rewrites each page changed since the last, and at 1 M entries most pages
+// change between two write-backs, so each write-back rewrites nearly the
+// whole tree (BENCHMARKS.md, "Session 25"). The byte bounds hold the memory
+// (pages) and the work of a rebuild after a kill (changes rows) whatever
+// the blocks' size.
+inline constexpr std::uint32_t kStatePageWriteBackBlocks = 1024;
+inline constexpr std::size_t kMaxPageBacklogBytes = 128u << 20;
+inline constexpr std::size_t kMaxStateChangesBacklogBytes = 128u << 20;
 
 // The column families (spec/storage.md), for code that reads rows as they
 // are stored: `jobcard node check` (ledger/chain_check.h) and its tests.
@@ -112,6 +120,10 @@ struct StoreOpenOptions {
   // ... or sooner, once the pages waiting hold this many bytes (a bound on
   // the backlog's memory whatever the blocks' size). Tests lower it.
   std::size_t state_page_backlog_bytes = kMaxPageBacklogBytes;
+  // ... or once the changes rows of the blocks whose pages wait hold this
+  // many bytes: what Open reads and applies to rebuild the pages after a
+  // kill (~65 bytes per changed key). Tests lower it.
+  std::size_t state_changes_backlog_bytes = kMaxStateChangesBacklogBytes;
 };
 
 struct ChainTip {
@@ -211,6 +223,10 @@ class ChainStore final : public StateView {
   std::uint64_t ApproximateDiskBytes() const;
   // The caches' hits, misses and entries since the store opened.
   StoreCacheStats CacheStats() const;
+  // Roughly the bytes of the state-index pages waiting in memory
+  // (smt_page_backlog.h), held to state_page_backlog_bytes: for benchmarks
+  // and operators sizing that bound. From the writer's thread, as Commit.
+  std::size_t PageBacklogBytes() const;
   // Writes the state-index pages still waiting in memory (smt_page_backlog.h),
   // then flushes memtables to SST files (for measuring disk use and at a
   // clean shutdown, so the next open replays no WAL and rebuilds no pages;

@@ -26,7 +26,8 @@
 //                         reopen it without, alternated 3 times each (page cache warm)
 //
 // Usage: jobcard_bench [--entries N] [--block-txs N] [--dir DIR] [--json] [--disk-breakdown]
-//                      [--distinct-payloads] [--page-write-back N] [--existing]   (--help says what they do)
+//                      [--distinct-payloads] [--page-write-back N] [--page-backlog-mib N]
+//                      [--existing | --rebuild-after-stop]   (--help says what they do)
 // The workload is synthetic: one payload ciphertext is reused by every entry
 // (encryption is the employer's cost, not the ledger's), every tx is signed.
 #include <algorithm>
@@ -62,12 +63,15 @@ struct Options {
   bool disk_breakdown = false;
   bool distinct_payloads = false;
   bool existing = false;  // measure the store already in --dir instead of making one
+  bool rebuild_after_stop = false;  // time the rebuild of the waiting pages at the next open instead
   std::uint32_t page_write_back_blocks = ledger::kStatePageWriteBackBlocks;
+  std::size_t page_backlog_bytes = ledger::kMaxPageBacklogBytes;
 };
 
 ledger::StoreOpenOptions OpenOptions(const Options& opt) {
   ledger::StoreOpenOptions options;
   options.state_page_write_back_blocks = opt.page_write_back_blocks;
+  options.state_page_backlog_bytes = opt.page_backlog_bytes;
   return options;
 }
 
@@ -93,6 +97,12 @@ struct PhaseTime {
 };
 struct IngestPhases {
   PhaseTime admission, block, update;
+  // Each block's wall milliseconds (build and commit): a block that writes
+  // the state index's pages back takes longer than the rest, which the
+  // phase's total hides.
+  std::vector<double> block_ms;
+  // The most the state index's pages waiting in memory held after a block.
+  std::size_t page_backlog_bytes_max = 0;
 };
 
 // Times `work` into `phase` (when given).
@@ -124,6 +134,7 @@ Clock::duration Ingest(ChainStore& store, node::Mempool& pool, const Workload& w
   });
   while (pool.size() > 0) {
     Result<node::CommittedBlock> block = MakeError("bench.not_run", "");
+    const auto block_start = Clock::now();
     Timed(phases ? &phases->block : nullptr, [&] {
       std::vector<EntryId> ids;
       auto batch = pool.Reap(store.genesis().params.max_block_txs, store.genesis().params.max_block_bytes, &ids);
@@ -133,6 +144,10 @@ Clock::duration Ingest(ChainStore& store, node::Mempool& pool, const Workload& w
       std::fprintf(stderr, "block failed: %s\n",
                    block.ok() ? block->rejected[0].status.error().message.c_str() : block.error().message.c_str());
       std::exit(1);
+    }
+    if (phases) {
+      phases->block_ms.push_back(Seconds(Clock::now() - block_start) * 1000);
+      phases->page_backlog_bytes_max = std::max(phases->page_backlog_bytes_max, store.PageBacklogBytes());
     }
     ++blocks;
     Timed(phases ? &phases->update : nullptr, [&] {
@@ -197,6 +212,30 @@ int MeasureExisting(const Options& opt) {
               "\"disk_bytes_per_entry_compacted\":%.0f,\"disk_families_compacted\":%s}\n",
               static_cast<unsigned long long>(entries), open_seconds, per_entry, disk.families_json.c_str(),
               disk.bytes_per_entry_compacted, disk.families_compacted_json.c_str());
+  return 0;
+}
+
+// --rebuild-after-stop: closes `store` with its state index's pages still
+// waiting, as a kill would leave them, and times the open that rebuilds
+// them from the blocks' changes rows (spec/storage.md, Writing the state
+// index back): what a node restarting after a crash waits for.
+int MeasureRebuild(const Options& opt, const Workload& w, std::unique_ptr<ChainStore> store, std::uint64_t entries) {
+  const std::size_t waiting_bytes = store->PageBacklogBytes();
+  store.reset();
+  const auto start = Clock::now();
+  const double start_cpu = testing::ProcessCpuSeconds();
+  auto reopened = ChainStore::Open(opt.dir, w.chain().genesis, OpenOptions(opt));
+  const double open_ms = Seconds(Clock::now() - start) * 1000;
+  const double open_cpu_s = testing::ProcessCpuSeconds() - start_cpu;
+  if (!reopened.ok()) {
+    std::fprintf(stderr, "reopen: %s\n", reopened.error().message.c_str());
+    return 1;
+  }
+  std::printf("{\"entries\":%llu,\"page_write_back_blocks\":%u,\"pages_waiting_mib\":%.1f,\"rebuilt_page_blocks\":%llu,"
+              "\"rebuild_open_ms\":%.0f,\"rebuild_open_cpu_s\":%.2f}\n",
+              static_cast<unsigned long long>(entries), static_cast<unsigned>(opt.page_write_back_blocks),
+              waiting_bytes / 1048576.0, static_cast<unsigned long long>((*reopened)->RebuiltPageBlocks()), open_ms,
+              open_cpu_s);
   return 0;
 }
 
@@ -276,15 +315,22 @@ int Run(const Options& opt) {
     ++special;
   }
   if (!pending.empty()) flush();
+  if (opt.rebuild_after_stop) return MeasureRebuild(opt, w, std::move(*opened), entries);
   // Pages still waiting in memory (smt_page_backlog.h) are part of the
   // ingest's cost: written here, in the block phase, not by the untimed
   // Flush below.
+  const auto last_write_back_start = Clock::now();
   Timed(&phases.block, [&] {
     if (Status written = store.WriteBackStatePages(); !written.ok()) {
       std::fprintf(stderr, "writing the state index's pages: %s\n", written.error().message.c_str());
       std::exit(1);
     }
   });
+  const double last_write_back_ms = Seconds(Clock::now() - last_write_back_start) * 1000;
+  std::vector<double> block_ms = phases.block_ms;
+  std::sort(block_ms.begin(), block_ms.end());
+  const double block_ms_p50 = block_ms.empty() ? 0 : block_ms[block_ms.size() / 2];
+  const double block_ms_max = block_ms.empty() ? 0 : block_ms.back();
   // RocksDB's flushes and compactions run on its own threads while the
   // phases run, so the phases' CPU seconds include them; this says how much.
   const double background_cpu_seconds = testing::ThreadCpuSecondsNamed("rocksdb:") - background_cpu_start;
@@ -374,8 +420,12 @@ int Run(const Options& opt) {
         phases.admission.cpu_seconds, phases.block.wall_seconds, phases.block.cpu_seconds, phases.update.wall_seconds,
         phases.update.cpu_seconds, open_times.plain_ms, open_times.verified_ms,
         open_times.verified_ms / open_times.plain_ms, opt.distinct_payloads ? "true" : "false");
-    std::printf(",\"page_write_back_blocks\":%u,\"background_cpu_s\":%.2f,\"caches\":%s",
-                static_cast<unsigned>(opt.page_write_back_blocks), background_cpu_seconds, caches.c_str());
+    std::printf(",\"page_write_back_blocks\":%u,\"page_backlog_mib\":%zu,\"background_cpu_s\":%.2f,\"caches\":%s",
+                static_cast<unsigned>(opt.page_write_back_blocks), opt.page_backlog_bytes >> 20, background_cpu_seconds,
+                caches.c_str());
+    std::printf(",\"block_wall_ms_p50\":%.1f,\"block_wall_ms_max\":%.1f,\"last_write_back_ms\":%.1f,"
+                "\"page_backlog_mib_max\":%.1f",
+                block_ms_p50, block_ms_max, last_write_back_ms, phases.page_backlog_bytes_max / 1048576.0);
     std::printf(",\"raw_verify_per_cpu_s_at_start\":%.0f,\"raw_verify_slices\":%llu,"
                 "\"raw_verify_slice_min_per_cpu_s\":%.0f,\"raw_verify_slice_max_per_cpu_s\":%.0f",
                 verify.per_cpu_second, static_cast<unsigned long long>(sampler.slices()),
@@ -394,6 +444,9 @@ int Run(const Options& opt) {
                 phases.admission.wall_seconds, phases.admission.cpu_seconds, phases.block.wall_seconds,
                 phases.block.cpu_seconds, phases.update.wall_seconds, phases.update.cpu_seconds);
     std::printf("of which RocksDB's background threads (flushes, compactions): %.2f CPU s\n", background_cpu_seconds);
+    std::printf("a block's wall time (build and commit): p50 %.1f ms, max %.1f ms; the last page write-back %.1f ms;\n"
+                "state index pages waiting in memory: at most %.1f MiB\n",
+                block_ms_p50, block_ms_max, last_write_back_ms, phases.page_backlog_bytes_max / 1048576.0);
     std::printf("history of a subject with %zu entries: p50 %.1f us, p99 %.1f us (target p99 < 1000 us)\n",
                 special_count, p50, p99);
     std::printf("history of a random subject: p50 %.1f us, p99 %.1f us\n", random_micros[random_micros.size() / 2],
@@ -437,21 +490,29 @@ int main(int argc, char** argv) {
     else if (a == "--disk-breakdown") opt.disk_breakdown = true;
     else if (a == "--distinct-payloads") opt.distinct_payloads = true;
     else if (a == "--existing") opt.existing = true;
+    else if (a == "--rebuild-after-stop") opt.rebuild_after_stop = true;
     else if (a == "--page-write-back") opt.page_write_back_blocks = static_cast<std::uint32_t>(std::stoul(next()));
+    else if (a == "--page-backlog-mib") opt.page_backlog_bytes = static_cast<std::size_t>(std::stoul(next())) << 20;
     else {
       std::fprintf(stderr,
                    "usage: jobcard_bench [--entries N] [--block-txs N] [--dir DIR] [--json] [--disk-breakdown]\n"
-                   "                     [--distinct-payloads] [--page-write-back N]\n"
+                   "                     [--distinct-payloads] [--page-write-back N] [--page-backlog-mib N]\n"
+                   "                     [--existing | --rebuild-after-stop]\n"
                    "  --disk-breakdown     bytes per column family, then again after a full compaction\n"
                    "  --distinct-payloads  every entry gets its own random ciphertext, wrapped keys and\n"
                    "                       commitment (as real entries do), so compression cannot profit\n"
                    "                       from the one reused payload\n"
                    "  --page-write-back N  write the state index's pages every N blocks (default %u; 1: every\n"
                    "                       block, as store formats before 8 did)\n"
+                   "  --page-backlog-mib N ... or sooner, once the pages waiting hold N MiB (default %zu)\n"
                    "  --existing           no run: open the store an earlier run with the same --entries and\n"
                    "                       --block-txs left in --dir (upgrading its format), report its disk\n"
-                   "                       use by column family, compact it fully, report again (JSON)\n",
-                   static_cast<unsigned>(jobcard::ledger::kStatePageWriteBackBlocks));
+                   "                       use by column family, compact it fully, report again (JSON)\n"
+                   "  --rebuild-after-stop after the ingest, close the store with its state index's pages\n"
+                   "                       still waiting (as a kill leaves them) and time the open that\n"
+                   "                       rebuilds them (JSON; no other figures)\n",
+                   static_cast<unsigned>(jobcard::ledger::kStatePageWriteBackBlocks),
+                   jobcard::ledger::kMaxPageBacklogBytes >> 20);
       return a == "--help" ? 0 : 2;
     }
   }

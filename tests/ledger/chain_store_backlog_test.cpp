@@ -35,6 +35,9 @@ class ChainStoreBacklogTest : public ::testing::Test {
   std::unique_ptr<ChainStore> Open(std::uint32_t write_back_blocks, const std::string& name = "db") {
     StoreOpenOptions options;
     options.state_page_write_back_blocks = write_back_blocks;
+    return Open(options, name);
+  }
+  std::unique_ptr<ChainStore> Open(const StoreOpenOptions& options, const std::string& name = "db") {
     auto s = ChainStore::Open(Path(name), chain_.genesis, options);
     EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().message);
     return s.ok() ? std::move(*s) : nullptr;
@@ -118,15 +121,36 @@ TEST_F(ChainStoreBacklogTest, ABacklogThatReachesItsByteBoundIsWrittenWithTheNex
   StoreOpenOptions options;
   options.state_page_write_back_blocks = 1000;
   options.state_page_backlog_bytes = 1;  // any page waiting reaches it
-  auto store = ChainStore::Open(Path(), chain_.genesis, options);
-  ASSERT_TRUE(store.ok()) << store.error().message;
-  CommitNext(**store);
-  EXPECT_EQ(ChangesRows(**store), (std::vector<std::uint64_t>{1})) << "an empty backlog is under any bound";
-  CommitNext(**store);
-  EXPECT_TRUE(ChangesRows(**store).empty()) << "block 1's pages reached the bound: block 2 wrote them";
-  EXPECT_EQ(pages::Rows(**store, StoreFamily::kSmtPages), pages::TipTreePages(**store));
-  CommitNext(**store);
-  EXPECT_EQ(ChangesRows(**store), (std::vector<std::uint64_t>{3}));
+  auto store = Open(options);
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->PageBacklogBytes(), 0u);
+  CommitNext(*store);
+  EXPECT_EQ(ChangesRows(*store), (std::vector<std::uint64_t>{1})) << "an empty backlog is under any bound";
+  EXPECT_GT(store->PageBacklogBytes(), 0u) << "block 1's pages wait";
+  CommitNext(*store);
+  EXPECT_TRUE(ChangesRows(*store).empty()) << "block 1's pages reached the bound: block 2 wrote them";
+  EXPECT_EQ(store->PageBacklogBytes(), 0u) << "written, the backlog lets go of its pages";
+  EXPECT_EQ(pages::Rows(*store, StoreFamily::kSmtPages), pages::TipTreePages(*store));
+  CommitNext(*store);
+  EXPECT_EQ(ChangesRows(*store), (std::vector<std::uint64_t>{3}));
+}
+
+// What a rebuild after a kill must read is bounded too: once the changes
+// rows of the blocks whose pages wait hold the bound, the next block writes
+// the pages and deletes those rows, however few pages wait.
+TEST_F(ChainStoreBacklogTest, ChangesRowsThatReachTheirByteBoundAreWrittenBackWithTheNextBlock) {
+  StoreOpenOptions options;
+  options.state_page_write_back_blocks = 1000;
+  options.state_changes_backlog_bytes = 1;  // any changes row reaches it
+  auto store = Open(options);
+  ASSERT_NE(store, nullptr);
+  CommitNext(*store);
+  EXPECT_EQ(ChangesRows(*store), (std::vector<std::uint64_t>{1})) << "before block 1 no changes row waited: under any bound";
+  CommitNext(*store);
+  EXPECT_TRUE(ChangesRows(*store).empty()) << "block 1's changes row reached the bound: block 2 wrote the pages";
+  EXPECT_EQ(pages::Rows(*store, StoreFamily::kSmtPages), pages::TipTreePages(*store));
+  CommitNext(*store);
+  EXPECT_EQ(ChangesRows(*store), (std::vector<std::uint64_t>{3})) << "the count starts again after a write-back";
 }
 
 // A store closed (or killed) with pages waiting has their blocks' changes

@@ -2,6 +2,9 @@
 // opens the store in DIR, then commits synthetic blocks until TARGET,
 // printing "ACK <height> <block hash>" after each commit returns (that is,
 // after the synced write). The parent kills it with SIGKILL at random moments.
+// WRITE_BACK_BLOCKS (optional): write the state index's pages every this many
+// blocks instead of the store's default, so that kills also land inside and
+// right after a write-back of the pages.
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -12,15 +15,17 @@
 
 int main(int argc, char** argv) {
   using namespace jobcard;
-  if (argc != 4) {
-    std::fprintf(stderr, "usage: crash_child DIR TARGET_HEIGHT SUBJECTS_PER_BLOCK\n");
+  if (argc != 4 && argc != 5) {
+    std::fprintf(stderr, "usage: crash_child DIR TARGET_HEIGHT SUBJECTS_PER_BLOCK [WRITE_BACK_BLOCKS]\n");
     return 2;
   }
   const std::string dir = argv[1];
   const std::uint64_t target = std::strtoull(argv[2], nullptr, 10);
   const std::uint64_t per_block = std::strtoull(argv[3], nullptr, 10);
+  ledger::StoreOpenOptions options;
+  if (argc == 5) options.state_page_write_back_blocks = static_cast<std::uint32_t>(std::strtoul(argv[4], nullptr, 10));
   testing::TestChain chain = testing::MakeTestChain();
-  auto store = ledger::ChainStore::Open(dir, chain.genesis);
+  auto store = ledger::ChainStore::Open(dir, chain.genesis, options);
   if (!store.ok()) {
     std::fprintf(stderr, "open failed: %s: %s\n", store.error().code.c_str(), store.error().message.c_str());
     return 1;

@@ -60,11 +60,12 @@ inline constexpr std::size_t kSmtPageCacheBytes = 64u << 20;
 // once those waiting hold kMaxPageBacklogBytes (smt_page_backlog.h), or once
 // the changes rows of the blocks whose pages wait hold
 // kMaxStateChangesBacklogBytes. Why so rarely: every write of the pages
-// rewrites each page changed since the last, and at 1 M entries most pages
-// change between two write-backs, so each write-back rewrites nearly the
-// whole tree (BENCHMARKS.md, "Session 25"). The byte bounds hold the memory
-// (pages) and the work of a rebuild after a kill (changes rows) whatever
-// the blocks' size.
+// rewrites each page changed since the last, and in a large tree a page
+// changes only every few dozen blocks, so frequent write-backs rewrite each
+// page many times over (~12 times in a 1 M ingest at 16 blocks, where one
+// write-back at its end writes it once; BENCHMARKS.md, "Session 25"). The
+// byte bounds hold the memory (pages) and the work of a rebuild after a kill
+// (changes rows) whatever the blocks' size.
 inline constexpr std::uint32_t kStatePageWriteBackBlocks = 1024;
 inline constexpr std::size_t kMaxPageBacklogBytes = 128u << 20;
 inline constexpr std::size_t kMaxStateChangesBacklogBytes = 128u << 20;

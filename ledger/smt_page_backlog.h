@@ -8,9 +8,10 @@
 // BENCHMARKS.md, "Session 15"), and most of those rows are rewritten a few
 // blocks later; writing them every 16 blocks gave 3-13 % there and 3-7 % at
 // 1 M ("Session 16"). So the store keeps a block's pages here and writes
-// them rarely (chain_store.h, kStatePageWriteBackBlocks: at 1 M entries
-// nearly every page changes between two write-backs, so each one rewrites
-// nearly the whole tree, "Session 25"); each other block writes a small row
+// them rarely (chain_store.h, kStatePageWriteBackBlocks: at 1 M entries a
+// page changes only every few dozen blocks, so writing every 16 blocks
+// rewrote each page ~12 times over the ingest, "Session 25"); each other
+// block writes a small row
 // of the state-index changes it made, from which a store killed before the
 // write-back rebuilds the pages when it opens.
 //

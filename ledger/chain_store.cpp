@@ -609,7 +609,8 @@ Status CheckTip(const ChainStore::Db& db, const ChainTip& tip) {
 // on a store that was never stopped mid-backlog; interrupted, the next Open
 // does the same again. Reads as many blocks' rows as the process that wrote
 // them let wait (write_back_blocks: 16 unless set otherwise).
-Status RebuildPageBacklog(ChainStore::Db& db) {
+Status RebuildPageBacklog(ChainStore::Db& db,
+                          const std::function<void(std::uint64_t, std::uint64_t, std::uint64_t)>& before_rebuild) {
   std::optional<Hash32> base_root;
   std::map<Hash32, std::optional<Hash32>> latest;
   std::vector<std::uint64_t> heights;
@@ -640,6 +641,7 @@ Status RebuildPageBacklog(ChainStore::Db& db) {
                                           std::to_string(db.tip.height));
   }
   const SmtChanges changes(latest.begin(), latest.end());
+  if (before_rebuild) before_rebuild(heights.front(), heights.back(), changes.size());
   auto smt = SmtApplyToPages(StoredPageRows(db), *base_root, changes);
   if (!smt.ok()) {
     // A node missing or not matching its parent, or a page that does not
@@ -810,7 +812,7 @@ Result<std::unique_ptr<ChainStore>> ChainStore::Open(const std::string& dir, con
   if (drops_subject_index) JOBCARD_TRY_STATUS(DropSubjectIndex(*store->db_));
   if (drops_unmarked_entries) JOBCARD_TRY_STATUS(DropUnmarkedEntryRecords(*store->db_));
   if (records_backlog_format) JOBCARD_TRY_STATUS(RecordPageBacklogFormat(*store->db_));
-  JOBCARD_TRY_STATUS(RebuildPageBacklog(*store->db_));
+  JOBCARD_TRY_STATUS(RebuildPageBacklog(*store->db_, open_options.before_page_rebuild));
   return store;
 }
 

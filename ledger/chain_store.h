@@ -125,6 +125,12 @@ struct StoreOpenOptions {
   // many bytes: what Open reads and applies to rebuild the pages after a
   // kill (~65 bytes per changed key). Tests lower it.
   std::size_t state_changes_backlog_bytes = kMaxStateChangesBacklogBytes;
+  // Called once, when Open is about to rebuild the state index's pages from
+  // the changes rows an unclean stop left (blocks `first` to `last`, `keys`
+  // distinct changed keys): on a large ledger that takes seconds (8 s at 1 M
+  // entries, BENCHMARKS.md "Session 25"), so a node says so before, not only
+  // after. Unset: nothing is called.
+  std::function<void(std::uint64_t first, std::uint64_t last, std::uint64_t keys)> before_page_rebuild;
 };
 
 struct ChainTip {

@@ -91,6 +91,10 @@ Result<std::unique_ptr<NodeService>> NodeService::Open(const std::filesystem::pa
   ledger::StoreOpenOptions store_options;
   store_options.verify_file_checksums = config.verify_store_on_start;
   store_options.min_free_bytes = config.store_min_free_bytes;
+  store_options.before_page_rebuild = [](std::uint64_t first, std::uint64_t last, std::uint64_t keys) {
+    // Seconds on a large ledger: say so before, so that a quiet start is not taken for a hang.
+    LogInfo("rebuilding the state index pages after an unclean stop", {{"from_height", first}, {"to_height", last}, {"changed_keys", keys}});
+  };
   auto store = ledger::ChainStore::Open(ResolveInHome(home, config.data_dir).string(), *genesis, store_options);
   if (!store.ok()) return store.error();
   if (const std::uint64_t rebuilt = (*store)->RebuiltPageBlocks(); rebuilt > 0) {

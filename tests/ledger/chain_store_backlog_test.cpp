@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
 
+#include <array>
 #include <map>
 #include <memory>
 #include <optional>
@@ -168,9 +169,22 @@ TEST_F(ChainStoreBacklogTest, AStoreStoppedWithPagesWaitingRebuildsThemWhenOpene
     }
     ASSERT_EQ(ChangesRows(*fourth), (std::vector<std::uint64_t>{5, 6}));
   }  // no Flush: as after a kill, the rows are all that is left of the backlog
-  auto reopened = Open(4);
+  StoreOpenOptions options;
+  options.state_page_write_back_blocks = 4;
+  std::vector<std::array<std::uint64_t, 3>> announced;  // first, last, keys
+  options.before_page_rebuild = [&](std::uint64_t first, std::uint64_t last, std::uint64_t keys) {
+    announced.push_back({first, last, keys});
+  };
+  auto reopened = Open(options);
   ASSERT_NE(reopened, nullptr);
   EXPECT_EQ(reopened->RebuiltPageBlocks(), 2u);
+  // Said once, before the work, with the blocks and the distinct keys:
+  // block 5 enrols subjects 16-19, hires 12-15 and moves 8-11, block 6
+  // enrols 20-23, hires 16-19 and moves 12-15, so 24 changes to 16 keys.
+  ASSERT_EQ(announced.size(), 1u);
+  EXPECT_EQ(announced[0][0], 5u);
+  EXPECT_EQ(announced[0][1], 6u);
+  EXPECT_EQ(announced[0][2], 16u);
   EXPECT_EQ(reopened->Tip(), every->Tip());
   EXPECT_TRUE(ChangesRows(*reopened).empty());
   EXPECT_EQ(pages::Rows(*reopened, StoreFamily::kSmtPages), pages::Rows(*every, StoreFamily::kSmtPages));
@@ -193,9 +207,14 @@ TEST_F(ChainStoreBacklogTest, FlushWritesTheWaitingPages) {
   EXPECT_TRUE(ChangesRows(*store).empty());
   EXPECT_EQ(pages::Rows(*store, StoreFamily::kSmtPages), pages::TipTreePages(*store));
   store.reset();
-  auto reopened = Open(4);
+  StoreOpenOptions options;
+  options.state_page_write_back_blocks = 4;
+  bool announced = false;
+  options.before_page_rebuild = [&](std::uint64_t, std::uint64_t, std::uint64_t) { announced = true; };
+  auto reopened = Open(options);
   ASSERT_NE(reopened, nullptr);
   EXPECT_EQ(reopened->RebuiltPageBlocks(), 0u) << "a clean stop leaves nothing to rebuild";
+  EXPECT_FALSE(announced) << "nothing to rebuild, nothing to announce";
 }
 
 // A write-back outside a block (Flush at a stop) is held to the disk reserve

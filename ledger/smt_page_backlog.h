@@ -11,9 +11,8 @@
 // them rarely (chain_store.h, kStatePageWriteBackBlocks: at 1 M entries a
 // page changes only every few dozen blocks, so writing every 16 blocks
 // rewrote each page ~12 times over the ingest, "Session 25"); each other
-// block writes a small row
-// of the state-index changes it made, from which a store killed before the
-// write-back rebuilds the pages when it opens.
+// block writes a small row of the state-index changes it made, from which a
+// store killed before the write-back rebuilds the pages when it opens.
 //
 // Readers of the tip's pages look here before the page-row cache and the
 // database. Thread-safe: the store's one writer merges and clears, any

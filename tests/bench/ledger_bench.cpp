@@ -222,11 +222,9 @@ int MeasureExisting(const Options& opt) {
 int MeasureRebuild(const Options& opt, const Workload& w, std::unique_ptr<ChainStore> store, std::uint64_t entries) {
   const std::size_t waiting_bytes = store->PageBacklogBytes();
   store.reset();
-  const auto start = Clock::now();
-  const double start_cpu = testing::ProcessCpuSeconds();
-  auto reopened = ChainStore::Open(opt.dir, w.chain().genesis, OpenOptions(opt));
-  const double open_ms = Seconds(Clock::now() - start) * 1000;
-  const double open_cpu_s = testing::ProcessCpuSeconds() - start_cpu;
+  Result<std::unique_ptr<ChainStore>> reopened = MakeError("bench.not_run", "");
+  PhaseTime open;
+  Timed(&open, [&] { reopened = ChainStore::Open(opt.dir, w.chain().genesis, OpenOptions(opt)); });
   if (!reopened.ok()) {
     std::fprintf(stderr, "reopen: %s\n", reopened.error().message.c_str());
     return 1;
@@ -234,8 +232,8 @@ int MeasureRebuild(const Options& opt, const Workload& w, std::unique_ptr<ChainS
   std::printf("{\"entries\":%llu,\"page_write_back_blocks\":%u,\"pages_waiting_mib\":%.1f,\"rebuilt_page_blocks\":%llu,"
               "\"rebuild_open_ms\":%.0f,\"rebuild_open_cpu_s\":%.2f}\n",
               static_cast<unsigned long long>(entries), static_cast<unsigned>(opt.page_write_back_blocks),
-              waiting_bytes / 1048576.0, static_cast<unsigned long long>((*reopened)->RebuiltPageBlocks()), open_ms,
-              open_cpu_s);
+              waiting_bytes / 1048576.0, static_cast<unsigned long long>((*reopened)->RebuiltPageBlocks()),
+              open.wall_seconds * 1000, open.cpu_seconds);
   return 0;
 }
 

@@ -152,6 +152,9 @@ TEST_F(ChainStoreBacklogTest, ChangesRowsThatReachTheirByteBoundAreWrittenBackWi
   EXPECT_EQ(pages::Rows(*store, StoreFamily::kSmtPages), pages::TipTreePages(*store));
   CommitNext(*store);
   EXPECT_EQ(ChangesRows(*store), (std::vector<std::uint64_t>{3})) << "the count starts again after a write-back";
+  ASSERT_TRUE(store->WriteBackStatePages().ok());
+  CommitNext(*store);
+  EXPECT_EQ(ChangesRows(*store), (std::vector<std::uint64_t>{4})) << "... and after one outside a block";
 }
 
 // A store closed (or killed) with pages waiting has their blocks' changes

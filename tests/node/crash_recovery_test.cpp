@@ -95,9 +95,10 @@ TEST(CrashRecovery, KilledProducerLosesNoAcknowledgedBlockAndReplaysToTheSameSta
   const ledger::ChainTip tip = (*store)->Tip();
   rebuilt += (*store)->RebuiltPageBlocks() > 0;
   // The state index's pages are written every kStatePageWriteBackBlocks
-  // blocks (every 3 in the odd rounds); a kill in between leaves them waiting, and the next open
-  // rebuilds them from the blocks' changes rows (spec/storage.md, Writing
-  // the state index back). Most kills must have exercised that.
+  // blocks (every 3 in the odd rounds); a kill in between leaves them
+  // waiting, and the next open rebuilds them from the blocks' changes rows
+  // (spec/storage.md, Writing the state index back). Most kills must have
+  // exercised that.
   EXPECT_GE(rebuilt, kKills / 2) << "too few kills left pages waiting to test their rebuild";
   for (const Ack& a : acks) {
     ASSERT_LE(a.height, tip.height) << "acknowledged block " << a.height << " is missing";

@@ -248,6 +248,9 @@ class StoredPageRows final : public SmtPageRows {
   StoredPageRows(const StoredPageRows&) = delete;  // the layers refer to each other
   StoredPageRows& operator=(const StoredPageRows&) = delete;
   Result<std::optional<Bytes>> GetPageRow(ByteView key) const override { return backlogged_.GetPageRow(key); }
+  // Forwarded too, so that a row waiting in the backlog is decoded where it
+  // lies instead of copied out first (the default's GetPageRow).
+  Result<bool> ReadPageInto(ByteView key, SmtPage& page) const override { return backlogged_.ReadPageInto(key, page); }
 
  private:
   DatabasePageRows database_;

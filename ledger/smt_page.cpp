@@ -72,10 +72,10 @@ Bytes EncodeSmtPage(const SmtPage& page) {
   return std::move(w).take();
 }
 
-Result<SmtPage> DecodeSmtPage(ByteView bytes) {
+Status DecodeSmtPageInto(ByteView bytes, SmtPage& page) {
   Reader r(bytes);
   std::uint16_t bitmap = 0;
-  if (!r.U16(bitmap)) return r.Finish().error();
+  if (!r.U16(bitmap)) return r.Finish();
   if ((bitmap & ~kSlotBits) != 0) return MakeError("smt.bad_page", "a page names a slot past its 15");
   if (bitmap == 0) return MakeError("smt.bad_page", "a stored page holds no node");
   const auto count = static_cast<std::size_t>(std::popcount(bitmap));
@@ -88,33 +88,55 @@ Result<SmtPage> DecodeSmtPage(ByteView bytes) {
   // hashes copied in place: DecodeSmtNode's reader and Result for each of a
   // page's up to 15 nodes were a measurable share of a block's update
   // (BENCHMARKS.md, "Session 21").
-  SmtPage page;
   const std::uint8_t* at = nodes.data();
   for (std::size_t i = 0; i < kSmtPageSlots; ++i) {
-    if ((bitmap & (1u << i)) == 0) continue;
+    auto& slot = page.slots[i];
+    if ((bitmap & (1u << i)) == 0) {
+      slot.reset();
+      continue;
+    }
     Hash32 first;
     Hash32 second;
     std::memcpy(first.data(), at + 1, 32);
     std::memcpy(second.data(), at + 33, 32);
     if (at[0] == kSmtLeafKind) {
-      page.slots[i].emplace(SmtLeaf{first, second});
+      slot.emplace(SmtLeaf{first, second});
     } else if (at[0] == kSmtInternalKind) {
-      page.slots[i].emplace(SmtInternal{first, second});
+      slot.emplace(SmtInternal{first, second});
     } else {
       return MakeError("smt.bad_node", "unknown node kind " + std::to_string(at[0]));
     }
     at += kSmtNodeBytes;
   }
+  return Status::Ok();
+}
+
+Result<SmtPage> DecodeSmtPage(ByteView bytes) {
+  SmtPage page;
+  JOBCARD_TRY_STATUS(DecodeSmtPageInto(bytes, page));
   return page;
 }
 
-Result<std::optional<SmtPage>> ReadSmtPage(const SmtPageRows& rows, ByteView key) {
-  auto row = rows.GetPageRow(key);
+Result<bool> SmtPageRows::ReadPageInto(ByteView key, SmtPage& page) const {
+  auto row = GetPageRow(key);
   if (!row.ok()) return row.error();
-  if (!row->has_value()) return std::optional<SmtPage>();
-  auto decoded = DecodeSmtPage(**row);
+  if (!row->has_value()) return false;
+  JOBCARD_TRY_STATUS(DecodeStoredSmtPage(key, **row, page));
+  return true;
+}
+
+Status DecodeStoredSmtPage(ByteView key, ByteView row, SmtPage& page) {
+  Status decoded = DecodeSmtPageInto(row, page);
   if (!decoded.ok()) return MakeError(decoded.error().code, PageName(key) + " does not decode: " + decoded.error().message);
-  return std::optional<SmtPage>(std::move(*decoded));
+  return Status::Ok();
+}
+
+Result<std::optional<SmtPage>> ReadSmtPage(const SmtPageRows& rows, ByteView key) {
+  std::optional<SmtPage> page(std::in_place);
+  auto found = rows.ReadPageInto(key, *page);
+  if (!found.ok()) return found.error();
+  if (!*found) page.reset();
+  return page;
 }
 
 Result<SmtNode> CheckedSmtPageNode(const SmtPage* page, ByteView key, std::size_t slot, const Hash32& hash) {

@@ -38,6 +38,11 @@ class SmtPageBacklog {
   // (read on: cache, database); an empty optional inside when the page was
   // deleted (the row is gone).
   std::optional<std::optional<Bytes>> Find(ByteView key) const;
+  // The same lookup, the row decoded into `page` under the lock instead of
+  // copied out: nullopt when the backlog does not hold it; false when the
+  // page was deleted (`page` untouched); true when decoded; a decode error
+  // (DecodeStoredSmtPage's) for a row that does not decode.
+  std::optional<Result<bool>> ReadInto(ByteView key, SmtPage& page) const;
 
   // After a block's database write: the rows it changed, newest wins.
   void Merge(const SmtPageWrites& written);
@@ -85,6 +90,10 @@ class BackloggedSmtPageRows final : public SmtPageRows {
   Result<std::optional<Bytes>> GetPageRow(ByteView key) const override {
     if (auto pending = backlog_.Find(key)) return std::move(*pending);
     return rows_.GetPageRow(key);
+  }
+  Result<bool> ReadPageInto(ByteView key, SmtPage& page) const override {
+    if (auto pending = backlog_.ReadInto(key, page)) return std::move(*pending);
+    return rows_.ReadPageInto(key, page);
   }
 
  private:

@@ -110,10 +110,10 @@ class PageWorkspace final : public SmtNodeStore, public SmtPositionSink {
     if (const auto it = index_.find(key); it != index_.end()) {
       page = it->second;
     } else {
-      auto stored = ReadSmtPage(rows_, SmtPageKeyBytes(key));
-      if (!stored.ok()) return stored.error();
+      // Read straight into the arena's page (empty when there is no row).
       page = NewPage();
-      if (*stored) page->page = std::move(**stored);
+      auto found = rows_.ReadPageInto(SmtPageKeyBytes(key), page->page);
+      if (!found.ok()) return found.error();
       index_.emplace(key, page);
     }
     last = {key, page};

@@ -48,6 +48,40 @@ TEST(SmtPageBacklog, ARowItHoldsShadowsTheRowsBelowAndADeletedOneReadsAsMissing)
   EXPECT_EQ(db.reads, 1) << "a row the backlog does not hold is read from below";
 }
 
+// Decoded where it lies (ReadPageInto): the backlog's row, a deleted page
+// as no row (the page untouched), a damaged row's error naming its page,
+// and a row the backlog does not hold decoded from below.
+TEST(SmtPageBacklog, ARowItHoldsIsDecodedInPlace) {
+  SmtPage leaf_page;
+  leaf_page.slots[3] = SmtLeaf{Hash32{7}, Hash32{8}};
+  SmtPage other_page;
+  other_page.slots[0] = SmtInternal{Hash32{1}, Hash32{2}};
+  MapRows db;
+  db.rows[kKey] = EncodeSmtPage(other_page);
+  db.rows[kRootKey] = EncodeSmtPage(other_page);
+  SmtPageBacklog backlog;
+  BackloggedSmtPageRows rows(backlog, db);
+  backlog.Merge({{kKey, EncodeSmtPage(leaf_page)}, {kOtherKey, std::nullopt}, {Bytes{2, 0xad}, kOldRow}});
+  SmtPage page = other_page;
+  auto found = rows.ReadPageInto(kKey, page);
+  ASSERT_TRUE(found.ok() && *found);
+  EXPECT_EQ(page, leaf_page);
+  page = other_page;
+  auto deleted = rows.ReadPageInto(kOtherKey, page);
+  ASSERT_TRUE(deleted.ok());
+  EXPECT_FALSE(*deleted);
+  EXPECT_EQ(page, other_page) << "no row: the page is left as it was";
+  auto damaged = rows.ReadPageInto(Bytes{2, 0xad}, page);
+  ASSERT_FALSE(damaged.ok());
+  EXPECT_EQ(damaged.error().code, "encoding.truncated");
+  EXPECT_NE(damaged.error().message.find("state index page 02ad"), std::string::npos) << damaged.error().message;
+  EXPECT_EQ(db.reads, 0);
+  auto below = rows.ReadPageInto(kRootKey, page);
+  ASSERT_TRUE(below.ok() && *below);
+  EXPECT_EQ(page, other_page);
+  EXPECT_EQ(db.reads, 1) << "a row the backlog does not hold is read from below";
+}
+
 TEST(SmtPageBacklog, TheLaterMergeWinsAndClearEmptiesIt) {
   SmtPageBacklog backlog;
   backlog.Merge({{kKey, kOldRow}, {kRootKey, kOldRow}});

@@ -351,6 +351,28 @@ Result<std::uint64_t> StoredFormat(const ChainStore::Db& db) {
 constexpr std::size_t kKeyIndexBatchRows = 10000;
 
 // Writes one batch of a format upgrade and empties it; the last is synced.
+// The prefix that groups memtable insert hints (Open): one hint for a whole
+// family, and none for a range deletion. RocksDB keeps one map of hints per
+// memtable, shared by its skip list of rows and its skip list of range
+// deletions, so a range deletion given the rows' hint would start its insert
+// from a position in the other list: Debian's RocksDB 7.8 fails an assertion
+// there (ChainStoreTest's format upgrades met it), and without the assertion
+// the list would be corrupted. Every range deletion the store writes begins
+// at the empty key (DeleteEveryRow), which is outside this domain; a row
+// with the empty key, were there one, would only go in without a hint.
+class InsertHintForWholeFamily final : public rocksdb::SliceTransform {
+ public:
+  const char* Name() const override { return "jobcard.InsertHintForWholeFamily"; }
+  rocksdb::Slice Transform(const rocksdb::Slice& key) const override { return rocksdb::Slice(key.data(), 0); }
+  bool InDomain(const rocksdb::Slice& key) const override { return !key.empty(); }
+};
+
+// The only range deletion the store writes: every row of a family, from the
+// empty key (which keeps it out of the insert hints, above) to `past_every_key`.
+void DeleteEveryRow(rocksdb::WriteBatch& batch, rocksdb::ColumnFamilyHandle* cf, const std::string& past_every_key) {
+  batch.DeleteRange(cf, rocksdb::Slice(), past_every_key);
+}
+
 Status WriteUpgradeBatch(const ChainStore::Db& db, rocksdb::WriteBatch& batch, bool sync, const char* what) {
   rocksdb::WriteOptions wo;
   wo.sync = sync;
@@ -452,7 +474,7 @@ const std::string kPastEveryNodeKey(33, '\xff');
 Status WriteStatePages(const ChainStore::Db& db, const Hash32& tip_root) {
   rocksdb::WriteBatch batch;
   auto write = [&](bool sync) { return WriteUpgradeBatch(db, batch, sync, "writing the state index pages"); };
-  batch.DeleteRange(db.cfs[kSmtPages], "", kPastEveryPageKey);
+  DeleteEveryRow(batch, db.cfs[kSmtPages], kPastEveryPageKey);
   const Format4SmtNodes nodes(db);
   Status walked = ForEachSmtPage(nodes, tip_root, [&](const Bytes& key, const SmtPage& page) -> Status {
     batch.Put(db.cfs[kSmtPages], rocksdb::Slice(reinterpret_cast<const char*>(key.data()), key.size()), AsSlice(EncodeSmtPage(page)));
@@ -463,7 +485,7 @@ Status WriteStatePages(const ChainStore::Db& db, const Hash32& tip_root) {
     if (walked.error().code == "store.io") return walked;
     return MakeError("store.corrupt", "the tip's state index is incomplete: " + walked.error().message);
   }
-  batch.DeleteRange(db.cfs[kSmtNodes], "", kPastEveryNodeKey);
+  DeleteEveryRow(batch, db.cfs[kSmtNodes], kPastEveryNodeKey);
   batch.Put(db.cfs[kMeta], kFormatKey, HeightKey(kStatePagesFormat));
   JOBCARD_TRY_STATUS(write(/*sync=*/true));
   // Give the old rows' disk space back now rather than at some later compaction.
@@ -482,7 +504,7 @@ const std::string kPastEverySubjectIndexKey(1, '\xff');
 
 Status DropSubjectIndex(const ChainStore::Db& db) {
   rocksdb::WriteBatch batch;
-  batch.DeleteRange(db.cfs[kBySubject], "", kPastEverySubjectIndexKey);
+  DeleteEveryRow(batch, db.cfs[kBySubject], kPastEverySubjectIndexKey);
   batch.Put(db.cfs[kMeta], kFormatKey, HeightKey(kNoSubjectIndexFormat));
   JOBCARD_TRY_STATUS(WriteUpgradeBatch(db, batch, /*sync=*/true, "dropping the subject index"));
   rocksdb::CompactRangeOptions compact;
@@ -734,11 +756,13 @@ Result<std::unique_ptr<ChainStore>> ChainStore::Open(const std::string& dir, con
   // top whenever a key misses its remembered splice (random ids, subjects and
   // pages miss nearly always); an insert with a hint repairs the splice from
   // the previous insert's position instead. One prefix (the empty one) gives
-  // every family a single hint. Hints are ignored under concurrent memtable
-  // writes, which buy nothing here: the store writes one batch at a time.
-  // Measured at 1 M entries: block phase -2.1 to -2.9 CPU s (BENCHMARKS.md,
+  // every family a single hint; range deletions take none
+  // (InsertHintForWholeFamily says why). Hints are ignored under concurrent
+  // memtable writes, which buy nothing here: the store writes one batch at a
+  // time.
+  // Measured at 1 M entries: block phase -2.2 and -2.9 CPU s in two pairs (BENCHMARKS.md,
   // "Session 27").
-  cf_options.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(0));
+  cf_options.memtable_insert_with_hint_prefix_extractor = std::make_shared<InsertHintForWholeFamily>();
   options.allow_concurrent_memtable_write = false;
   JOBCARD_TRY_STATUS(RefuseUnknownColumnFamilies(dir, options));
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;

@@ -7,8 +7,9 @@
 namespace jobcard::ledger {
 namespace {
 
-// The map node (key, optional vector, links, cached hash) and the row's
-// allocation header, roughly.
+// The map's entry (key, optional vector: 72 bytes), its share of the slots
+// (16-32 bytes: the table is a quarter to half full) and the row's allocation
+// header, roughly.
 constexpr std::size_t kRowOverhead = 112;
 
 std::size_t RowBytes(const std::optional<Bytes>& row) { return kRowOverhead + (row ? row->capacity() : 0); }
@@ -19,9 +20,9 @@ std::optional<std::optional<Bytes>> SmtPageBacklog::Find(ByteView key) const {
   const std::optional<SmtPageRowKey> k = PackSmtPageKey(key);
   if (!k) return std::nullopt;
   std::lock_guard lock(mutex_);
-  auto it = rows_.find(*k);
-  if (it == rows_.end()) return std::nullopt;
-  return it->second;
+  const std::optional<Bytes>* row = rows_.Find(*k);
+  if (!row) return std::nullopt;
+  return *row;
 }
 
 // A block reads ~3,700 pages at 1 M entries, most from here: decoding the
@@ -31,10 +32,10 @@ std::optional<Result<bool>> SmtPageBacklog::ReadInto(ByteView key, SmtPage& page
   const std::optional<SmtPageRowKey> k = PackSmtPageKey(key);
   if (!k) return std::nullopt;
   std::lock_guard lock(mutex_);
-  auto it = rows_.find(*k);
-  if (it == rows_.end()) return std::nullopt;
-  if (!it->second) return Result<bool>(false);
-  Status decoded = DecodeStoredSmtPage(key, *it->second, page);
+  const std::optional<Bytes>* row = rows_.Find(*k);
+  if (!row) return std::nullopt;
+  if (!*row) return Result<bool>(false);
+  Status decoded = DecodeStoredSmtPage(key, **row, page);
   if (!decoded.ok()) return Result<bool>(decoded.error());
   return Result<bool>(true);
 }
@@ -44,10 +45,10 @@ void SmtPageBacklog::Merge(const SmtPageWrites& written) {
   for (const auto& [key, row] : written) {
     const std::optional<SmtPageRowKey> k = PackSmtPageKey(key);
     if (!k) continue;  // SmtApplyToPages makes only page keys
-    auto [it, inserted] = rows_.try_emplace(*k);
-    if (!inserted) bytes_ -= RowBytes(it->second);
-    it->second = row;
-    bytes_ += RowBytes(it->second);
+    auto [held, inserted] = rows_.TryEmplace(*k);
+    if (!inserted) bytes_ -= RowBytes(*held);
+    *held = row;
+    bytes_ += RowBytes(*held);
   }
 }
 
@@ -93,7 +94,7 @@ Result<BlockStateChanges> DecodeBlockStateChanges(ByteView row) {
 
 void SmtPageBacklog::Clear() {
   std::lock_guard lock(mutex_);
-  rows_.clear();
+  rows_.Clear();
   bytes_ = 0;
 }
 

@@ -22,11 +22,11 @@
 #include <cstddef>
 #include <mutex>
 #include <optional>
-#include <unordered_map>
 
 #include "crypto/bytes.h"
 #include "crypto/result.h"
 #include "ledger/byte_bounded_cache.h"
+#include "ledger/grow_only_map.h"
 #include "ledger/smt_page.h"
 #include "ledger/sparse_merkle.h"
 
@@ -54,7 +54,7 @@ class SmtPageBacklog {
   // only it calls Merge and Clear, so it reads without the lock.
   template <typename Visit>
   void ForEach(Visit visit) const {
-    for (const auto& [key, row] : rows_) visit(key, row);
+    rows_.ForEach(visit);
   }
 
   bool empty() const { return rows_.empty(); }
@@ -64,7 +64,7 @@ class SmtPageBacklog {
 
  private:
   mutable std::mutex mutex_;  // held by readers' Find and by Merge/Clear
-  std::unordered_map<SmtPageRowKey, std::optional<Bytes>, KeyBytesHash<SmtPageRowKey>> rows_;
+  GrowOnlyMap<SmtPageRowKey, std::optional<Bytes>, KeyBytesHash<SmtPageRowKey>> rows_;
   std::size_t bytes_ = 0;
 };
 

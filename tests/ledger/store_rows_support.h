@@ -35,6 +35,11 @@ inline void EditRawDb(const std::string& path,
   std::map<std::string, rocksdb::ColumnFamilyHandle*> by_name;
   for (std::size_t i = 0; i < names.size(); ++i) by_name[names[i]] = handles[i];
   edit(*db, by_name);
+  // Into table files, not only the WAL: the store replays a WAL into
+  // memtables that insert with hints, and RocksDB 7.8 would give a replayed
+  // range deletion that does not begin at the empty key (the edits' own) the
+  // rows' hint (chain_store.cpp, InsertHintForWholeFamily).
+  ASSERT_TRUE(db->Flush(rocksdb::FlushOptions(), handles).ok());
   for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
 }
 

@@ -350,7 +350,6 @@ Result<std::uint64_t> StoredFormat(const ChainStore::Db& db) {
 // next Open writes the same rows again.
 constexpr std::size_t kKeyIndexBatchRows = 10000;
 
-// Writes one batch of a format upgrade and empties it; the last is synced.
 // The prefix that groups memtable insert hints (Open): one hint for a whole
 // family, and none for a range deletion. RocksDB keeps one map of hints per
 // memtable, shared by its skip list of rows and its skip list of range
@@ -373,6 +372,7 @@ void DeleteEveryRow(rocksdb::WriteBatch& batch, rocksdb::ColumnFamilyHandle* cf,
   batch.DeleteRange(cf, rocksdb::Slice(), past_every_key);
 }
 
+// Writes one batch of a format upgrade and empties it; the last is synced.
 Status WriteUpgradeBatch(const ChainStore::Db& db, rocksdb::WriteBatch& batch, bool sync, const char* what) {
   rocksdb::WriteOptions wo;
   wo.sync = sync;

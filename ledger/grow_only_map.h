@@ -5,8 +5,9 @@
 //
 // Why not std::unordered_map: a lookup there chases the bucket, then a node,
 // then the next node to learn whether it is still in the bucket: three or
-// four cache misses on a table this size, ~1 µs a lookup at 1 M entries
-// (BENCHMARKS.md, "Session 27"). Here a lookup reads one 8-byte slot (linear
+// four cache misses on a table this size (perf annotate put the backlog's
+// merge time on those loads; ~1 µs a row at 1 M entries, estimated from its
+// profile samples and ~3,700 pages a block: BENCHMARKS.md, "Session 27"). Here a lookup reads one 8-byte slot (linear
 // probing in a table at most half full, so a short run of neighbouring
 // slots), then the one entry it names. Without erase, probing needs no
 // tombstones. Entries sit in one vector in insertion order.

@@ -4,7 +4,9 @@
 #include <algorithm>
 
 #include "ledger/chain_check.h"
+#include "ledger/employer_tile.h"
 #include "ledger/encoding.h"
+#include "ledger/log_tile.h"
 
 namespace jobcard::ledger {
 
@@ -78,6 +80,11 @@ RowName NameRow(StoreFamily family, ByteView key, ByteView value, const ChainSto
     case StoreFamily::kTxs:
       return {U64At(value, 0), "transaction row " + ToHex(key)};
     case StoreFamily::kLogNodes:
+      if (auto tile = DecodeLogTileKey(key); tile.ok()) {
+        const std::uint64_t first = tile->tile * kLogTileWidth;
+        return {tip, "entry log tile (level " + std::to_string(tile->level) + ", nodes " + std::to_string(first) + " to " +
+                         std::to_string(first + kLogTileWidth - 1) + ")"};
+      }
       return {tip, "entry log node (level " + std::to_string(key.empty() ? 0 : key[0]) + ", index " +
                        std::to_string(U64At(key, 1)) + ")"};
     case StoreFamily::kSmtNodes:
@@ -90,6 +97,12 @@ RowName NameRow(StoreFamily family, ByteView key, ByteView value, const ChainSto
       return {HeightOfTx(replay, value, tip), "subject index row (subject " + ToHex(Part(key, 1, 32)) +
                                                   ", log index " + std::to_string(U64At(key, 33)) + ")"};
     case StoreFamily::kByEmployer:
+      if (auto tile = DecodeEmployerTileKey(key); tile.ok()) {
+        const std::uint64_t first = tile->tile * kEmployerTileWidth;
+        return {HeightOfTx(replay, Part(value, 1, 32), tip), "employer index tile (employer " + tile->employer + ", log indexes " +
+                                                                 std::to_string(first) + " to " +
+                                                                 std::to_string(first + kEmployerTileWidth - 1) + ")"};
+      }
       return {HeightOfTx(replay, value, tip), "employer index row (employer " + Text(Part(key, 0, 13)) +
                                                   ", log index " + std::to_string(U64At(key, 13)) + ")"};
   }

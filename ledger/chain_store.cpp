@@ -19,8 +19,10 @@
 #include "ledger/byte_bounded_cache.h"
 #include "ledger/disk_reserve.h"
 #include "ledger/sorted_write_batch.h"
+#include "ledger/employer_tile.h"
 #include "ledger/encoding.h"
 #include "ledger/log_node_store.h"
+#include "ledger/log_tile.h"
 #include "ledger/merkle_log.h"
 #include "ledger/merkle_log_tree.h"
 #include "ledger/smt_page.h"
@@ -47,13 +49,14 @@ constexpr const char* kCfNames[kCfCount] = {"default", "blocks", "block_hashes",
 // may wait in memory for a later block to write them, the block writing its
 // state-index changes in a meta row instead (smt_page_backlog.h);
 // spec/storage.md, Format versions.
-constexpr std::uint32_t kStoreFormat = 8;
+constexpr std::uint32_t kStoreFormat = 9;
 constexpr std::uint32_t kSubjectKeyIndexFormat = 2;
 constexpr std::uint32_t kValidatorSetChangesFormat = 3;  // RecordValidatorSetChanges
 constexpr std::uint32_t kStatePagesFormat = 5;           // WriteStatePages
 constexpr std::uint32_t kNoSubjectIndexFormat = 6;       // DropSubjectIndex
 constexpr std::uint32_t kMarkedEntriesOnlyFormat = 7;    // DropUnmarkedEntryRecords
 constexpr std::uint32_t kPageBacklogFormat = 8;          // nothing to convert: only the format row
+constexpr std::uint32_t kTilesFormat = 9;                // ConvertToTiles
 const std::string kTipKey = "tip";
 const std::string kGenesisKey = "genesis";
 const std::string kFormatKey = "format";
@@ -199,7 +202,10 @@ struct ChainStore::Db {
 };
 
 struct PreparedBlock::Impl {
-  std::vector<LogNodeWrite> log_writes;
+  // The entry log's tiles the block's appended nodes change (log_tile.h).
+  std::vector<LogTileRow> log_tiles;
+  // The `by_employer` tiles its entries and headcounts change (employer_tile.h).
+  std::vector<EmployerTileRow> employer_tiles;
   // The state-index pages the block rewrites or deletes (smt_page.h); only
   // the tip's tree is kept, since proofs are served against its root only.
   SmtPageWrites smt_page_writes;
@@ -211,17 +217,37 @@ struct PreparedBlock::Impl {
 
 namespace {
 
+// What a block adds to `by_employer`: each career entry under its employer
+// (and a secondment's host), each headcount under its employer, in log order.
+std::vector<EmployerIndexAddition> EmployerIndexAdditions(const std::vector<Tx>& txs, const StateDelta& delta) {
+  std::vector<EmployerIndexAddition> out;
+  out.reserve(txs.size());
+  for (std::size_t i = 0; i < txs.size(); ++i) {
+    const EntryId& id = delta.log_appends[i];
+    const std::uint64_t log_index = delta.tx_locations.at(id).log_index;
+    if (const auto* e = std::get_if<CareerEntry>(&txs[i].body)) {
+      out.push_back({e->employer, {log_index, id}});
+      if (e->host_employer != CorporateNumber{}) out.push_back({e->host_employer, {log_index, id}});
+    } else if (const auto* hc = std::get_if<Headcount>(&txs[i].body)) {
+      out.push_back({hc->employer, {log_index, id}});
+    }
+  }
+  return out;
+}
+
 class StoredLogNodes final : public LogNodeStore {
  public:
   explicit StoredLogNodes(const ChainStore::Db& db) : db_(db) {}
+  // From format 9 a node is read from its tile (log_tile.h).
   std::optional<Hash32> Get(std::uint8_t level, std::uint64_t index) const override {
-    auto key = EncodeLogNodeKey(LogNodeId{level, index});
-    auto v = db_.Get(kLogNodes, rocksdb::Slice(reinterpret_cast<const char*>(key.data()), key.size()));
+    auto v = Tile(TileOf(level, index));
     if (!v) return std::nullopt;
-    if (v->size() != 32) FatalCorrupt("log node");
-    Hash32 h{};
-    std::copy(v->begin(), v->end(), h.begin());
-    return h;
+    if (!LogTileCount(AsView(*v)).ok()) FatalCorrupt("entry log tile");
+    return HashInLogTile(AsView(*v), index);
+  }
+  std::optional<std::string> Tile(LogTileId id) const {
+    auto key = EncodeLogTileKey(id);
+    return db_.Get(kLogNodes, rocksdb::Slice(reinterpret_cast<const char*>(key.data()), key.size()));
   }
 
  private:
@@ -705,6 +731,138 @@ Status RecordPageBacklogFormat(const ChainStore::Db& db) {
   return WriteUpgradeBatch(db, batch, /*sync=*/true, "recording store format 8");
 }
 
+// Format 8 -> 9, the log's half: the entry log's node rows become tiles
+// (log_tile.h). Tiles go in batches of about kTileBatchBytes, unsynced; they
+// are checked against the tip's log size; `last` (ConvertToTiles writes it,
+// synced) gets the deletion of every node row. Interrupted, the store is
+// still format 8 with its node rows whole, and the next Open writes the
+// same tiles again (a tile is a function of the log alone). A gap in the
+// node rows, or tiles that do not hold exactly the log's nodes, is
+// store.corrupt: the store stays format 8, its node rows whole (tiles
+// written before the check stay; format 8 never reads them and the next
+// conversion writes them again).
+constexpr std::size_t kTileBatchBytes = 16 << 20;
+
+// Puts a conversion's rows into one family in unsynced batches of about
+// kTileBatchBytes: the memory a conversion holds stays bounded whatever
+// the ledger's size.
+class ConversionWriter {
+ public:
+  ConversionWriter(const ChainStore::Db& db, Cf cf, const char* what) : db_(db), cf_(cf), what_(what) {}
+  Status Put(const rocksdb::Slice& key, const Bytes& value) {
+    batch_.Put(db_.cfs[cf_], key, AsSlice(value));
+    if (batch_.GetDataSize() < kTileBatchBytes) return Status::Ok();
+    return WriteUpgradeBatch(db_, batch_, /*sync=*/false, what_);
+  }
+  Status Finish() { return WriteUpgradeBatch(db_, batch_, /*sync=*/false, what_); }
+
+ private:
+  const ChainStore::Db& db_;
+  Cf cf_;
+  const char* what_;
+  rocksdb::WriteBatch batch_;
+};
+
+Status ConvertLogNodesToTiles(const ChainStore::Db& db, rocksdb::WriteBatch& last) {
+  const std::string first_tile(1, static_cast<char>(kLogTileKeyTag));
+  ConversionWriter writer(db, kLogNodes, "writing the entry log's tiles");
+  std::vector<LogTileRow> tiles;
+  auto put_tiles = [&]() -> Status {
+    for (const LogTileRow& tile : tiles) {
+      auto key = EncodeLogTileKey(tile.id);
+      JOBCARD_TRY_STATUS(writer.Put(rocksdb::Slice(reinterpret_cast<const char*>(key.data()), key.size()), tile.value));
+    }
+    tiles.clear();
+    return Status::Ok();
+  };
+  auto corrupt = [](const std::string& what) { return MakeError("store.corrupt", "the entry log's node rows: " + what); };
+  LogTileAssembler assembler;
+  std::unique_ptr<rocksdb::Iterator> it(db.db->NewIterator(rocksdb::ReadOptions(), db.cfs[kLogNodes]));
+  for (it->SeekToFirst(); it->Valid() && it->key().compare(first_tile) < 0; it->Next()) {
+    const ByteView key(reinterpret_cast<const std::uint8_t*>(it->key().data()), it->key().size());
+    auto id = DecodeLogNodeKey(key);
+    if (!id.ok()) return corrupt(id.error().message);
+    if (it->value().size() != 32) return corrupt("a node of " + std::to_string(it->value().size()) + " bytes");
+    Hash32 hash{};
+    std::memcpy(hash.data(), it->value().data(), 32);
+    Status added = assembler.Add(*id, hash, tiles);
+    if (!added.ok()) return corrupt(added.error().message);
+    JOBCARD_TRY_STATUS(put_tiles());
+  }
+  if (!it->status().ok()) return StorageError("reading the entry log's node rows", it->status());
+  assembler.Finish(tiles);
+  JOBCARD_TRY_STATUS(put_tiles());
+  JOBCARD_TRY_STATUS(writer.Finish());
+
+  // A new iterator: the first one reads the database as it was before the tiles went in.
+  LogTileCoverage coverage(db.tip.log_size);
+  it.reset(db.db->NewIterator(rocksdb::ReadOptions(), db.cfs[kLogNodes]));
+  for (it->Seek(first_tile); it->Valid(); it->Next()) {
+    const ByteView key(reinterpret_cast<const std::uint8_t*>(it->key().data()), it->key().size());
+    const ByteView value(reinterpret_cast<const std::uint8_t*>(it->value().data()), it->value().size());
+    auto id = DecodeLogTileKey(key);
+    if (!id.ok()) return corrupt(id.error().message);
+    auto count = LogTileCount(value);
+    if (!count.ok()) return corrupt(count.error().message);
+    Status covered = coverage.Add(*id, *count);
+    if (!covered.ok()) return corrupt(covered.error().message);
+  }
+  if (!it->status().ok()) return StorageError("reading the entry log's tiles", it->status());
+  if (Status complete = coverage.Finish(); !complete.ok()) return corrupt(complete.error().message);
+  DeleteEveryRow(last, db.cfs[kLogNodes], first_tile);
+  return Status::Ok();
+}
+
+// Format 8 -> 9, the `by_employer` half: its rows become tiles
+// (employer_tile.h), written as the log's are; `last` gets the deletion of
+// every format-8 row (all sort before the tiles' 't'). Rows in key order
+// whose log indexes do not increase per employer, or that do not decode,
+// are store.corrupt.
+Status ConvertEmployerIndexToTiles(const ChainStore::Db& db, rocksdb::WriteBatch& last) {
+  const std::string first_tile(1, kEmployerTileTag);
+  ConversionWriter writer(db, kByEmployer, "writing the employer index's tiles");
+  std::vector<EmployerTileRow> tiles;
+  auto put_tiles = [&]() -> Status {
+    for (const EmployerTileRow& tile : tiles) JOBCARD_TRY_STATUS(writer.Put(tile.key, tile.value));
+    tiles.clear();
+    return Status::Ok();
+  };
+  auto corrupt = [](const std::string& what) { return MakeError("store.corrupt", "the employer index's rows: " + what); };
+  EmployerTileAssembler assembler;
+  std::unique_ptr<rocksdb::Iterator> it(db.db->NewIterator(rocksdb::ReadOptions(), db.cfs[kByEmployer]));
+  for (it->SeekToFirst(); it->Valid() && it->key().compare(first_tile) < 0; it->Next()) {
+    const rocksdb::Slice key = it->key();
+    if (key.size() != 13 + 8 || it->value().size() != 32) {
+      return corrupt("a row of " + std::to_string(key.size()) + " key and " + std::to_string(it->value().size()) + " value bytes");
+    }
+    auto employer = CorporateNumber::Parse(std::string_view(key.data(), 13));
+    if (!employer.ok()) return corrupt(employer.error().message);
+    EmployerIndexEntry entry;
+    for (std::size_t i = 13; i < key.size(); ++i) entry.log_index = (entry.log_index << 8) | static_cast<std::uint8_t>(key[i]);
+    std::memcpy(entry.id.data(), it->value().data(), 32);
+    Status added = assembler.Add(*employer, entry, tiles);
+    if (!added.ok()) return corrupt(added.error().message);
+    JOBCARD_TRY_STATUS(put_tiles());
+  }
+  if (!it->status().ok()) return StorageError("reading the employer index's rows", it->status());
+  assembler.Finish(tiles);
+  JOBCARD_TRY_STATUS(put_tiles());
+  JOBCARD_TRY_STATUS(writer.Finish());
+  DeleteEveryRow(last, db.cfs[kByEmployer], first_tile);
+  return Status::Ok();
+}
+
+// Format 8 -> 9: both conversions, then one synced batch with both
+// deletions of the old rows and format 9, so an older build never meets a
+// store whose old rows are gone.
+Status ConvertToTiles(const ChainStore::Db& db) {
+  rocksdb::WriteBatch last;
+  JOBCARD_TRY_STATUS(ConvertLogNodesToTiles(db, last));
+  JOBCARD_TRY_STATUS(ConvertEmployerIndexToTiles(db, last));
+  last.Put(db.cfs[kMeta], kFormatKey, HeightKey(kTilesFormat));
+  return WriteUpgradeBatch(db, last, /*sync=*/true, "recording store format 9");
+}
+
 // A newer build may add column families; RocksDB then refuses the open with
 // "Column families not opened: ...", which tells an operator nothing. Say
 // what happened: the directory is of a newer format than this build reads.
@@ -794,6 +952,7 @@ Result<std::unique_ptr<ChainStore>> ChainStore::Open(const std::string& dir, con
   bool drops_subject_index = false;  // a store older than format 6 (DropSubjectIndex)
   bool drops_unmarked_entries = false;  // a store older than format 7 (DropUnmarkedEntryRecords)
   bool records_backlog_format = false;  // a store older than format 8 (RecordPageBacklogFormat)
+  bool converts_to_tiles = false;       // a store older than format 9 (ConvertToTiles)
   auto stored_genesis = db->TryGet(kMeta, kGenesisKey);
   if (!stored_genesis.ok()) return stored_genesis.error();
   if (!*stored_genesis) {
@@ -828,6 +987,7 @@ Result<std::unique_ptr<ChainStore>> ChainStore::Open(const std::string& dir, con
     drops_subject_index = *format < kNoSubjectIndexFormat;
     drops_unmarked_entries = *format < kMarkedEntriesOnlyFormat;
     records_backlog_format = *format < kPageBacklogFormat;
+    converts_to_tiles = *format < kTilesFormat;
     if (!drops_unmarked_entries) {  // an upgrade to 7 that an earlier Open did not finish
       auto marker = db->TryGet(kMeta, kDroppingEntryRecordsKey);
       if (!marker.ok()) return marker.error();
@@ -851,6 +1011,7 @@ Result<std::unique_ptr<ChainStore>> ChainStore::Open(const std::string& dir, con
   if (drops_subject_index) JOBCARD_TRY_STATUS(DropSubjectIndex(*store->db_));
   if (drops_unmarked_entries) JOBCARD_TRY_STATUS(DropUnmarkedEntryRecords(*store->db_));
   if (records_backlog_format) JOBCARD_TRY_STATUS(RecordPageBacklogFormat(*store->db_));
+  if (converts_to_tiles) JOBCARD_TRY_STATUS(ConvertToTiles(*store->db_));
   JOBCARD_TRY_STATUS(RebuildPageBacklog(*store->db_, open_options.before_page_rebuild));
   return store;
 }
@@ -941,7 +1102,22 @@ Result<PreparedBlock> ChainStore::Prepare(const std::vector<Tx>& txs, const Bloc
   StoredLogNodes log_store(*db_);
   auto appended = MerkleLog::Append(log_store, tip.log_size, leaves);
   if (!appended.ok()) return appended.error();
-  impl->log_writes = std::move(appended->writes);
+  auto tiles = LogTileRows(appended->writes, [&](LogTileId id) -> Result<std::optional<Bytes>> {
+    auto v = log_store.Tile(id);
+    if (!v) return std::optional<Bytes>();
+    return std::optional<Bytes>(Bytes(v->begin(), v->end()));
+  });
+  if (!tiles.ok()) return MakeError("store.corrupt", "the entry log's stored tiles do not match its size: " + tiles.error().message);
+  impl->log_tiles = std::move(*tiles);
+  auto employer_tiles = EmployerTileRows(EmployerIndexAdditions(out.block.txs, out.execution.delta), [&](const std::string& key) -> Result<std::optional<Bytes>> {
+    auto v = db_->Get(kByEmployer, key);
+    if (!v) return std::optional<Bytes>();
+    return std::optional<Bytes>(Bytes(v->begin(), v->end()));
+  });
+  if (!employer_tiles.ok()) {
+    return MakeError("store.corrupt", "the employer index's stored tiles do not match the chain: " + employer_tiles.error().message);
+  }
+  impl->employer_tiles = std::move(*employer_tiles);
   impl->state_changes = StateIndexChanges(out.execution.delta);
   auto smt = SmtApplyToPages(StoredPageRows(*db_), tip.state_root, impl->state_changes);
   if (!smt.ok()) return smt.error();
@@ -1000,19 +1176,11 @@ Status ChainStore::Commit(const PreparedBlock& prepared, const CommitCertificate
     v.Raw(EncodeTxLocation(loc)).Raw(EncodeTx(tx));
     batch.Put(cfs[kTxs], rocksdb::Slice(reinterpret_cast<const char*>(id.data()), 32), AsSlice(v.bytes()));
     // No `by_subject` row (format 6): the subject's record lists its entries.
-    if (const auto* e = std::get_if<CareerEntry>(&tx.body)) {
-      batch.Put(cfs[kByEmployer], e->employer.str() + HeightKey(loc.log_index), rocksdb::Slice(reinterpret_cast<const char*>(id.data()), 32));
-      if (e->host_employer != CorporateNumber{}) {
-        batch.Put(cfs[kByEmployer], e->host_employer.str() + HeightKey(loc.log_index), rocksdb::Slice(reinterpret_cast<const char*>(id.data()), 32));
-      }
-    } else if (const auto* hc = std::get_if<Headcount>(&tx.body)) {
-      batch.Put(cfs[kByEmployer], hc->employer.str() + HeightKey(loc.log_index), rocksdb::Slice(reinterpret_cast<const char*>(id.data()), 32));
-    }
   }
-  for (const auto& w : prepared.writes->log_writes) {
-    auto key = EncodeLogNodeKey(w.id);
-    batch.Put(cfs[kLogNodes], rocksdb::Slice(reinterpret_cast<const char*>(key.data()), key.size()),
-              rocksdb::Slice(reinterpret_cast<const char*>(w.hash.data()), 32));
+  for (const EmployerTileRow& tile : prepared.writes->employer_tiles) batch.Put(cfs[kByEmployer], tile.key, AsSlice(tile.value));
+  for (const LogTileRow& tile : prepared.writes->log_tiles) {
+    auto key = EncodeLogTileKey(tile.id);
+    batch.Put(cfs[kLogNodes], rocksdb::Slice(reinterpret_cast<const char*>(key.data()), key.size()), AsSlice(tile.value));
   }
   // The pages go in with every write_back_blocks-th block (or once the
   // backlog, or its blocks' changes rows, are large): until then they wait
@@ -1161,21 +1329,6 @@ std::optional<TxLocation> ChainStore::GetTxLocation(const EntryId& id) const {
   return *loc;
 }
 
-namespace {
-std::vector<EntryId> ScanIds(const ChainStore::Db& db, Cf cf, const std::string& prefix, const std::string& start, std::size_t limit) {
-  std::vector<EntryId> out;
-  std::unique_ptr<rocksdb::Iterator> it(db.db->NewIterator(rocksdb::ReadOptions(), db.cfs[cf]));
-  for (it->Seek(start); it->Valid() && out.size() < limit; it->Next()) {
-    if (!it->key().starts_with(prefix)) break;
-    if (it->value().size() != 32) FatalCorrupt("index entry");
-    EntryId id{};
-    std::memcpy(id.data(), it->value().data(), 32);
-    out.push_back(id);
-  }
-  if (!it->status().ok()) FatalStorage("index scan", it->status());
-  return out;
-}
-}  // namespace
 
 // The subject record lists every career entry about the subject (disputes
 // included) in commit order, which is log order: the index that `by_subject`
@@ -1191,9 +1344,26 @@ std::vector<EntryId> ChainStore::SubjectTxIds(const SubjectId& subject, std::siz
   return out;
 }
 
+// From format 9 the index is in tiles (employer_tile.h): from the tile that
+// holds `from_log_index` on, in key order, which is log order.
 std::vector<EntryId> ChainStore::EmployerTxIds(const CorporateNumber& employer, std::uint64_t from_log_index, std::size_t limit) const {
-  std::string prefix = employer.str();
-  return ScanIds(*db_, kByEmployer, prefix, prefix + HeightKey(from_log_index), limit);
+  std::vector<EntryId> out;
+  const std::string prefix = EmployerTilePrefix(employer);
+  std::unique_ptr<rocksdb::Iterator> it(db_->db->NewIterator(rocksdb::ReadOptions(), db_->cfs[kByEmployer]));
+  for (it->Seek(EmployerTileKey(employer, from_log_index / kEmployerTileWidth)); it->Valid() && out.size() < limit; it->Next()) {
+    if (!it->key().starts_with(prefix)) break;
+    auto id = DecodeEmployerTileKey(ByteView(reinterpret_cast<const std::uint8_t*>(it->key().data()), it->key().size()));
+    if (!id.ok()) FatalCorrupt("employer index tile key");
+    auto entries = DecodeEmployerTile(ByteView(reinterpret_cast<const std::uint8_t*>(it->value().data()), it->value().size()), id->tile);
+    if (!entries.ok()) FatalCorrupt("employer index tile");
+    for (const EmployerIndexEntry& entry : *entries) {
+      if (entry.log_index < from_log_index) continue;
+      if (out.size() >= limit) break;
+      out.push_back(entry.id);
+    }
+  }
+  if (!it->status().ok()) FatalStorage("index scan", it->status());
+  return out;
 }
 
 std::vector<HeadcountRecord> ChainStore::Headcounts(const CorporateNumber& employer, std::size_t limit) const {

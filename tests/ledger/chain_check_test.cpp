@@ -146,7 +146,9 @@ TEST_F(ChainCheckTest, AConsistentChainPasses) {
 TEST_F(ChainCheckTest, ASubjectIndexRowInAFormat6StoreIsFound) {
   std::string tx_id;
   Damage([&](rocksdb::DB& db, auto& cf) {
-    const auto [employer_key, id] = FirstRow(db, cf["by_employer"]);  // a career entry's id
+    const auto [employer_key, tile] = FirstRow(db, cf["by_employer"]);
+    const std::string id = tile.substr(1, 32);  // a career entry's id: the tile's first (employer_tile.h)
+    ASSERT_EQ(id.size(), 32u);
     tx_id = ToHex(AsView(id));
     const std::string key = "s" + std::string(32, '\x01') + employer_key.substr(employer_key.size() - 8);
     ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), cf["by_subject"], key, id).ok());
@@ -169,7 +171,9 @@ TEST_F(ChainCheckTest, ASubjectIndexRowInAFormat6StoreIsFound) {
 TEST_F(ChainCheckTest, AnUnmarkedEntryRecordInAFormat7StoreIsFound) {
   std::string record_key;
   Damage([&](rocksdb::DB& db, auto& cf) {
-    const auto [employer_key, id] = FirstRow(db, cf["by_employer"]);  // a career entry's id
+    const auto [employer_key, tile] = FirstRow(db, cf["by_employer"]);
+    const std::string id = tile.substr(1, 32);  // a career entry's id: the tile's first (employer_tile.h)
+    ASSERT_EQ(id.size(), 32u);
     EntryRecord record;
     record.id = EntryId{};
     std::copy(id.begin(), id.end(), record.id.begin());
@@ -199,12 +203,12 @@ TEST_F(ChainCheckTest, ADeletedKeyToSubjectIndexRowIsFound) {
 TEST_F(ChainCheckTest, AnExtraEmployerIndexRowIsFound) {
   Damage([&](rocksdb::DB& db, auto& cf) {
     auto [key, value] = FirstRow(db, cf["by_employer"]);
-    key.back() = static_cast<char>(key.back() ^ 0x40);  // another log index, same employer
+    key.back() = static_cast<char>(key.back() ^ 0x40);  // another tile (of 256 log indexes), same employer
     ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), cf["by_employer"], key, value).ok());
   });
   const ChainCheckReport r = Check();
   ASSERT_TRUE(r.problem);
-  EXPECT_NE(r.problem->what.find("by_employer family: employer index row"), std::string::npos) << Describe(r);
+  EXPECT_NE(r.problem->what.find("by_employer family: employer index tile"), std::string::npos) << Describe(r);
   EXPECT_NE(r.problem->what.find("an extra row"), std::string::npos) << Describe(r);
   EXPECT_EQ(r.problem->expected, "no row");
 }

@@ -262,7 +262,7 @@ TEST_F(ChainStoreTest, AStoreOfAnUnknownFormatIsRefused) {
   const std::string path = (dir_.path() / "db").string();
   { auto store = Open(); }
   EditRawDb(path, [](rocksdb::DB& db, std::map<std::string, rocksdb::ColumnFamilyHandle*>& cfs) {
-    ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), cfs["default"], "format", std::string("\0\0\0\0\0\0\0\x09", 8)).ok());
+    ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), cfs["default"], "format", std::string("\0\0\0\0\0\0\0\x0a", 8)).ok());
   });
   auto reopened = ChainStore::Open(path, chain_.genesis);
   ASSERT_FALSE(reopened.ok());
@@ -464,8 +464,9 @@ TEST_F(ChainStoreTest, ValidatorSetChangesAreRecordedAndRebuiltForAFormat2Store)
   EditRawDb(path, [](rocksdb::DB& db, std::map<std::string, rocksdb::ColumnFamilyHandle*>& cfs) {
     std::string format;
     ASSERT_TRUE(db.Get(rocksdb::ReadOptions(), cfs["default"], "format", &format).ok());
-    // then paged (5), without by_subject (6), unmarked entry records dropped (7), format 8 recorded
-    EXPECT_EQ(format, std::string("\0\0\0\0\0\0\0\10", 8));
+    // then paged (5), without by_subject (6), unmarked entry records dropped (7), format 8 recorded,
+    // the log in tiles (9)
+    EXPECT_EQ(format, std::string("\0\0\0\0\0\0\0\11", 8));
   });
 }
 
@@ -488,7 +489,7 @@ const std::string kFormat4("\0\0\0\0\0\0\0\4", 8);
 const std::string kFormat5("\0\0\0\0\0\0\0\5", 8);
 const std::string kFormat6("\0\0\0\0\0\0\0\6", 8);
 const std::string kFormat7("\0\0\0\0\0\0\0\7", 8);
-const std::string kFormat8("\0\0\0\0\0\0\0\10", 8);
+const std::string kFormat9("\0\0\0\0\0\0\0\11", 8);
 
 }  // namespace pages
 
@@ -563,7 +564,7 @@ TEST_F(ChainStoreTest, AFormat4StoreIsUpgradedToPagesWhenOpened) {
     EXPECT_EQ(pages::Rows(*store, StoreFamily::kSmtPages), pages::TipTreePages(*store));
     pages::ExpectSubjectProofs(*store, 24);
   }
-  EXPECT_EQ(pages::FormatOf(path), pages::kFormat8);
+  EXPECT_EQ(pages::FormatOf(path), pages::kFormat9);
 }
 
 // An upgrade interrupted after some of its batches leaves a format-4 store
@@ -603,7 +604,7 @@ TEST_F(ChainStoreTest, AnInterruptedUpgradeToPagesIsDoneAgainOnTheNextOpen) {
     EXPECT_TRUE(pages::Rows(*store, StoreFamily::kSmtNodes).empty());
     pages::ExpectSubjectProofs(*store, 20);
   }
-  EXPECT_EQ(pages::FormatOf(path), pages::kFormat8);
+  EXPECT_EQ(pages::FormatOf(path), pages::kFormat9);
 }
 
 // Up to format 5 `by_subject` held (subject, log index) -> tx id for every
@@ -650,7 +651,7 @@ TEST_F(ChainStoreTest, AFormat5StoreLosesItsSubjectIndexRowsWhenOpened) {
     CommitBlocks(*store, 1);
     EXPECT_TRUE(pages::Rows(*store, StoreFamily::kBySubject).empty());
   }
-  EXPECT_EQ(pages::FormatOf(path), pages::kFormat8);
+  EXPECT_EQ(pages::FormatOf(path), pages::kFormat9);
 }
 
 // Every committed transaction's entry record, by id: one for each career
@@ -713,7 +714,7 @@ TEST_F(ChainStoreTest, AFormat6StoreLosesItsUnmarkedEntryRecordsWhenOpened) {
     CommitBlocks(*store, 1);
     EXPECT_EQ(store->GetEntry(marked.id), marked);
   }
-  EXPECT_EQ(pages::FormatOf(path), pages::kFormat8);
+  EXPECT_EQ(pages::FormatOf(path), pages::kFormat9);
 }
 
 // The upgrade to format 7 records format 7 and a marker first (so that an
@@ -754,7 +755,7 @@ TEST_F(ChainStoreTest, AnInterruptedUpgradeToFormat7IsFinishedOnTheNextOpen) {
     ASSERT_TRUE(marker.ok());
     EXPECT_FALSE(marker->has_value());
   }
-  EXPECT_EQ(pages::FormatOf(path), pages::kFormat8);
+  EXPECT_EQ(pages::FormatOf(path), pages::kFormat9);
 }
 
 // A format-6 entry record that does not decode stops the upgrade: the open

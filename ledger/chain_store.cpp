@@ -47,8 +47,9 @@ constexpr const char* kCfNames[kCfCount] = {"default", "blocks", "block_hashes",
 // list); 7: an entry record row only for a marked entry (EntryRecordOf
 // makes the others from their transactions); 8: a block's state-index pages
 // may wait in memory for a later block to write them, the block writing its
-// state-index changes in a meta row instead (smt_page_backlog.h);
-// spec/storage.md, Format versions.
+// state-index changes in a meta row instead (smt_page_backlog.h); 9: the
+// entry log's nodes and `by_employer` in tiles (log_tile.h,
+// employer_tile.h); spec/storage.md, Format versions.
 constexpr std::uint32_t kStoreFormat = 9;
 constexpr std::uint32_t kSubjectKeyIndexFormat = 2;
 constexpr std::uint32_t kValidatorSetChangesFormat = 3;  // RecordValidatorSetChanges
@@ -739,8 +740,8 @@ Status RecordPageBacklogFormat(const ChainStore::Db& db) {
 // same tiles again (a tile is a function of the log alone). A gap in the
 // node rows, or tiles that do not hold exactly the log's nodes, is
 // store.corrupt: the store stays format 8, its node rows whole (tiles
-// written before the check stay; format 8 never reads them and the next
-// conversion writes them again).
+// written before the check stay, until the next conversion clears them
+// first; a format-8 build's `jobcard node check` names them as extra rows).
 constexpr std::size_t kTileBatchBytes = 16 << 20;
 
 // Puts a conversion's rows into one family in unsynced batches of about
@@ -755,6 +756,22 @@ class ConversionWriter {
     return WriteUpgradeBatch(db_, batch_, /*sync=*/false, what_);
   }
   Status Finish() { return WriteUpgradeBatch(db_, batch_, /*sync=*/false, what_); }
+  // When the family still holds old rows, deletes every row from `first_new`
+  // on, one by one (no range deletion: the store's begin at the empty key):
+  // tiles a refused conversion left, which this one might not write again
+  // (a bad row the operator has since removed), so that the checks below
+  // see this conversion's tiles only. A store whose family holds tiles alone
+  // (nothing to convert) keeps them.
+  Status ClearNewRowsIfOldRemain(const std::string& first_new) {
+    std::unique_ptr<rocksdb::Iterator> it(db_.db->NewIterator(rocksdb::ReadOptions(), db_.cfs[cf_]));
+    it->SeekToFirst();
+    if (!it->Valid() || it->key().compare(first_new) >= 0) return it->status().ok() ? Status::Ok() : StorageError(what_, it->status());
+    for (it->Seek(first_new); it->Valid(); it->Next()) {
+      batch_.Delete(db_.cfs[cf_], it->key());
+      if (batch_.GetDataSize() >= kTileBatchBytes) JOBCARD_TRY_STATUS(WriteUpgradeBatch(db_, batch_, /*sync=*/false, what_));
+    }
+    return it->status().ok() ? Status::Ok() : StorageError(what_, it->status());
+  }
 
  private:
   const ChainStore::Db& db_;
@@ -766,6 +783,7 @@ class ConversionWriter {
 Status ConvertLogNodesToTiles(const ChainStore::Db& db, rocksdb::WriteBatch& last) {
   const std::string first_tile(1, static_cast<char>(kLogTileKeyTag));
   ConversionWriter writer(db, kLogNodes, "writing the entry log's tiles");
+  JOBCARD_TRY_STATUS(writer.ClearNewRowsIfOldRemain(first_tile));
   std::vector<LogTileRow> tiles;
   auto put_tiles = [&]() -> Status {
     for (const LogTileRow& tile : tiles) {
@@ -821,6 +839,7 @@ Status ConvertLogNodesToTiles(const ChainStore::Db& db, rocksdb::WriteBatch& las
 Status ConvertEmployerIndexToTiles(const ChainStore::Db& db, rocksdb::WriteBatch& last) {
   const std::string first_tile(1, kEmployerTileTag);
   ConversionWriter writer(db, kByEmployer, "writing the employer index's tiles");
+  JOBCARD_TRY_STATUS(writer.ClearNewRowsIfOldRemain(first_tile));
   std::vector<EmployerTileRow> tiles;
   auto put_tiles = [&]() -> Status {
     for (const EmployerTileRow& tile : tiles) JOBCARD_TRY_STATUS(writer.Put(tile.key, tile.value));

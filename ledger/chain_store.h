@@ -8,13 +8,16 @@
 //   block_hashes block hash -> height
 //   certs        height -> commit certificate
 //   txs          tx id -> TxLocation || encoded tx
-//   log_nodes    RFC 9162 complete-subtree nodes (ledger/log_node_store.h)
+//   log_nodes    RFC 9162 complete-subtree nodes, 256 of a level to a row
+//                (ledger/log_tile.h; format 9, a row per node before)
 //   smt_nodes    state-index nodes by hash (format 4 and older; empty from 5)
 //   state        employer/subject/entry/validator/matcher/headcount records,
 //                key -> employer and key -> subject indexes
 //   by_subject   subject || log index -> tx id (format 5 and older; empty
 //                from 6: the subject record lists its entries)
-//   by_employer  employer || log index -> tx id
+//   by_employer  't' || employer || log index / 256 -> the employer's tx ids
+//                among those 256 log indexes (ledger/employer_tile.h; format
+//                9, employer || log index -> tx id before)
 //   smt_pages    the tip's state-index tree, four levels to a row, by
 //                position (ledger/smt_page.h; format 5); from format 8
 //                the tree as of the last write-back, the pages since then

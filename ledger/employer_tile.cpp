@@ -33,6 +33,10 @@ Result<EmployerTileId> DecodeEmployerTileKey(ByteView key) {
   EmployerTileId id;
   id.employer.assign(key.begin() + 1, key.begin() + 14);
   for (std::size_t i = 14; i < kEmployerTileKeySize; ++i) id.tile = (id.tile << 8) | key[i];
+  // So that tile * 256 + place, a log index, never wraps.
+  if (id.tile > (UINT64_MAX >> 8)) {
+    return MakeError("store.bad_employer_tile_key", "employer index tile " + std::to_string(id.tile) + " lies beyond any 64-bit log");
+  }
   return id;
 }
 
@@ -59,7 +63,14 @@ Result<std::vector<EmployerTileRow>> EmployerTileRows(const std::vector<Employer
   // Keyed by the row's key: tiles in key order, each employer's additions in
   // the order given (log order).
   std::map<std::string, std::vector<const EmployerIndexEntry*>> by_tile;
+  std::map<CorporateNumber, std::uint64_t> last_added;  // each employer's, across its tiles
   for (const EmployerIndexAddition& a : additions) {
+    auto [last, first_of_employer] = last_added.try_emplace(a.employer, a.entry.log_index);
+    if (!first_of_employer && a.entry.log_index <= last->second) {
+      return OutOfOrder("the employer index of " + a.employer.str() + " gets log index " + std::to_string(a.entry.log_index) +
+                        " after " + std::to_string(last->second) + ": a block's additions must be in log order");
+    }
+    last->second = a.entry.log_index;
     by_tile[EmployerTileKey(a.employer, a.entry.log_index / kEmployerTileWidth)].push_back(&a.entry);
   }
   std::vector<EmployerTileRow> rows;
@@ -67,7 +78,6 @@ Result<std::vector<EmployerTileRow>> EmployerTileRows(const std::vector<Employer
   for (auto& [key, entries] : by_tile) {
     EmployerTileRow row{key, {}};
     const std::uint64_t tile = entries.front()->log_index / kEmployerTileWidth;
-    std::optional<std::uint64_t> last;
     const std::uint64_t first_added = entries.front()->log_index;
     if (first_added % kEmployerTileWidth != 0) {
       auto prefix = stored(key);
@@ -80,20 +90,13 @@ Result<std::vector<EmployerTileRow>> EmployerTileRows(const std::vector<Employer
         // this block's to keep.
         std::size_t kept = 0;
         while (kept < held->size() && (*held)[kept].log_index < first_added) ++kept;
-        if (kept > 0) last = (*held)[kept - 1].log_index;
         row.value = std::move(**prefix);
         row.value.resize(kept * kEmployerTileEntryBytes);
       }
     }
     row.value.reserve(row.value.size() + entries.size() * kEmployerTileEntryBytes);
-    for (const EmployerIndexEntry* entry : entries) {
-      if (last && entry->log_index <= *last) {
-        return OutOfOrder("the employer index tile " + ToHex(AsBytes(key)) + " gets log index " + std::to_string(entry->log_index) +
-                          " after " + std::to_string(*last) + ": a block's additions must be in log order");
-      }
-      AppendEntry(row.value, *entry);
-      last = entry->log_index;
-    }
+    // In log order (checked above), after the kept stored entries (all before the first added).
+    for (const EmployerIndexEntry* entry : entries) AppendEntry(row.value, *entry);
     rows.push_back(std::move(row));
   }
   return rows;

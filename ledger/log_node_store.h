@@ -4,10 +4,11 @@
 // (level, index) covers leaves [index * 2^level, (index + 1) * 2^level) and is
 // stored once all of them exist. Level 0 nodes are the leaf hashes. Such a
 // node never changes once written, which is what makes the log append-only
-// on disk too: an append only adds keys.
+// on disk too: an append only adds nodes.
 //
-// This header knows no database. The RocksDB column family for log nodes
-// uses EncodeLogNodeKey as its key and the 32 hash bytes as its value.
+// This header knows no database. From store format 9 the RocksDB column
+// family keeps the nodes in tiles (log_tile.h); EncodeLogNodeKey is the key
+// of format 8 and older, one row per node, which the conversion reads.
 #pragma once
 
 #include <cstddef>

@@ -34,6 +34,12 @@ Result<LogTileId> DecodeLogTileKey(ByteView key) {
   LogTileId id;
   id.level = static_cast<std::uint8_t>(key[0] - kLogTileKeyTag);
   for (int i = 0; i < 8; ++i) id.tile = (id.tile << 8) | key[1 + i];
+  // Its first node's index within what a 2^64 - 1 leaf log can have at the
+  // level (DecodeLogNodeKey's bound), so tile * 256 + slot never wraps.
+  if (id.tile > ((UINT64_MAX >> id.level) >> 8)) {
+    return MakeError("merkle.bad_tile_key", "log tile " + std::to_string(id.tile) + " of level " + std::to_string(id.level) +
+                                                " lies beyond any 64-bit log");
+  }
   return id;
 }
 
@@ -61,8 +67,12 @@ Result<std::vector<LogTileRow>> LogTileRows(const std::vector<LogNodeWrite>& wri
     return a->id.level != b->id.level ? a->id.level < b->id.level : a->id.index < b->id.index;
   });
   std::vector<LogTileRow> rows;
+  std::optional<LogNodeId> previous;  // the last write of the tile before
   for (std::size_t i = 0; i < sorted.size(); ++i) {
     const LogNodeId first = sorted[i]->id;
+    if (previous && previous->level == first.level && first.index != previous->index + 1) {
+      return TileGap("the log's writes skip " + NodeName(first.level, previous->index + 1));
+    }
     const LogTileId tile = TileOf(first.level, first.index);
     LogTileRow row{tile, {}};
     const std::size_t offset = first.index % kLogTileWidth;
@@ -97,6 +107,7 @@ Result<std::vector<LogTileRow>> LogTileRows(const std::vector<LogNodeWrite>& wri
       ++expected;
     }
     --i;  // the loop's ++i moves to the next tile's first write
+    previous = sorted[i]->id;
     rows.push_back(std::move(row));
   }
   return rows;

@@ -150,6 +150,7 @@ TEST_F(ChainCheckTest, ASubjectIndexRowInAFormat6StoreIsFound) {
     const std::string id = tile.substr(1, 32);  // a career entry's id: the tile's first (employer_tile.h)
     ASSERT_EQ(id.size(), 32u);
     tx_id = ToHex(AsView(id));
+    // Any 8 bytes as the log index: the row is extra whatever they say.
     const std::string key = "s" + std::string(32, '\x01') + employer_key.substr(employer_key.size() - 8);
     ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), cf["by_subject"], key, id).ok());
   });

@@ -328,7 +328,7 @@ TEST_F(ChainStoreBacklogTest, ADamagedPageIsRefusedWhenTheBacklogIsRebuilt) {
 
 // A format-7 store (pages written with every block, no changes rows) opens
 // as format 8 with nothing else changed (then 9, its log already in tiles
-// here: chain_store_log_tiles_test.cpp converts node rows).
+// here: chain_store_tiles_test.cpp converts format 8's rows).
 TEST_F(ChainStoreBacklogTest, AFormat7StoreIsRecordedAsFormat8WhenOpened) {
   std::map<Bytes, Bytes> stored_pages;
   {

@@ -37,8 +37,8 @@ class ChainStoreTilesTest : public ::testing::Test {
     EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().message);
     return s.ok() ? std::move(*s) : nullptr;
   }
-  // Blocks of 7 transactions (after the enrolments) until the log has more
-  // than one level-0 tile and the last tile is partial: 260 < 256 + 8.
+  // Synthetic blocks (SyntheticBlockTxs with 7 subjects: enrolments, then
+  // entries) until the log holds at least `log_size` entries.
   void CommitUntil(ChainStore& store, std::uint64_t log_size) {
     while (store.Tip().log_size < log_size) {
       const std::uint64_t h = store.Tip().height + 1;
@@ -101,6 +101,14 @@ class ChainStoreTilesTest : public ::testing::Test {
         ASSERT_TRUE(db.Delete(rocksdb::WriteOptions(), cfs["by_employer"], std::string(key.begin(), key.end())).ok());
       }
     });
+  }
+  // The store holds exactly these tiles, and reads right through them.
+  void ExpectRowsAndReads(const ChainStore& store, const std::map<Bytes, Bytes>& tiles,
+                          const std::map<Bytes, Bytes>& employer_tiles) {
+    EXPECT_EQ(pages::Rows(store, StoreFamily::kLogNodes), tiles);
+    EXPECT_EQ(pages::Rows(store, StoreFamily::kByEmployer), employer_tiles);
+    ExpectLogProofs(store);
+    ExpectEmployerIndex(store);
   }
   // A store of at least `log_size` entries, made format 8: its tiles (returned) rewritten as rows.
   void MakeFormat8Store(std::uint64_t log_size, std::map<Bytes, Bytes>& tiles, std::map<Bytes, Bytes>& employer_tiles) {
@@ -224,10 +232,7 @@ TEST_F(ChainStoreTilesTest, AFormat8StoreIsConvertedToTilesWhenOpened) {
   {
     auto store = Open();
     ASSERT_NE(store, nullptr);
-    EXPECT_EQ(pages::Rows(*store, StoreFamily::kLogNodes), tiles);
-    EXPECT_EQ(pages::Rows(*store, StoreFamily::kByEmployer), employer_tiles);
-    ExpectLogProofs(*store);
-    ExpectEmployerIndex(*store);
+    ExpectRowsAndReads(*store, tiles, employer_tiles);
     CommitUntil(*store, store->Tip().log_size + 1);
     ExpectLogProofs(*store);
     ExpectEmployerIndex(*store);
@@ -260,6 +265,25 @@ TEST_F(ChainStoreTilesTest, AnInterruptedConversionIsDoneAgainOnTheNextOpen) {
   ASSERT_NE(store, nullptr);
   EXPECT_EQ(pages::Rows(*store, StoreFamily::kLogNodes), tiles);
   ExpectLogProofs(*store);
+}
+
+// Tiles that a refused conversion left and that this one would not write
+// (here: a tile of a level the log does not reach, and an employer's tile
+// past its entries, as rows an operator has since removed would leave) are
+// cleared before the conversion writes its own, when old rows remain.
+TEST_F(ChainStoreTilesTest, TilesALeftOverConversionWroteAreClearedFirst) {
+  std::map<Bytes, Bytes> tiles, employer_tiles;
+  MakeFormat8Store(260, tiles, employer_tiles);
+  EditRawDb(Path(), [&](rocksdb::DB& db, std::map<std::string, rocksdb::ColumnFamilyHandle*>& cfs) {
+    const auto stray = EncodeLogTileKey(LogTileId{20, 0});
+    ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), cfs["log_nodes"], std::string(stray.begin(), stray.end()), std::string(32, 'x')).ok());
+    ASSERT_TRUE(db.Put(rocksdb::WriteOptions(), cfs["by_employer"], EmployerTileKey(chain_.a, 1000),
+                       std::string(1, '\0') + std::string(32, 'y'))
+                    .ok());
+  });
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  ExpectRowsAndReads(*store, tiles, employer_tiles);
 }
 
 // Node rows with a gap, or that stop short of the log's size, are refused

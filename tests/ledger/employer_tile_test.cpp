@@ -35,12 +35,12 @@ const CorporateNumber kA = Employer("1000000000001");
 const CorporateNumber kB = Employer("2000000000002");
 
 TEST(EmployerTileKey, IsTagDigitsThenBigEndianTile) {
-  const std::string key = EmployerTileKey(kA, 0x0102030405060708ull);
-  EXPECT_EQ(ToHex(AsBytes(key)), ToHex(AsBytes("t1000000000001")) + "0102030405060708");
+  const std::string key = EmployerTileKey(kA, 0x0001020304050607ull);
+  EXPECT_EQ(ToHex(AsBytes(key)), ToHex(AsBytes("t1000000000001")) + "0001020304050607");
   auto id = DecodeEmployerTileKey(AsBytes(key));
   ASSERT_TRUE(id.ok());
   EXPECT_EQ(id->employer, "1000000000001");
-  EXPECT_EQ(id->tile, 0x0102030405060708ull);
+  EXPECT_EQ(id->tile, 0x0001020304050607ull);
   EXPECT_EQ(key.rfind(EmployerTilePrefix(kA), 0), 0u);
   // Every tile sorts after every format-8 row (13 digits, then a log index).
   EXPECT_LT(std::string("9999999999999") + std::string(8, '\xff'), EmployerTileKey(kA, 0));
@@ -55,6 +55,9 @@ TEST(EmployerTileKey, DecodeRejectsOtherKeys) {
   std::string untagged = key;
   untagged[0] = '1';
   EXPECT_EQ(DecodeEmployerTileKey(AsBytes(untagged)).error().code, "store.bad_employer_tile_key");
+  // A tile past what a 64-bit log index can reach: its log indexes would wrap.
+  EXPECT_TRUE(DecodeEmployerTileKey(AsBytes(EmployerTileKey(kA, UINT64_MAX >> 8))).ok());
+  EXPECT_EQ(DecodeEmployerTileKey(AsBytes(EmployerTileKey(kA, (UINT64_MAX >> 8) + 1))).error().code, "store.bad_employer_tile_key");
 }
 
 TEST(EmployerTileValue, HoldsOneToAWidthOfEntriesInIncreasingPlaces) {
@@ -163,9 +166,11 @@ TEST(EmployerTileRows, KeepsTheStoredEntriesBeforeTheAddedOnes) {
   // A damaged stored tile.
   tiles[(*first)[0].key].pop_back();
   EXPECT_EQ(EmployerTileRows({{kA, {10, IdOf(10)}}}, ReaderOf(tiles)).error().code, "store.bad_employer_tile");
-  // Additions of one employer out of log order.
+  // Additions of one employer out of log order, within a tile or across two.
   const std::map<std::string, Bytes> none;
   EXPECT_EQ(EmployerTileRows({{kA, {20, IdOf(20)}}, {kA, {12, IdOf(12)}}}, ReaderOf(none)).error().code,
+            "store.employer_tile_order");
+  EXPECT_EQ(EmployerTileRows({{kA, {300, IdOf(300)}}, {kB, {5, IdOf(5)}}, {kA, {12, IdOf(12)}}}, ReaderOf(none)).error().code,
             "store.employer_tile_order");
 }
 

@@ -48,11 +48,11 @@ class TileMap final : public LogNodeStore {
 };
 
 TEST(LogTileKey, IsTaggedLevelThenBigEndianTile) {
-  const auto key = EncodeLogTileKey(LogTileId{3, 0x0102030405060708ull});
-  EXPECT_EQ(ToHex(key), "830102030405060708");
+  const auto key = EncodeLogTileKey(LogTileId{3, 0x0001020304050607ull});
+  EXPECT_EQ(ToHex(key), "830001020304050607");
   auto back = DecodeLogTileKey(key);
   ASSERT_TRUE(back.ok());
-  EXPECT_EQ(*back, (LogTileId{3, 0x0102030405060708ull}));
+  EXPECT_EQ(*back, (LogTileId{3, 0x0001020304050607ull}));
   // Every tile sorts after every format-8 node row, whatever its level.
   const auto node = EncodeLogNodeKey(LogNodeId{kMaxLogLevel, 0});
   const auto tile = EncodeLogTileKey(LogTileId{0, 0});
@@ -66,7 +66,12 @@ TEST(LogTileKey, DecodeRejectsMalformedKeys) {
   auto level64 = good;
   level64[0] = kLogTileKeyTag + 64;
   EXPECT_EQ(DecodeLogTileKey(level64).error().code, "merkle.bad_tile_key");
-  EXPECT_TRUE(DecodeLogTileKey(EncodeLogTileKey(LogTileId{kMaxLogLevel, 1})).ok());
+  // Tiles past what a 2^64 - 1 leaf log can have at their level: a node
+  // index there would wrap.
+  EXPECT_TRUE(DecodeLogTileKey(EncodeLogTileKey(LogTileId{kMaxLogLevel, 0})).ok());
+  EXPECT_EQ(DecodeLogTileKey(EncodeLogTileKey(LogTileId{kMaxLogLevel, 1})).error().code, "merkle.bad_tile_key");
+  EXPECT_TRUE(DecodeLogTileKey(EncodeLogTileKey(LogTileId{0, UINT64_MAX >> 8})).ok());
+  EXPECT_EQ(DecodeLogTileKey(EncodeLogTileKey(LogTileId{0, (UINT64_MAX >> 8) + 1})).error().code, "merkle.bad_tile_key");
 }
 
 TEST(LogTileValue, HoldsOneToAWidthOfWholeHashes) {
@@ -151,8 +156,12 @@ TEST(LogTileRows, RefusesAStoredTileThatEndsBeforeTheWritesBegin) {
   // A damaged stored tile.
   tiled.tiles[TileMap::Key({0, 0})] = Bytes(33, 1);
   EXPECT_EQ(LogTileRows({{{0, 3}, HashOf(3)}}, tiled.Reader()).error().code, "merkle.bad_tile");
-  // Writes that skip an index.
+  // Writes that skip an index, within a tile or across two.
   EXPECT_EQ(LogTileRows({{{0, 0}, HashOf(0)}, {{0, 2}, HashOf(2)}}, TileMap().Reader()).error().code, "merkle.tile_gap");
+  EXPECT_EQ(LogTileRows({{{0, 254}, HashOf(254)}, {{0, 255}, HashOf(255)}, {{0, 257}, HashOf(257)}}, TileMap().Reader())
+                .error()
+                .code,
+            "merkle.tile_gap");
   // A stored tile longer than the log the writes extend (a block committed
   // since the caller read its tip): its prefix, up to the writes, is kept.
   {
